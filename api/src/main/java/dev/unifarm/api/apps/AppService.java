@@ -1,0 +1,156 @@
+package dev.unifarm.api.apps;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.db.Jdbc;
+import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.imager.BundleReader;
+import dev.unifarm.imager.Digests;
+import dev.unifarm.imager.ImageStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Apps and their revisions: upload (validate, store, record, queue the build) and reads. */
+@ApplicationScoped
+public class AppService {
+
+    private final AppRepository apps;
+    private final RevisionRepository revisions;
+    private final BuildQueue builds;
+    private final BundleReader bundles;
+    private final ImageStore store;
+    private final FarmDirs dirs;
+    private final AppSpecParser specs;
+    private final ObjectMapper json;
+    private final Clock clock = Clock.systemUTC();
+
+    AppService(AppRepository apps, RevisionRepository revisions, BuildQueue builds, BundleReader bundles, ImageStore store,
+            FarmDirs dirs, ObjectMapper json) {
+        this.apps = apps;
+        this.revisions = revisions;
+        this.builds = builds;
+        this.bundles = bundles;
+        this.store = store;
+        this.dirs = dirs;
+        this.specs = new AppSpecParser(json);
+        this.json = json;
+    }
+
+    /**
+     * Accepts an upload: a new app, or a new revision of an existing one. Everything is checked
+     * before anything is recorded, so a refused upload leaves no trace.
+     *
+     * @param specJson the spec part, or null to keep the app's current spec
+     */
+    public App upload(String name, Path bundle, String specJson) {
+        AppNames.check(name);
+        if (bundle == null) {
+            throw ProblemException.badRequest("invalid-bundle",
+                    "the form field \"bundle\" is required: a .zip or .tar.gz of the dotnet publish output");
+        }
+        Optional<AppRepository.AppRow> existing = apps.find(name);
+        AppSpec spec = specJson != null ? specs.parse(specJson)
+                : existing.map(row -> specs.parse(row.specJson())).orElse(AppSpec.EMPTY);
+        checkBundle(bundle, spec);
+        String bundleDigest = storeBundle(bundle);
+        String storedSpec = specs.write(spec);
+        int number = recordRevisionRetrying(name, storedSpec, bundleDigest);
+        builds.submit(name, number);
+        return get(name);
+    }
+
+    private void checkBundle(Path bundle, AppSpec spec) {
+        Path scratch = dirs.newWorkDir("check-");
+        try {
+            bundles.read(bundle, scratch.resolve("bundle"), Optional.ofNullable(spec.entrypoint()));
+        } finally {
+            FarmDirs.deleteTree(scratch);
+        }
+    }
+
+    private String storeBundle(Path bundle) {
+        try {
+            Path temp = store.newTempFile();
+            Files.copy(bundle, temp, StandardCopyOption.REPLACE_EXISTING);
+            String digest = Digests.of(temp);
+            store.putBlob(temp, digest);
+            return digest;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Two first uploads of one name race on the insert; the loser retries as the next revision. */
+    private int recordRevisionRetrying(String name, String specJson, String bundleDigest) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew().call(() -> recordRevision(name, specJson, bundleDigest));
+            } catch (Jdbc.DatabaseException e) {
+                if (!e.isConstraintViolation() || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private int recordRevision(String name, String specJson, String bundleDigest) {
+        var now = clock.instant();
+        if (!apps.bumpRevision(name, specJson)) {
+            apps.insert(name, specJson, now);
+        }
+        int number = apps.find(name).orElseThrow().latestRevision();
+        revisions.insert(name, number, bundleDigest, specJson, now);
+        return number;
+    }
+
+    public App get(String name) {
+        return apps.find(name).map(this::toApp)
+                .orElseThrow(() -> ProblemException.notFound("app", "there is no app named \"" + name + "\""));
+    }
+
+    public List<App> list(String after, int limit) {
+        return apps.list(after == null ? "" : after, limit).stream().map(this::toApp).toList();
+    }
+
+    public Revision revision(String name, int number) {
+        get(name);
+        return revisions.find(name, number).map(this::toRevision)
+                .orElseThrow(() -> ProblemException.notFound("revision", "app \"" + name + "\" has no revision " + number));
+    }
+
+    public List<Revision> revisions(String name) {
+        get(name);
+        return revisions.list(name).stream().map(this::toRevision).toList();
+    }
+
+    private App toApp(AppRepository.AppRow row) {
+        return new App(row.name(), specs.parse(row.specJson()), row.latestRevision(), row.createdAt());
+    }
+
+    private Revision toRevision(RevisionRepository.RevisionRow row) {
+        return new Revision(row.app(), row.number(), row.state(), row.imageDigest(), row.message(), sizes(row.sizesJson()),
+                row.createdAt(), row.buildLog());
+    }
+
+    private Map<String, Long> sizes(String sizesJson) {
+        if (sizesJson == null) {
+            return null;
+        }
+        try {
+            return json.readValue(sizesJson, new TypeReference<Map<String, Long>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored sizes are always JSON", e);
+        }
+    }
+}

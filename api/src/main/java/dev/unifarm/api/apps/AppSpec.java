@@ -1,0 +1,34 @@
+package dev.unifarm.api.apps;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How an app runs (DESIGN section 3). Every field is optional; unset ones take the farm's defaults.
+ *
+ * @param entrypoint main assembly, inferred when the bundle has exactly one runtimeconfig
+ * @param memoryMiB guest memory
+ * @param port the TCP port an HTTP app listens on
+ * @param kernel kernel profile name
+ * @param restartPolicy {@code Never | OnFailure | Always}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AppSpec(String entrypoint, List<String> args, Map<String, String> env, Integer memoryMiB, Integer port,
+        String kernel, Scaling scaling, String restartPolicy) {
+
+    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null);
+
+    /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Scaling(Integer minInstances, Integer maxInstances, String idleTimeout, Integer maxConcurrency) {
+    }
+
+    public List<String> argsOrEmpty() {
+        return args == null ? List.of() : args;
+    }
+
+    public Map<String, String> envOrEmpty() {
+        return env == null ? Map.of() : env;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.unifarm.api.apps;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.unifarm.api.problem.ProblemException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Parses and checks an app spec, naming the field and the rule for anything wrong. */
+public final class AppSpecParser {
+
+    static final String INVALID = "invalid-spec";
+    static final Set<String> KERNELS = Set.of("linux");
+    private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
+    private static final Pattern ENTRYPOINT = Pattern.compile("[A-Za-z0-9_.\\-]+\\.dll");
+
+    private final ObjectMapper json;
+
+    public AppSpecParser(ObjectMapper json) {
+        this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    public AppSpec parse(String text) {
+        if (text == null || text.isBlank()) {
+            return AppSpec.EMPTY;
+        }
+        AppSpec spec;
+        try {
+            spec = json.readValue(text, AppSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw ProblemException.badRequest(INVALID, "spec has an unknown field \"" + e.getPropertyName()
+                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy");
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest(INVALID, "spec is not a valid app spec: " + e.getOriginalMessage());
+        }
+        validate(spec == null ? AppSpec.EMPTY : spec);
+        return spec == null ? AppSpec.EMPTY : spec;
+    }
+
+    public String write(AppSpec spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a spec always serializes", e);
+        }
+    }
+
+    static void validate(AppSpec spec) {
+        if (spec.entrypoint() != null && !ENTRYPOINT.matcher(spec.entrypoint()).matches()) {
+            fail("spec.entrypoint must be an assembly file name such as \"shop.dll\"");
+        }
+        if (spec.memoryMiB() != null && (spec.memoryMiB() < 128 || spec.memoryMiB() > 65536)) {
+            fail("spec.memoryMiB must be an integer from 128 to 65536");
+        }
+        if (spec.port() != null && (spec.port() < 1 || spec.port() > 65535)) {
+            fail("spec.port must be a TCP port from 1 to 65535");
+        }
+        if (spec.kernel() != null && !KERNELS.contains(spec.kernel())) {
+            fail("spec.kernel \"" + spec.kernel() + "\" is not a kernel profile of this farm; available: " + KERNELS);
+        }
+        if (spec.restartPolicy() != null && !RESTART_POLICIES.contains(spec.restartPolicy())) {
+            fail("spec.restartPolicy must be one of Never, OnFailure, Always");
+        }
+        if (spec.scaling() != null) {
+            validate(spec.scaling());
+        }
+    }
+
+    private static void validate(AppSpec.Scaling scaling) {
+        if (scaling.minInstances() != null && scaling.minInstances() < 0) {
+            fail("spec.scaling.minInstances must be 0 or more");
+        }
+        if (scaling.maxInstances() != null && scaling.maxInstances() < 1) {
+            fail("spec.scaling.maxInstances must be 1 or more");
+        }
+        if (scaling.minInstances() != null && scaling.maxInstances() != null && scaling.minInstances() > scaling.maxInstances()) {
+            fail("spec.scaling.minInstances must not exceed maxInstances");
+        }
+        if (scaling.maxConcurrency() != null && scaling.maxConcurrency() < 1) {
+            fail("spec.scaling.maxConcurrency must be 1 or more");
+        }
+        if (scaling.idleTimeout() != null) {
+            try {
+                if (Duration.parse(scaling.idleTimeout()).isNegative()) {
+                    fail("spec.scaling.idleTimeout must not be negative");
+                }
+            } catch (DateTimeParseException e) {
+                fail("spec.scaling.idleTimeout must be an ISO-8601 duration such as \"PT30S\"");
+            }
+        }
+    }
+
+    private static void fail(String detail) {
+        throw ProblemException.badRequest(INVALID, detail);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.unifarm.api.apps;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.imager.Bundle;
+import dev.unifarm.imager.BundleReader;
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.RuntimeStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds revisions in the background, a bounded number at a time. Builds read only the stored bundle
+ * blob and the revision row, so a revision left {@code Pending} or {@code Building} by a crash is
+ * simply built again at the next start.
+ */
+@ApplicationScoped
+public class BuildQueue {
+
+    private static final Logger LOG = Logger.getLogger(BuildQueue.class);
+
+    private final RevisionRepository revisions;
+    private final AppSpecParser specs;
+    private final BundleReader bundles;
+    private final ImageStore images;
+    private final RuntimeStore runtimes;
+    private final KernelProfile profile;
+    private final FarmDirs dirs;
+    private final ObjectMapper json;
+    private final ExecutorService executor;
+
+    BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, RuntimeStore runtimes,
+            KernelProfile profile, FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
+        this.revisions = revisions;
+        this.specs = new AppSpecParser(json);
+        this.bundles = bundles;
+        this.images = images;
+        this.runtimes = runtimes;
+        this.profile = profile;
+        this.dirs = dirs;
+        this.json = json;
+        this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "image-build");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void resumeUnfinished(@Observes StartupEvent event) {
+        FarmDirs.deleteTree(dirs.work());
+        for (RevisionRepository.RevisionRow row : revisions.unfinished()) {
+            LOG.infof("resuming the build of %s revision %d", row.app(), row.number());
+            submit(row.app(), row.number());
+        }
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+    }
+
+    public void submit(String app, int number) {
+        executor.submit(() -> build(app, number));
+    }
+
+    private void build(String app, int number) {
+        Optional<RevisionRepository.RevisionRow> found = revisions.find(app, number);
+        if (found.isEmpty()) {
+            return; // the app was deleted meanwhile
+        }
+        RevisionRepository.RevisionRow row = found.get();
+        revisions.markBuilding(app, number);
+        List<String> log = new ArrayList<>();
+        Path work = dirs.newWorkDir("build-" + app + "-");
+        try {
+            AppSpec spec = specs.parse(row.specJson());
+            Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
+                    Optional.ofNullable(spec.entrypoint()));
+            log.add("bundle: " + row.bundleDigest() + ", entrypoint " + bundle.entrypoint());
+            Image image = ImageBuilder.forBundle(bundle)
+                    .runtimes(runtimes)
+                    .profile(profile)
+                    .args(spec.argsOrEmpty())
+                    .env(spec.envOrEmpty())
+                    .log(log::add)
+                    .build(images);
+            revisions.markReady(app, number, image.digest(), json.writeValueAsString(image.manifest().sizes()), String.join("\n", log));
+            LOG.infof("built %s revision %d: %s", app, number, image.digest());
+        } catch (ImagerException e) {
+            log.add("error: " + e.getMessage());
+            revisions.markFailed(app, number, e.getMessage(), String.join("\n", log));
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.errorf(e, "build of %s revision %d failed", app, number);
+            log.add("error: " + e);
+            revisions.markFailed(app, number, "the build failed unexpectedly: " + e.getMessage(), String.join("\n", log));
+        } finally {
+            FarmDirs.deleteTree(work);
+        }
+    }
+}

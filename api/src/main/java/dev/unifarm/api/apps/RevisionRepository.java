@@ -1,0 +1,66 @@
+package dev.unifarm.api.apps;
+
+import dev.unifarm.api.db.Jdbc;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Rows of {@code revisions}. */
+@ApplicationScoped
+public class RevisionRepository {
+
+    /** A revision row: what the API shows plus what a build needs (bundle, spec). */
+    public record RevisionRow(String app, int number, RevisionState state, String bundleDigest, String specJson,
+            String imageDigest, String message, String sizesJson, String buildLog, Instant createdAt) {
+    }
+
+    private final Jdbc jdbc;
+
+    RevisionRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(String app, int number, String bundleDigest, String specJson, Instant now) {
+        jdbc.update("INSERT INTO revisions (app, number, state, bundle_digest, spec_json, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                app, number, RevisionState.Pending.name(), bundleDigest, specJson, now);
+    }
+
+    public Optional<RevisionRow> find(String app, int number) {
+        return jdbc.queryOne("SELECT * FROM revisions WHERE app = ? AND number = ?", RevisionRepository::map, app, number);
+    }
+
+    public List<RevisionRow> list(String app) {
+        return jdbc.query("SELECT * FROM revisions WHERE app = ? ORDER BY number", RevisionRepository::map, app);
+    }
+
+    /** Revisions whose build had not ended when the farm last stopped. */
+    public List<RevisionRow> unfinished() {
+        return jdbc.query("SELECT * FROM revisions WHERE state IN ('Pending', 'Building') ORDER BY created_at",
+                RevisionRepository::map);
+    }
+
+    public void markBuilding(String app, int number) {
+        jdbc.update("UPDATE revisions SET state = ?, message = NULL WHERE app = ? AND number = ?",
+                RevisionState.Building.name(), app, number);
+    }
+
+    public void markReady(String app, int number, String imageDigest, String sizesJson, String buildLog) {
+        jdbc.update("UPDATE revisions SET state = ?, image_digest = ?, sizes_json = ?, build_log = ?, message = NULL "
+                + "WHERE app = ? AND number = ?", RevisionState.Ready.name(), imageDigest, sizesJson, buildLog, app, number);
+    }
+
+    public void markFailed(String app, int number, String message, String buildLog) {
+        jdbc.update("UPDATE revisions SET state = ?, message = ?, build_log = ? WHERE app = ? AND number = ?",
+                RevisionState.Failed.name(), message, buildLog, app, number);
+    }
+
+    private static RevisionRow map(ResultSet row) throws SQLException {
+        return new RevisionRow(row.getString("app"), row.getInt("number"), RevisionState.valueOf(row.getString("state")),
+                row.getString("bundle_digest"), row.getString("spec_json"), row.getString("image_digest"),
+                row.getString("message"), row.getString("sizes_json"), row.getString("build_log"),
+                Jdbc.instant(row, "created_at"));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.unifarm.api.farm;
+
+import dev.unifarm.api.config.UnifarmConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Where things live under the data dir; the one place that knows the layout. */
+@ApplicationScoped
+public class FarmDirs {
+
+    private final Path dataDir;
+
+    FarmDirs(UnifarmConfig config) {
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Content-addressed blobs: bundles, initrds, image manifests. */
+    public Path store() {
+        return dataDir.resolve("store");
+    }
+
+    /** Scratch space for extracting bundles; anything here may be deleted at start-up. */
+    public Path work() {
+        return dataDir.resolve("work");
+    }
+
+    public Path instance(String id) {
+        return dataDir.resolve("instances").resolve(id);
+    }
+
+    /** A fresh, empty scratch directory. */
+    public Path newWorkDir(String prefix) {
+        try {
+            return Files.createTempDirectory(Files.createDirectories(work()), prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.unifarm.api.farm;
+
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.imager.BundleReader;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.scheduler.LocalScheduler;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Wires the imager and scheduler libraries into the application, configured from {@link UnifarmConfig}. */
+@ApplicationScoped
+public class FarmParts {
+
+    @Produces
+    @Singleton
+    RuntimeStore runtimeStore(UnifarmConfig config) {
+        return new RuntimeStore(config.runtimes().dir().toAbsolutePath());
+    }
+
+    @Produces
+    @Singleton
+    ImageStore imageStore(FarmDirs dirs) {
+        return new ImageStore(dirs.store());
+    }
+
+    @Produces
+    @Singleton
+    KernelProfile linuxProfile(UnifarmConfig config) {
+        return KernelProfile.linux(config.kernels().linux().kernel().toAbsolutePath());
+    }
+
+    @Produces
+    @Singleton
+    BundleReader bundleReader(UnifarmConfig config) {
+        return new BundleReader(config.builds().maxBundleBytes(), 50_000);
+    }
+
+    @Produces
+    @Singleton
+    LocalScheduler scheduler(UnifarmConfig config) {
+        return LocalScheduler.onThisHost(config.instances().stopGrace());
+    }
+
+    /** No QEMU outlives the farm: stopping it stops every instance it runs. */
+    void stopInstances(@Observes ShutdownEvent event, LocalScheduler scheduler) {
+        scheduler.close();
+    }
+}

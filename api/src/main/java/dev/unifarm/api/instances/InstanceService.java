@@ -1,0 +1,134 @@
+package dev.unifarm.api.instances;
+
+import dev.unifarm.api.apps.AppService;
+import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.apps.Revision;
+import dev.unifarm.api.apps.RevisionState;
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.LocalScheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Starts, stops and reports instances; the scheduler runs them, the repository remembers them. */
+@ApplicationScoped
+public class InstanceService {
+
+    private static final String CONSOLE_FILE = "console.log";
+
+    private final AppService apps;
+    private final ImageStore images;
+    private final LocalScheduler scheduler;
+    private final InstanceRepository instances;
+    private final FarmDirs dirs;
+    private final UnifarmConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    InstanceService(AppService apps, ImageStore images, LocalScheduler scheduler, InstanceRepository instances, FarmDirs dirs,
+            UnifarmConfig config) {
+        this.apps = apps;
+        this.images = images;
+        this.scheduler = scheduler;
+        this.instances = instances;
+        this.dirs = dirs;
+        this.config = config;
+    }
+
+    /** Boots the app's latest revision now; returns once QEMU runs ({@code Booting}). */
+    public Instance start(String appName, StartRequest overrides) {
+        AppSpec spec = apps.get(appName).spec();
+        Revision revision = latestReadyRevision(appName);
+        Image image = images.image(revision.imageDigest()).orElseThrow(() -> ProblemException.conflict("image-missing",
+                "the image " + revision.imageDigest() + " of " + appName + " revision " + revision.number()
+                        + " is not in the store: upload the app again"));
+        StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
+        // Render once now so bad overrides are a 400 here, not a failed boot later.
+        image.manifest().commandLine(request.args(), request.env());
+
+        String id = InstanceIds.next(clock.instant());
+        instances.insert(id, appName, revision.number(), scheduler.node(), clock.instant());
+        int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMiB();
+        try {
+            scheduler.start(new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id)),
+                    instances::update);
+        } catch (RuntimeException e) {
+            instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());
+            throw e;
+        }
+        return get(id);
+    }
+
+    private Revision latestReadyRevision(String appName) {
+        Revision revision = apps.revision(appName, apps.get(appName).latestRevision());
+        if (revision.state() == RevisionState.Failed) {
+            throw ProblemException.conflict("revision-failed", "revision " + revision.number() + " of " + appName
+                    + " failed to build: " + revision.message() + " — fix it and upload again");
+        }
+        if (revision.state() != RevisionState.Ready) {
+            throw ProblemException.conflict("revision-not-ready", "revision " + revision.number() + " of " + appName + " is "
+                    + revision.state() + "; start instances once GET /api/v1/apps/" + appName + "/revisions/"
+                    + revision.number() + " says Ready");
+        }
+        return revision;
+    }
+
+    public Instance get(String id) {
+        return instances.find(id).orElseThrow(() -> ProblemException.notFound("instance", "there is no instance " + id));
+    }
+
+    public List<Instance> list(String app, String after, int limit) {
+        return instances.list(app, after, limit);
+    }
+
+    /** Stops a live instance (QMP quit, then kill) and returns its final record; ended ones are returned as they are. */
+    public Instance stop(String id) {
+        get(id);
+        if (scheduler.stop(id)) {
+            awaitTerminal(id, config.instances().stopGrace().plusSeconds(5));
+        }
+        return get(id);
+    }
+
+    private void awaitTerminal(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && !get(id).state().isTerminal()) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The console: from memory while the instance is live, else from its console file. */
+    public String console(String id) {
+        get(id);
+        Optional<List<String>> live = scheduler.console(id);
+        if (live.isPresent()) {
+            List<String> lines = live.get();
+            return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+        }
+        Path file = consoleFile(id);
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path consoleFile(String id) {
+        return dirs.instance(id).resolve(CONSOLE_FILE);
+    }
+}

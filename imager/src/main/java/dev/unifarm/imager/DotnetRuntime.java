@@ -1,0 +1,36 @@
+package dev.unifarm.imager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/**
+ * One runtime in the store: a dotnet root holding the {@code dotnet} host, {@code host/fxr/<v>} and
+ * {@code shared/<framework>/<version>}, laid out as Microsoft's runtime archives are.
+ */
+public record DotnetRuntime(String framework, RuntimeVersion version, Path root) {
+
+    public Path host() {
+        return root.resolve("dotnet");
+    }
+
+    public Path frameworkDir() {
+        return root.resolve("shared").resolve(framework).resolve(version.toString());
+    }
+
+    /** The newest {@code host/fxr/<v>/libhostfxr.so}, as the muxer itself picks it. */
+    public Path hostfxr() {
+        Path fxr = root.resolve("host/fxr");
+        try (var versions = Files.list(fxr)) {
+            return versions.filter(d -> Files.isRegularFile(d.resolve("libhostfxr.so")))
+                    .max(Comparator.comparing(d -> RuntimeVersion.parse(d.getFileName().toString())))
+                    .map(d -> d.resolve("libhostfxr.so"))
+                    .orElseThrow(() -> new ImagerException("runtime-broken", "runtime " + version + " at " + root
+                            + " has no host/fxr/<version>/libhostfxr.so: register the runtime archive again"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.unifarm.imager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which native files of a runtime and an app will run, and so need their libraries in the image.
+ * The host chain and the core runtime must load; the other framework libraries may load later
+ * (e.g. System.Net.Http.Native on the first HttpClient call).
+ */
+final class RuntimeNativeFiles {
+
+    /** Debugger and tracing parts: with diagnostics off (the image's env) CoreCLR never loads them. */
+    private static final Set<String> DIAGNOSTICS = Set.of("libcoreclrtraceptprovider.so", "libdbgshim.so",
+            "libmscordaccore.so", "libmscordbi.so", "libsos.so", "libsosplugin.so");
+    private static final List<String> CORE = List.of("libhostpolicy.so", "libcoreclr.so", "libclrjit.so", "System.Native.so");
+
+    private RuntimeNativeFiles() {
+    }
+
+    static List<Path> required(DotnetRuntime runtime) {
+        Path framework = runtime.frameworkDir();
+        List<Path> core = CORE.stream().map(framework::resolve).toList();
+        for (Path file : core) {
+            if (!Files.isRegularFile(file)) {
+                throw new ImagerException("runtime-broken", "runtime " + runtime.version() + " lacks " + file.getFileName()
+                        + ": register the runtime archive again");
+            }
+        }
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(runtime.host(), runtime.hostfxr()), core.stream())
+                .toList();
+    }
+
+    static List<Path> optional(DotnetRuntime runtime, Bundle bundle) {
+        try (var files = Files.list(runtime.frameworkDir())) {
+            List<Path> framework = files.filter(f -> f.getFileName().toString().endsWith(".so"))
+                    .filter(f -> !DIAGNOSTICS.contains(f.getFileName().toString()))
+                    .filter(f -> !CORE.contains(f.getFileName().toString()))
+                    .sorted()
+                    .toList();
+            List<Path> app = bundle.files().stream().filter(f -> f.endsWith(".so")).map(bundle.root()::resolve).toList();
+            return java.util.stream.Stream.concat(framework.stream(), app.stream()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

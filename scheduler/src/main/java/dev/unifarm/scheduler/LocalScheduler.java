@@ -1,0 +1,121 @@
+package dev.unifarm.scheduler;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs instances as QEMU processes on this host. Entry point of the scheduler: {@link #start},
+ * {@link #stop}, and read access to live instances' status and console.
+ */
+public final class LocalScheduler implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalScheduler.class);
+    /** Unix socket paths are limited to 108 bytes including the terminator. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final Accelerator accel;
+    private final String node;
+    private final Duration stopGrace;
+    private final Clock clock;
+    private final Map<String, QemuInstance> live = new ConcurrentHashMap<>();
+
+    public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
+        this.accel = accel;
+        this.node = node;
+        this.stopGrace = stopGrace;
+        this.clock = clock;
+    }
+
+    public static LocalScheduler onThisHost(Duration stopGrace) {
+        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), stopGrace, Clock.systemUTC());
+    }
+
+    public Accelerator accelerator() {
+        return accel;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    /**
+     * Boots the instance; the listener hears every state change, the last one terminal. Returns the
+     * status once QEMU is started ({@code Booting}).
+     */
+    public InstanceStatus start(LaunchRequest request, InstanceListener listener) {
+        prepareDir(request);
+        InstanceListener untrackOnEnd = status -> {
+            listener.changed(status);
+            if (status.state().isTerminal()) {
+                live.remove(status.id());
+            }
+        };
+        QemuInstance instance = new QemuInstance(request, accel, node, untrackOnEnd, clock);
+        live.put(request.instanceId(), instance);
+        try {
+            instance.start();
+        } catch (IOException e) {
+            live.remove(request.instanceId());
+            throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
+        }
+        return instance.status();
+    }
+
+    private static void prepareDir(LaunchRequest request) {
+        String socket = request.instanceDir().resolve("qmp.sock").toString();
+        if (socket.length() > MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException("the QMP socket path " + socket + " is longer than " + MAX_SOCKET_PATH
+                    + " bytes: choose a shorter data directory");
+        }
+        try {
+            Files.createDirectories(request.instanceDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<InstanceStatus> status(String id) {
+        return Optional.ofNullable(live.get(id)).map(QemuInstance::status);
+    }
+
+    /** The in-memory console of a live instance; ended instances keep theirs in {@code console.log}. */
+    public Optional<List<String>> console(String id) {
+        return Optional.ofNullable(live.get(id)).map(i -> i.console().lines());
+    }
+
+    /** Stops a live instance and waits (bounded) for QEMU to go; false when it was not live. */
+    public boolean stop(String id) {
+        QemuInstance instance = live.get(id);
+        if (instance == null) {
+            return false;
+        }
+        instance.stop(stopGrace);
+        return true;
+    }
+
+    public int liveCount() {
+        return live.size();
+    }
+
+    /** Stops every instance: the farm is shutting down and must not leave QEMU processes behind. */
+    @Override
+    public void close() {
+        List.copyOf(live.keySet()).forEach(this::stop);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.unifarm.scheduler;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Supervises one QEMU process: reads its serial console, moves the instance through its states, and
+ * stops it (QMP {@code quit}, then kill) when asked.
+ */
+final class QemuInstance {
+
+    private static final Logger LOG = Logger.getLogger(QemuInstance.class);
+    private static final int CONSOLE_CHARS = 256 * 1024;
+    private static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
+    private static final int KEPT_APP_LINES = 64;
+
+    private final LaunchRequest request;
+    private final Accelerator accel;
+    private final InstanceListener listener;
+    private final Clock clock;
+    private final ConsoleBuffer console;
+    private final Deque<String> appLines = new ArrayDeque<>();
+    private volatile InstanceStatus status;
+    private volatile boolean stopRequested;
+    private volatile Integer waitStatus;
+    private Process process;
+
+    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
+        this.request = request;
+        this.accel = accel;
+        this.listener = listener;
+        this.clock = clock;
+        this.console = new ConsoleBuffer(request.instanceDir().resolve("console.log"), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
+        this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
+    }
+
+    InstanceStatus status() {
+        return status;
+    }
+
+    ConsoleBuffer console() {
+        return console;
+    }
+
+    Path qmpSocket() {
+        return request.instanceDir().resolve("qmp.sock");
+    }
+
+    /** Starts QEMU and a thread that follows its console until it exits. */
+    void start() throws IOException {
+        publish(status);
+        Path dir = request.instanceDir();
+        List<String> command = QemuCommand.of(request, request.image(), accel, qmpSocket(), dir.resolve("qemu.pid"));
+        Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
+        process = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectError(dir.resolve("qemu.log").toFile())
+                .start();
+        publish(status.booting(accel, clock.instant()));
+        Thread reader = new Thread(this::followConsole, "console-" + request.instanceId());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void followConsole() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
+                onLine(ConsoleCleaner.clean(raw));
+            }
+        } catch (IOException e) {
+            LOG.debugf(e, "console of %s closed", request.instanceId());
+        }
+        awaitExit();
+        console.close();
+        finish();
+    }
+
+    private void onLine(String line) {
+        console.append(line);
+        OptionalInt exit = LinuxConsoleProtocol.waitStatus(line);
+        if (exit.isPresent()) {
+            waitStatus = exit.getAsInt();
+            return;
+        }
+        if (!LinuxConsoleProtocol.isAppOutput(line)) {
+            return;
+        }
+        appLines.addLast(line);
+        if (appLines.size() > KEPT_APP_LINES) {
+            appLines.removeFirst();
+        }
+        if (status.state() == InstanceState.Booting) {
+            publish(status.running(clock.instant()));
+        }
+    }
+
+    private void awaitExit() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void finish() {
+        var now = clock.instant();
+        if (stopRequested) {
+            publish(status.finished(InstanceState.Stopped, waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus),
+                    "Stopped", "stopped on request", now));
+            return;
+        }
+        if (waitStatus == null) {
+            publish(status.finished(InstanceState.Failed, null, "VmExited",
+                    "QEMU exited with code " + process.exitValue() + " before the app ended: " + qemuLogTail(), now));
+            return;
+        }
+        int code = LinuxConsoleProtocol.exitCode(waitStatus);
+        if (code == 0) {
+            publish(status.finished(InstanceState.Succeeded, 0, "Completed", "the app exited with code 0", now));
+        } else if (LinuxConsoleProtocol.killedBySignal(waitStatus)) {
+            publish(status.finished(InstanceState.Failed, code, "Signaled", FailureSummary.of(new ArrayList<>(appLines))
+                    + " (killed by signal " + (waitStatus & 0x7f) + ")", now));
+        } else {
+            publish(status.finished(InstanceState.Failed, code, "Error", FailureSummary.of(new ArrayList<>(appLines))
+                    + " (exit code " + code + ")", now));
+        }
+    }
+
+    /**
+     * Asks QEMU to quit over QMP and kills it if it has not gone within {@code grace}; returns once
+     * the process is gone. The console thread then records the end as {@code Stopped}.
+     */
+    void stop(Duration grace) {
+        stopRequested = true;
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        try (QmpClient qmp = QmpClient.connect(qmpSocket())) {
+            qmp.execute("quit");
+        } catch (IOException e) {
+            LOG.debugf("QMP quit for %s failed (%s); killing QEMU", request.instanceId(), e.getMessage());
+        }
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    private String qemuLogTail() {
+        try {
+            List<String> lines = Files.readAllLines(request.instanceDir().resolve("qemu.log"));
+            return lines.isEmpty() ? "(no QEMU output)" : String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        } catch (IOException e) {
+            return "(no QEMU log)";
+        }
+    }
+
+    private void publish(InstanceStatus next) {
+        status = next;
+        try {
+            listener.changed(next);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "listener failed for %s in state %s", next.id(), next.state());
+        }
+    }
+}
