@@ -18,8 +18,6 @@ import org.jboss.logging.Logger;
 public final class LocalScheduler implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalScheduler.class);
-    /** Unix socket paths are limited to 108 bytes including the terminator. */
-    private static final int MAX_SOCKET_PATH = 107;
 
     private final Accelerator accel;
     private final String node;
@@ -70,11 +68,7 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     private static void prepareDir(LaunchRequest request) {
-        String socket = request.instanceDir().resolve("qmp.sock").toString();
-        if (socket.length() > MAX_SOCKET_PATH) {
-            throw new IllegalArgumentException("the QMP socket path " + socket + " is longer than " + MAX_SOCKET_PATH
-                    + " bytes: choose a shorter data directory");
-        }
+        SocketPaths.forConnecting(request.instanceDir().resolve(QemuInstance.QMP_SOCKET));
         try {
             Files.createDirectories(request.instanceDir());
         } catch (IOException e) {

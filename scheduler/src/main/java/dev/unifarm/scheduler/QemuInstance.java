@@ -26,6 +26,8 @@ final class QemuInstance {
     private static final int CONSOLE_CHARS = 256 * 1024;
     private static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
     private static final int KEPT_APP_LINES = 64;
+    static final String QMP_SOCKET = "qmp.sock";
+    static final String PID_FILE = "qemu.pid";
 
     private final LaunchRequest request;
     private final Accelerator accel;
@@ -56,16 +58,18 @@ final class QemuInstance {
     }
 
     Path qmpSocket() {
-        return request.instanceDir().resolve("qmp.sock");
+        return request.instanceDir().resolve(QMP_SOCKET);
     }
 
     /** Starts QEMU and a thread that follows its console until it exits. */
     void start() throws IOException {
         publish(status);
         Path dir = request.instanceDir();
-        List<String> command = QemuCommand.of(request, request.image(), accel, qmpSocket(), dir.resolve("qemu.pid"));
+        // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
+        List<String> command = QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE));
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
         process = new ProcessBuilder(command)
+                .directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectError(dir.resolve("qemu.log").toFile())
                 .start();
@@ -148,7 +152,7 @@ final class QemuInstance {
         if (process == null || !process.isAlive()) {
             return;
         }
-        try (QmpClient qmp = QmpClient.connect(qmpSocket())) {
+        try (QmpClient qmp = QmpClient.connect(SocketPaths.forConnecting(qmpSocket()))) {
             qmp.execute("quit");
         } catch (IOException e) {
             LOG.debugf("QMP quit for %s failed (%s); killing QEMU", request.instanceId(), e.getMessage());

@@ -45,7 +45,7 @@ public interface UnifarmConfig {
     interface Instances {
         /** Guest memory when the app spec sets none; CoreCLR plus a RAM-held initrd need a few hundred MiB. */
         @WithDefault("512")
-        int defaultMemoryMiB();
+        int defaultMemoryMib();
 
         /** How long QEMU gets to quit over QMP before it is killed. */
         @WithDefault("PT5S")

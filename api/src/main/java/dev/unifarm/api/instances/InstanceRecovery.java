@@ -37,6 +37,16 @@ public class InstanceRecovery {
         }
     }
 
+    /** A pid can be reused: only a QEMU running in this instance's dir is ours. */
+    private static boolean isQemuOf(ProcessHandle process, Path dir) {
+        boolean qemu = process.info().command().map(cmd -> cmd.contains("qemu-system")).orElse(false);
+        try {
+            return qemu && Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).equals(dir);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private boolean killLeftoverQemu(String id) {
         Path dir = dirs.instance(id);
         try {
@@ -46,9 +56,8 @@ public class InstanceRecovery {
             }
             long pid = Long.parseLong(Files.readString(pidFile).trim());
             return ProcessHandle.of(pid)
-                    .filter(p -> p.info().commandLine().map(cmd -> cmd.contains("qemu-system") && cmd.contains(dir.toString()))
-                            .orElse(false))
-                    .map(p -> p.destroyForcibly())
+                    .filter(p -> isQemuOf(p, dir))
+                    .map(ProcessHandle::destroyForcibly)
                     .orElse(false);
         } catch (IOException | NumberFormatException e) {
             return false;

@@ -58,7 +58,7 @@ public class InstanceService {
 
         String id = InstanceIds.next(clock.instant());
         instances.insert(id, appName, revision.number(), scheduler.node(), clock.instant());
-        int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMiB();
+        int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
             scheduler.start(new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id)),
                     instances::update);

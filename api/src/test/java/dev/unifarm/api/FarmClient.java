@@ -1,0 +1,84 @@
+package dev.unifarm.api;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** What a user does with curl, as test steps: everything goes over HTTP with the farm's token. */
+final class FarmClient {
+
+    static final Duration BUILD_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
+
+    private FarmClient() {
+    }
+
+    /** The token the farm generated into its data dir at start-up. */
+    static String token() {
+        try {
+            return Files.readString(tokenFile()).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path tokenFile() {
+        return Path.of(ConfigProvider.getConfig().getValue("unifarm.data-dir", String.class)).resolve("api-token");
+    }
+
+    static RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + token());
+    }
+
+    /** A name no earlier run used: the test data dir outlives runs until {@code mvn clean}. */
+    static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Path sample(String name) {
+        Path zip = Path.of(System.getProperty("test.samples.dir", "../target/samples")).resolve(name + ".zip");
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException(zip + " is missing: samples/build runs in generate-test-resources");
+        }
+        return zip;
+    }
+
+    static Response upload(String name, Path bundle) {
+        return api().multiPart("name", name).multiPart("bundle", bundle.toFile()).when().post("/api/v1/apps");
+    }
+
+    /** Waits until the revision has left Pending/Building and returns its final JSON. */
+    static Response awaitBuilt(String app, int revision) {
+        String path = "/api/v1/apps/" + app + "/revisions/" + revision;
+        await().atMost(BUILD_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .until(() -> List.of("Ready", "Failed").contains(api().get(path).path("state")));
+        return api().get(path);
+    }
+
+    static String startInstance(String app) {
+        return api().contentType("application/json").body("{}").post("/api/v1/apps/" + app + "/instances")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    /** Waits until the instance has ended and returns its final JSON. */
+    static Response awaitEnded(String id) {
+        String path = "/api/v1/instances/" + id;
+        await().atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .until(() -> List.of("Succeeded", "Failed", "Stopped").contains(api().get(path).path("state")));
+        return api().get(path);
+    }
+
+    static String console(String id) {
+        return api().get("/api/v1/instances/" + id + "/console").then().statusCode(200).extract().asString();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.unifarm.api;
+
+import static dev.unifarm.api.FarmClient.api;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+/** The README walk-through, over HTTP only: upload → Ready → start → console → final state. */
+@QuarkusTest
+class WalkthroughTest {
+
+    @Test
+    void testHello_runsToSucceededWithItsLine() {
+        String app = FarmClient.uniqueName("hello");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201)
+                .header("Location", matchesPattern(".*/api/v1/apps/" + app))
+                .body("name", equalTo(app)).body("latestRevision", equalTo(1));
+
+        Response revision = FarmClient.awaitBuilt(app, 1);
+        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        assertThat(revision.<String>path("imageDigest")).matches("sha256:[0-9a-f]{64}");
+        assertThat(revision.<Integer>path("sizes.initrd")).isPositive();
+
+        String id = FarmClient.startInstance(app);
+        Response instance = FarmClient.awaitEnded(id);
+
+        String console = FarmClient.console(id);
+        assertThat(console).contains("Hello from Unifarm!\n").contains("args: []");
+        assertThat(instance.<String>path("state")).as(instance.asString()).isEqualTo("Succeeded");
+        assertThat(instance.<Integer>path("exitCode")).isZero();
+        assertThat(instance.<String>path("app")).isEqualTo(app);
+        assertThat(instance.<String>path("accel")).isIn("kvm", "tcg");
+        assertThat(instance.<String>path("readyAt")).isNotNull();
+        assertThat(instance.<String>path("finishedAt")).isNotNull();
+    }
+
+    @Test
+    void testCrash_endsFailedWithTheException() {
+        String app = FarmClient.uniqueName("crash");
+        FarmClient.upload(app, FarmClient.sample("crash")).then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+
+        String id = FarmClient.startInstance(app);
+        Response instance = FarmClient.awaitEnded(id);
+
+        assertThat(instance.<String>path("state")).as(instance.asString()).isEqualTo("Failed");
+        assertThat(instance.<Integer>path("exitCode")).isNotNull().isNotZero();
+        assertThat(instance.<String>path("message")).contains("Unhandled Exception");
+        assertThat(FarmClient.console(id))
+                .contains("Unhandled Exception: System.InvalidOperationException: Unifarm crash sample: deliberate failure");
+    }
+
+    @Test
+    void testStart_argsOverrideReachTheApp() {
+        String app = FarmClient.uniqueName("args");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+
+        String id = api().contentType("application/json").body("{\"args\": [\"one\", \"two\"]}")
+                .post("/api/v1/apps/" + app + "/instances").then().statusCode(201).extract().path("id");
+
+        assertThat(FarmClient.awaitEnded(id).<String>path("state")).isEqualTo("Succeeded");
+        assertThat(FarmClient.console(id)).contains("args: [one, two]");
+    }
+}
