@@ -50,18 +50,21 @@ public final class LocalScheduler implements AutoCloseable {
      */
     public InstanceStatus start(LaunchRequest request, InstanceListener listener) {
         prepareDir(request);
+        // Ids are unique while live (checked below), so an ended instance removes only itself.
         InstanceListener untrackOnEnd = status -> {
-            listener.changed(status);
             if (status.state().isTerminal()) {
-                live.remove(status.id());
+                live.remove(status.id()); // first, so a throwing listener cannot keep it "live"
             }
+            listener.changed(status);
         };
         QemuInstance instance = new QemuInstance(request, accel, node, untrackOnEnd, clock);
-        live.put(request.instanceId(), instance);
+        if (live.putIfAbsent(request.instanceId(), instance) != null) {
+            throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
+        }
         try {
             instance.start();
         } catch (IOException e) {
-            live.remove(request.instanceId());
+            live.remove(request.instanceId(), instance);
             throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
         }
         return instance.status();

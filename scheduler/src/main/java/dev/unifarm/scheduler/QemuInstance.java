@@ -68,11 +68,18 @@ final class QemuInstance {
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
         List<String> command = QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE));
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
-        process = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectError(dir.resolve("qemu.log").toFile())
-                .start();
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectError(dir.resolve("qemu.log").toFile())
+                    .start();
+        } catch (IOException e) {
+            console.close();
+            publish(status.finished(InstanceState.Failed, null, "StartFailed",
+                    "cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), clock.instant()));
+            throw e;
+        }
         publish(status.booting(accel, clock.instant()));
         Thread reader = new Thread(this::followConsole, "console-" + request.instanceId());
         reader.setDaemon(true);
@@ -82,7 +89,7 @@ final class QemuInstance {
     private void followConsole() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
-                onLine(ConsoleCleaner.clean(raw));
+                ConsoleCleaner.lines(raw).forEach(this::onLine);
             }
         } catch (IOException e) {
             LOG.debugf(e, "console of %s closed", request.instanceId());
@@ -121,9 +128,10 @@ final class QemuInstance {
 
     private void finish() {
         var now = clock.instant();
-        if (stopRequested) {
-            publish(status.finished(InstanceState.Stopped, waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus),
-                    "Stopped", "stopped on request", now));
+        // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
+        // stop was asked for at the same moment.
+        if (waitStatus == null && stopRequested) {
+            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request", now));
             return;
         }
         if (waitStatus == null) {

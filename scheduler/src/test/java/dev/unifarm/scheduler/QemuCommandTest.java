@@ -1,0 +1,90 @@
+package dev.unifarm.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageManifest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandTest {
+
+    private static final Path KERNEL = Path.of("/parts/kernels/linux/current/vmlinuz");
+    private static final Path INITRD = Path.of("/store/blobs/sha256/abc123");
+    private static final Path SOCKET = Path.of("qmp.sock");
+    private static final Path PID = Path.of("qemu.pid");
+
+    private static final ImageManifest MANIFEST = new ImageManifest(ImageManifest.SCHEMA_VERSION, "linux",
+            KERNEL.toString(), "sha256:abc123", "/usr/share/dotnet/dotnet", "/app/hello.dll", List.of("a", "b"),
+            new TreeMap<>(Map.of("DOTNET_EnableDiagnostics", "0", "GREETING", "hello")), "2.0.9",
+            new TreeMap<>(Map.of("initrd", 1L)));
+    private static final Image IMAGE = new Image("sha256:def456", MANIFEST, INITRD);
+
+    @Test
+    void testOf_machineSerialAndControl() {
+        List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command.get(0)).isEqualTo("qemu-system-x86_64");
+        assertThat(command).containsSequence("-m", "384M")
+                .containsSequence("-smp", "1")
+                .contains("-nodefaults", "-no-reboot")
+                .containsSequence("-serial", "stdio")
+                .containsSequence("-qmp", "unix:qmp.sock,server=on,wait=off")
+                .containsSequence("-pidfile", "qemu.pid")
+                .containsSequence("-kernel", KERNEL.toString())
+                .containsSequence("-initrd", INITRD.toString());
+    }
+
+    @Test
+    void testOf_memoryFromRequest() {
+        List<String> command = QemuCommand.of(
+                new LaunchRequest("i1", IMAGE, null, null, 1024, Path.of("/tmp/i1")), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).containsSequence("-m", "1024M").doesNotContain("384M");
+    }
+
+    @Test
+    void testOf_tcgAccelerator() {
+        List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).containsSequence("-accel", "tcg").doesNotContain("kvm", "-cpu");
+    }
+
+    @Test
+    void testOf_kvmAcceleratorWithHostCpu() {
+        List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.kvm, SOCKET, PID);
+
+        assertThat(command).containsSequence("-accel", "kvm", "-cpu", "host").doesNotContain("tcg");
+    }
+
+    @Test
+    void testOf_appendIsManifestCommandLine() {
+        List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).containsSequence("-append", MANIFEST.commandLine());
+        assertThat(append(command)).endsWith("-- /app/hello.dll a b").contains("GREETING=hello", "rdinit=/usr/share/dotnet/dotnet");
+    }
+
+    @Test
+    void testOf_appendCarriesInstanceOverrides() {
+        List<String> args = List.of("x", "y");
+        Map<String, String> env = Map.of("GREETING", "hi", "EXTRA", "1");
+        List<String> command = QemuCommand.of(request(args, env), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).containsSequence("-append", MANIFEST.commandLine(args, env));
+        assertThat(append(command)).endsWith("-- /app/hello.dll x y")
+                .contains("GREETING=hi", "EXTRA=1", "DOTNET_EnableDiagnostics=0")
+                .doesNotContain("GREETING=hello");
+    }
+
+    private static String append(List<String> command) {
+        return command.get(command.indexOf("-append") + 1);
+    }
+
+    private static LaunchRequest request(List<String> args, Map<String, String> env) {
+        return new LaunchRequest("i1", IMAGE, args, env, 384, Path.of("/tmp/i1"));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.unifarm.scheduler;
+
+import dev.unifarm.imager.BundleReader;
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.ProcPatch;
+import dev.unifarm.imager.RuntimeStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Real parts for the scheduler's tests: the kernel and runtimes scripts/provision installed, and the
+ * C# samples samples/build compiled (paths from the system properties surefire sets).
+ */
+final class TestImages {
+
+    private TestImages() {
+    }
+
+    static Path partsDir() {
+        return Path.of(System.getProperty("unifarm.parts.dir",
+                System.getProperty("user.home") + "/.local/share/unifarm"));
+    }
+
+    static RuntimeStore runtimeStore() {
+        return new RuntimeStore(existing(partsDir().resolve("runtimes")));
+    }
+
+    static Path linuxKernel() {
+        return existing(partsDir().resolve("kernels/linux/current/vmlinuz"));
+    }
+
+    static Path samplesDir() {
+        String dir = System.getProperty("unifarm.samples.dir");
+        if (dir == null) {
+            throw new IllegalStateException("unifarm.samples.dir is not set: run the tests through Maven, which builds the samples");
+        }
+        return Path.of(dir);
+    }
+
+    /** The zip samples/build wrote for {@code name} (hello, crash, echo-http). */
+    static Path sample(String name) {
+        return existing(samplesDir().resolve(name + ".zip"));
+    }
+
+    /**
+     * Builds the sample into an image stored under {@code work}, leaving out the given /proc stand-ins
+     * (negative controls).
+     */
+    static Image build(String sample, Path work, ProcPatch... omit) {
+        Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
+        ImageBuilder builder = ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
+                .runtimes(runtimeStore())
+                .profile(KernelProfile.linux(linuxKernel()));
+        for (ProcPatch patch : omit) {
+            builder.omit(patch);
+        }
+        return builder.build(new ImageStore(work.resolve("store")));
+    }
+
+    private static Path existing(Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalStateException(path + " does not exist: run scripts/provision (real parts are required)");
+        }
+        return path;
+    }
+}
