@@ -93,7 +93,9 @@ public final class BundleReader {
                 if (entry.isDirectory()) {
                     continue;
                 }
-                if (!entry.isFile()) {
+                // isFile() is also true for links and devices, so ask about those explicitly.
+                if (!entry.isFile() || entry.isSymbolicLink() || entry.isLink() || entry.isCharacterDevice()
+                        || entry.isBlockDevice() || entry.isFIFO()) {
                     throw new ImagerException(INVALID, "the bundle contains " + entry.getName()
                             + ", which is a link or device, not a regular file: archive the files themselves");
                 }

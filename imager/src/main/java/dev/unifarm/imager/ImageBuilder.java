@@ -104,6 +104,7 @@ public final class ImageBuilder {
             throw new ImagerException("invalid-bundle", config.fileName() + " names no framework, so the app is self-contained;"
                     + " this farm builds framework-dependent apps so far: publish with --self-contained false");
         }
+        String kernelDigest = kernelDigest();
         DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
         log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
 
@@ -122,11 +123,19 @@ public final class ImageBuilder {
         sizes.put("libraries", sum(closure.libraries().stream().map(NativeLibrary::source).toList()));
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
-                profile.kernel().toString(), initrd.digest(), RootfsLayout.HOST, entrypoint, args,
+                profile.kernel().toString(), kernelDigest, initrd.digest(), RootfsLayout.HOST, entrypoint, args,
                 new TreeMap<>(imageEnv), runtime.version().toString(), new TreeMap<>(sizes));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
+    }
+
+    private String kernelDigest() {
+        if (!Files.isRegularFile(profile.kernel())) {
+            throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + profile.kernel()
+                    + " does not exist: run scripts/provision or set the kernel path");
+        }
+        return Digests.of(profile.kernel());
     }
 
     private void checkEnvFits(Map<String, String> imageEnv) {

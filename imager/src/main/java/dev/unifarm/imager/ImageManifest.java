@@ -12,6 +12,7 @@ import java.util.TreeMap;
  *
  * @param profile kernel profile name
  * @param kernel kernel image path on the farm
+ * @param kernelDigest sha256 of the kernel image, so a replaced kernel makes a new image
  * @param initrd digest of the cpio newc initrd blob
  * @param executable the program the kernel starts (the .NET host)
  * @param entrypoint the app's main assembly inside the image
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  * @param runtime the .NET runtime version in the image
  * @param sizes bytes per part: app, runtime, libraries, initrd
  */
-public record ImageManifest(int schemaVersion, String profile, String kernel, String initrd, String executable,
+public record ImageManifest(int schemaVersion, String profile, String kernel, String kernelDigest, String initrd, String executable,
         String entrypoint, List<String> args, SortedMap<String, String> env, String runtime,
         SortedMap<String, Long> sizes) {
 

@@ -19,7 +19,6 @@ public record KernelProfile(String name, Path kernel, StackRange stack, int maxE
      */
     public static KernelProfile linux(Path kernel) {
         long top = 0x7ffffffff000L;
-        // Linux hands init at most 32 env strings and sets HOME and TERM itself.
-        return new KernelProfile("linux", kernel, new StackRange(top - 0x800000L, top), 30);
+        return new KernelProfile("linux", kernel, new StackRange(top - 0x800000L, top), LinuxCommandLine.MAX_ENV);
     }
 }

@@ -19,6 +19,10 @@ public final class LinuxCommandLine {
     private static final Pattern WORD = Pattern.compile("[^\\s\"]+");
     /** Linux passes at most 32 argv strings to init (MAX_INIT_ARGS). */
     private static final int MAX_ARGS = 31;
+    /** Linux passes at most 32 env strings to init (MAX_INIT_ENVS) and sets HOME and TERM itself. */
+    public static final int MAX_ENV = 30;
+    /** x86's COMMAND_LINE_SIZE is 2048 bytes including the terminator; a longer line hangs the boot. */
+    static final int MAX_LENGTH = 2047;
 
     private LinuxCommandLine() {
     }
@@ -30,7 +34,12 @@ public final class LinuxCommandLine {
         env.forEach((name, value) -> words.add(name + "=" + value));
         words.add("--");
         words.addAll(argv);
-        return String.join(" ", words);
+        String line = String.join(" ", words);
+        if (line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LENGTH) {
+            throw new ImagerException("invalid-spec", "the kernel command line would be " + line.length()
+                    + " bytes, over Linux's limit of " + MAX_LENGTH + ": shorten the args and env values");
+        }
+        return line;
     }
 
     /** Refuses what Linux would silently drop or split, with the rule the user broke. */
@@ -50,6 +59,10 @@ public final class LinuxCommandLine {
                 throw new ImagerException("invalid-spec", "argument \"" + arg
                         + "\" must be non-empty and have no spaces or double quotes on the linux kernel profile");
             }
+        }
+        if (env.size() > MAX_ENV) {
+            throw new ImagerException("invalid-spec", "the linux kernel profile passes at most " + MAX_ENV
+                    + " env entries to the app and this start needs " + env.size() + " (including the runtime's own): remove some");
         }
         if (argv.size() > MAX_ARGS) {
             throw new ImagerException("invalid-spec", "at most " + (MAX_ARGS - 1) + " arguments fit on the linux kernel profile");

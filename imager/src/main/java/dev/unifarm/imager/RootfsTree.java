@@ -50,7 +50,8 @@ public final class RootfsTree {
 
     private RootfsTree put(RootfsEntry entry) {
         String path = entry.path();
-        if (!path.startsWith("/") || path.contains("//") || path.endsWith("/") || path.contains("/../")) {
+        if (!path.startsWith("/") || path.contains("//") || path.endsWith("/") || path.endsWith("/..") || path.endsWith("/.")
+                || path.contains("/../") || path.contains("/./")) {
             throw new IllegalArgumentException("not a clean absolute path: " + path);
         }
         ensureParents(path);

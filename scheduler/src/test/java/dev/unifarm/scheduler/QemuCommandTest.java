@@ -18,7 +18,7 @@ class QemuCommandTest {
     private static final Path PID = Path.of("qemu.pid");
 
     private static final ImageManifest MANIFEST = new ImageManifest(ImageManifest.SCHEMA_VERSION, "linux",
-            KERNEL.toString(), "sha256:abc123", "/usr/share/dotnet/dotnet", "/app/hello.dll", List.of("a", "b"),
+            KERNEL.toString(), "sha256:0123", "sha256:abc123", "/usr/share/dotnet/dotnet", "/app/hello.dll", List.of("a", "b"),
             new TreeMap<>(Map.of("DOTNET_EnableDiagnostics", "0", "GREETING", "hello")), "2.0.9",
             new TreeMap<>(Map.of("initrd", 1L)));
     private static final Image IMAGE = new Image("sha256:def456", MANIFEST, INITRD);
