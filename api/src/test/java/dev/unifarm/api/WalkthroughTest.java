@@ -55,6 +55,38 @@ class WalkthroughTest {
     }
 
     @Test
+    void testDelete_stopsARunningServer() {
+        String app = FarmClient.uniqueName("echo");
+        FarmClient.upload(app, FarmClient.sample("echo-http")).then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String id = FarmClient.startInstance(app);
+        org.awaitility.Awaitility.await().atMost(FarmClient.RUN_TIMEOUT)
+                .until(() -> "Running".equals(api().get("/api/v1/instances/" + id).path("state")));
+
+        Response stopped = api().delete("/api/v1/instances/" + id);
+
+        assertThat(stopped.statusCode()).isEqualTo(200);
+        assertThat(stopped.<String>path("state")).as(stopped.asString()).isEqualTo("Stopped");
+        assertThat(FarmClient.console(id)).contains("echo-http listening on port");
+        api().get("/api/v1/instances?app=" + app).then().statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.contains(id)).body("items[0].state", equalTo("Stopped"));
+    }
+
+    @Test
+    void testConsole_followStreamsUntilTheInstanceEnds() {
+        String app = FarmClient.uniqueName("follow");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String id = FarmClient.startInstance(app);
+
+        String followed = api().get("/api/v1/instances/" + id + "/console?follow=true").then().statusCode(200)
+                .extract().asString();
+
+        assertThat(followed).contains("Hello from Unifarm!").contains("Attempted to kill init!");
+        assertThat(api().get("/api/v1/instances/" + id).<String>path("state")).isEqualTo("Succeeded");
+    }
+
+    @Test
     void testStart_argsOverrideReachTheApp() {
         String app = FarmClient.uniqueName("args");
         FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
