@@ -7,14 +7,18 @@ import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.scheduler.LocalScheduler;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
 
 /** Wires the imager and scheduler libraries into the application, configured from {@link UnifarmConfig}. */
 @ApplicationScoped
 public class FarmParts {
+
+    private static final Logger LOG = Logger.getLogger(FarmParts.class);
 
     @Produces
     @Singleton
@@ -44,6 +48,11 @@ public class FarmParts {
     @Singleton
     LocalScheduler scheduler(UnifarmConfig config) {
         return LocalScheduler.onThisHost(config.instances().stopGrace());
+    }
+
+    /** Probes the accelerator at start-up, so its choice (and any TCG warning) is in the start-up log. */
+    void announceScheduler(@Observes StartupEvent event, LocalScheduler scheduler) {
+        LOG.infof("instances run under QEMU with %s on node %s", scheduler.accelerator(), scheduler.node());
     }
 
     /** No QEMU outlives the farm: stopping it stops every instance it runs. */
