@@ -1,7 +1,6 @@
 package dev.unifarm.imager;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Builds a bootable image from a bundle: resolve the runtime, compute the native closure, lay out
@@ -42,6 +42,7 @@ public final class ImageBuilder {
     private Map<String, String> env = Map.of();
     private final Set<ProcPatch> omitted = EnumSet.noneOf(ProcPatch.class);
     private Consumer<String> log = line -> { };
+    private BaseLayerCache cache;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -82,6 +83,12 @@ public final class ImageBuilder {
         return this;
     }
 
+    /** Reuses the encoded runtime layer across builds; without a cache every build encodes everything. */
+    public ImageBuilder cache(BaseLayerCache cache) {
+        this.cache = cache;
+        return this;
+    }
+
     /** Receives one line per build step, for the revision's build log. */
     public ImageBuilder log(Consumer<String> log) {
         this.log = log;
@@ -108,14 +115,21 @@ public final class ImageBuilder {
         DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
         log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
 
-        NativeClosure.Result closure = new NativeClosure(sysroot)
-                .compute(RuntimeNativeFiles.required(runtime), RuntimeNativeFiles.optional(runtime, bundle));
+        long closureStarted = System.nanoTime();
+        List<Path> required = RuntimeNativeFiles.required(runtime);
+        List<Path> optional = RuntimeNativeFiles.optional(runtime, bundle);
+        Supplier<NativeClosure.Result> compute = () -> new NativeClosure(sysroot).compute(required, optional);
+        NativeClosure.Result closure = cache != null ? cache.closure(required, optional, compute) : compute.get();
         closure.notes().forEach(note -> log.accept("note: " + note));
-        log.accept("native closure: " + closure.libraries().size() + " libraries + " + closure.interpreter().soname());
+        log.accept("native closure: " + closure.libraries().size() + " libraries + " + closure.interpreter().soname() + " ("
+                + (System.nanoTime() - closureStarted) / 1_000_000 + " ms)");
 
-        RootfsTree tree = new RootfsLayout(bundle, runtime, closure, profile, omitted).lay();
-        CpioWriter.Written initrd = writeInitrd(store, tree);
-        log.accept("initrd: " + initrd.digest() + " (" + initrd.size() + " bytes, " + tree.entries().size() + " entries)");
+        RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted).lay();
+        long started = System.nanoTime();
+        InitrdWriter.Written initrd = writeInitrd(store, layers);
+        log.accept("initrd: " + initrd.digest() + " (" + initrd.size() + " bytes, " + layers.entryCount() + " entries; "
+                + (initrd.baseCached() ? "runtime layer from cache" : "runtime layer encoded") + ", "
+                + (System.nanoTime() - started) / 1_000_000 + " ms)");
 
         Map<String, Long> sizes = new TreeMap<>();
         sizes.put("app", sum(bundle.files().stream().map(bundle.root()::resolve).toList()));
@@ -135,7 +149,7 @@ public final class ImageBuilder {
             throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + profile.kernel()
                     + " does not exist: run scripts/provision or set the kernel path");
         }
-        return Digests.of(profile.kernel());
+        return cache != null ? cache.fileDigest(profile.kernel()) : Digests.of(profile.kernel());
     }
 
     private void checkEnvFits(Map<String, String> imageEnv) {
@@ -146,13 +160,10 @@ public final class ImageBuilder {
         }
     }
 
-    private static CpioWriter.Written writeInitrd(ImageStore store, RootfsTree tree) {
+    private InitrdWriter.Written writeInitrd(ImageStore store, RootfsLayers layers) {
         Path temp = store.newTempFile();
         try {
-            CpioWriter.Written written;
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                written = CpioWriter.write(tree, out);
-            }
+            InitrdWriter.Written written = InitrdWriter.write(layers, temp, cache);
             store.putBlob(temp, written.digest());
             return written;
         } catch (IOException e) {

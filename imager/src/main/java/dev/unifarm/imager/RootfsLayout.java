@@ -33,15 +33,20 @@ final class RootfsLayout {
         this.omitted = omitted;
     }
 
-    RootfsTree lay() {
-        RootfsTree tree = new RootfsTree();
-        addApp(tree);
-        addTree(tree, runtime.root(), DOTNET_ROOT);
-        closure.libraries().forEach(lib -> tree.copy(LIB_DIR + "/" + lib.soname(), 0755, lib.source()));
-        tree.copy(closure.interpreter().soname(), 0755, closure.interpreter().source());
-        addProcAndSys(tree);
-        addDevAndEtc(tree);
-        return tree;
+    /**
+     * The tree in two layers: the base (runtime, libraries, {@code /proc} stand-ins; the same for
+     * every app on this runtime and profile, so it is encoded once and cached) and the app.
+     */
+    RootfsLayers lay() {
+        RootfsTree base = new RootfsTree();
+        addTree(base, runtime.root(), DOTNET_ROOT);
+        closure.libraries().forEach(lib -> base.copy(LIB_DIR + "/" + lib.soname(), 0755, lib.source()));
+        base.copy(closure.interpreter().soname(), 0755, closure.interpreter().source());
+        addProcAndSys(base);
+        addDevAndEtc(base);
+        RootfsTree app = new RootfsTree();
+        addApp(app);
+        return new RootfsLayers(base, app);
     }
 
     private void addApp(RootfsTree tree) {

@@ -90,8 +90,20 @@ class ImageBuilderTest {
     }
 
     @Test
-    void testInitrd_entriesInSortedOrder() {
-        assertThat(new ArrayList<>(helloInitrd.keySet())).isSorted().doesNotHaveDuplicates().hasSizeGreaterThan(100);
+    void testInitrd_baseLayerThenAppLayerEachSorted() {
+        List<String> names = new ArrayList<>(helloInitrd.keySet());
+        int firstApp = names.indexOf("app");
+        List<String> base = names.subList(0, firstApp);
+        List<String> app = names.subList(firstApp, names.size());
+
+        assertThat(names).doesNotHaveDuplicates().hasSizeGreaterThan(100);
+        assertThat(base).isSorted().noneMatch(name -> name.startsWith("app"));
+        assertThat(app).isSorted().allMatch(name -> name.equals("app") || name.startsWith("app/"));
+    }
+
+    @Test
+    void testInitrd_inodesAreDistinct() {
+        assertThat(helloInitrd.values().stream().map(entry -> entry.header().getInode()).toList()).doesNotHaveDuplicates();
     }
 
     @Test

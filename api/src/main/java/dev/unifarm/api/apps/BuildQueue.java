@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.Bundle;
 import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.Image;
@@ -38,18 +39,20 @@ public class BuildQueue {
     private final AppSpecParser specs;
     private final BundleReader bundles;
     private final ImageStore images;
+    private final BaseLayerCache layers;
     private final RuntimeStore runtimes;
     private final KernelProfile profile;
     private final FarmDirs dirs;
     private final ObjectMapper json;
     private final ExecutorService executor;
 
-    BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, RuntimeStore runtimes,
+    BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, BaseLayerCache layers, RuntimeStore runtimes,
             KernelProfile profile, FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
         this.revisions = revisions;
         this.specs = new AppSpecParser(json);
         this.bundles = bundles;
         this.images = images;
+        this.layers = layers;
         this.runtimes = runtimes;
         this.profile = profile;
         this.dirs = dirs;
@@ -86,6 +89,7 @@ public class BuildQueue {
         revisions.markBuilding(app, number);
         List<String> log = new ArrayList<>();
         Path work = dirs.newWorkDir("build-" + app + "-");
+        long started = System.nanoTime();
         try {
             AppSpec spec = specs.parse(row.specJson());
             Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
@@ -96,8 +100,10 @@ public class BuildQueue {
                     .profile(profile)
                     .args(spec.argsOrEmpty())
                     .env(spec.envOrEmpty())
+                    .cache(layers)
                     .log(log::add)
                     .build(images);
+            log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
             revisions.markReady(app, number, image.digest(), json.writeValueAsString(image.manifest().sizes()), String.join("\n", log));
             LOG.infof("built %s revision %d: %s", app, number, image.digest());
         } catch (ImagerException e) {

@@ -28,6 +28,11 @@ public class FarmDirs {
         return dataDir.resolve("store");
     }
 
+    /** Encoded runtime layers reused across builds; safe to delete (they are rebuilt on demand). */
+    public Path layerCache() {
+        return store().resolve("cache/base");
+    }
+
     /** Scratch space for extracting bundles; anything here may be deleted at start-up. */
     public Path work() {
         return dataDir.resolve("work");

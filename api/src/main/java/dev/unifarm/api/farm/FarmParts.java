@@ -1,6 +1,7 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
@@ -30,6 +31,12 @@ public class FarmParts {
     @Singleton
     ImageStore imageStore(FarmDirs dirs) {
         return new ImageStore(dirs.store());
+    }
+
+    @Produces
+    @Singleton
+    BaseLayerCache baseLayerCache(FarmDirs dirs) {
+        return new BaseLayerCache(dirs.layerCache());
     }
 
     @Produces
