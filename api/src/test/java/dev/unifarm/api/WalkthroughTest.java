@@ -39,6 +39,22 @@ class WalkthroughTest {
     }
 
     @Test
+    void testSelfContained_bootsFromTheRuntimeItCarries() {
+        String app = FarmClient.uniqueName("selfcontained");
+        FarmClient.upload(app, FarmClient.sample("hello-self-contained")).then().statusCode(201);
+        Response revision = FarmClient.awaitBuilt(app, 1);
+        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        assertThat(revision.<String>path("buildLog")).contains("runtime: self-contained");
+
+        String id = FarmClient.startInstance(app);
+        Response instance = FarmClient.awaitEnded(id);
+
+        assertThat(FarmClient.console(id)).contains("Hello from Unifarm!\n");
+        assertThat(instance.<String>path("state")).as(instance.asString()).isEqualTo("Succeeded");
+        assertThat(instance.<Integer>path("exitCode")).isZero();
+    }
+
+    @Test
     void testCrash_endsFailedWithTheException() {
         String app = FarmClient.uniqueName("crash");
         FarmClient.upload(app, FarmClient.sample("crash")).then().statusCode(201);

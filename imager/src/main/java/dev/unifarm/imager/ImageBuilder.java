@@ -107,13 +107,8 @@ public final class ImageBuilder {
         LinuxCommandLine.validate(argv, imageEnv);
 
         RuntimeConfig config = bundle.runtimeConfig();
-        if (!config.frameworkDependent()) {
-            throw new ImagerException("invalid-bundle", config.fileName() + " names no framework, so the app is self-contained;"
-                    + " this farm builds framework-dependent apps so far: publish with --self-contained false");
-        }
         String kernelDigest = kernelDigest();
-        DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
-        log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
+        RuntimeSource runtime = runtimeSource(config);
 
         long closureStarted = System.nanoTime();
         List<Path> required = RuntimeNativeFiles.required(runtime);
@@ -133,15 +128,25 @@ public final class ImageBuilder {
 
         Map<String, Long> sizes = new TreeMap<>();
         sizes.put("app", sum(bundle.files().stream().map(bundle.root()::resolve).toList()));
-        sizes.put("runtime", directorySize(runtime.root()));
+        sizes.put("runtime", runtime.shared().map(shared -> directorySize(shared.root())).orElse(0L));
         sizes.put("libraries", sum(closure.libraries().stream().map(NativeLibrary::source).toList()));
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
-                profile.kernel().toString(), kernelDigest, initrd.digest(), RootfsLayout.HOST, entrypoint, args,
-                new TreeMap<>(imageEnv), runtime.version().toString(), new TreeMap<>(sizes));
+                profile.kernel().toString(), kernelDigest, initrd.digest(), runtime.executable(), entrypoint, args,
+                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
+    }
+
+    private RuntimeSource runtimeSource(RuntimeConfig config) {
+        if (!config.frameworkDependent()) {
+            log.accept("runtime: self-contained (carried by the bundle)");
+            return RuntimeSource.selfContained(bundle);
+        }
+        DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
+        log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
+        return RuntimeSource.shared(runtime);
     }
 
     private String kernelDigest() {

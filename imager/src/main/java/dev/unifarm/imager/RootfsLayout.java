@@ -19,12 +19,12 @@ final class RootfsLayout {
     static final String LIB_DIR = "/lib/x86_64-linux-gnu";
 
     private final Bundle bundle;
-    private final DotnetRuntime runtime;
+    private final RuntimeSource runtime;
     private final NativeClosure.Result closure;
     private final KernelProfile profile;
     private final Set<ProcPatch> omitted;
 
-    RootfsLayout(Bundle bundle, DotnetRuntime runtime, NativeClosure.Result closure, KernelProfile profile,
+    RootfsLayout(Bundle bundle, RuntimeSource runtime, NativeClosure.Result closure, KernelProfile profile,
             Set<ProcPatch> omitted) {
         this.bundle = bundle;
         this.runtime = runtime;
@@ -39,7 +39,7 @@ final class RootfsLayout {
      */
     RootfsLayers lay() {
         RootfsTree base = new RootfsTree();
-        addTree(base, runtime.root(), DOTNET_ROOT);
+        runtime.shared().ifPresent(shared -> addTree(base, shared.root(), DOTNET_ROOT));
         closure.libraries().forEach(lib -> base.copy(LIB_DIR + "/" + lib.soname(), 0755, lib.source()));
         base.copy(closure.interpreter().soname(), 0755, closure.interpreter().source());
         addProcAndSys(base);
@@ -56,7 +56,9 @@ final class RootfsLayout {
             if (file.equals(config)) {
                 tree.bytes(path, bundle.runtimeConfig().withInvariantGlobalization());
             } else {
-                tree.copy(path, file.endsWith(".so") ? 0755 : 0644, bundle.root().resolve(file));
+                // Archives often lose exec bits: the host a self-contained app carries must stay runnable.
+                boolean executable = file.endsWith(".so") || path.equals(runtime.executable());
+                tree.copy(path, executable ? 0755 : 0644, bundle.root().resolve(file));
             }
         }
     }
@@ -76,14 +78,14 @@ final class RootfsLayout {
     private void addProcAndSys(RootfsTree tree) {
         tree.symlink("/proc/self", "1");
         if (!omitted.contains(ProcPatch.SELF_EXE)) {
-            tree.symlink("/proc/1/exe", HOST);
+            tree.symlink("/proc/1/exe", runtime.executable());
         }
         StackRange stack = profile.stack();
         tree.text("/proc/1/maps", omitted.contains(ProcPatch.STACK_MAPPING) ? stack.mapsFileWithoutStack() : stack.mapsFile());
         // pid (comm) state ppid pgrp session tty_nr tpgid flags …: enough for readers of start time and state.
         tree.text("/proc/1/stat", "1 (dotnet) R 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0 "
                 + "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0\n");
-        tree.text("/proc/1/cmdline", HOST + "\0");
+        tree.text("/proc/1/cmdline", runtime.executable() + "\0");
         // Unikraft has one CPU; CoreCLR sizes its thread pools from this file.
         tree.text("/sys/devices/system/cpu/online", "0\n");
     }

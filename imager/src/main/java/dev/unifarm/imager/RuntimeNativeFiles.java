@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Which native files of a runtime and an app will run, and so need their libraries in the image.
@@ -22,28 +23,30 @@ final class RuntimeNativeFiles {
     private RuntimeNativeFiles() {
     }
 
-    static List<Path> required(DotnetRuntime runtime) {
+    static List<Path> required(RuntimeSource runtime) {
         Path framework = runtime.frameworkDir();
         List<Path> core = CORE.stream().map(framework::resolve).toList();
         for (Path file : core) {
             if (!Files.isRegularFile(file)) {
-                throw new ImagerException("runtime-broken", "runtime " + runtime.version() + " lacks " + file.getFileName()
-                        + ": register the runtime archive again");
+                throw new ImagerException("runtime-broken", "runtime " + runtime.label() + " lacks " + file.getFileName()
+                        + ": register the runtime archive again, or publish the app again");
             }
         }
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(runtime.host(), runtime.hostfxr()), core.stream())
-                .toList();
+        return Stream.concat(Stream.of(runtime.host(), runtime.hostfxr()), core.stream()).toList();
     }
 
-    static List<Path> optional(DotnetRuntime runtime, Bundle bundle) {
+    static List<Path> optional(RuntimeSource runtime, Bundle bundle) {
         try (var files = Files.list(runtime.frameworkDir())) {
             List<Path> framework = files.filter(f -> f.getFileName().toString().endsWith(".so"))
                     .filter(f -> !DIAGNOSTICS.contains(f.getFileName().toString()))
                     .filter(f -> !CORE.contains(f.getFileName().toString()))
                     .sorted()
                     .toList();
-            List<Path> app = bundle.files().stream().filter(f -> f.endsWith(".so")).map(bundle.root()::resolve).toList();
-            return java.util.stream.Stream.concat(framework.stream(), app.stream()).toList();
+            List<Path> app = bundle.files().stream().filter(f -> f.endsWith(".so")).map(bundle.root()::resolve)
+                    .filter(f -> !framework.contains(f) && !f.getFileName().toString().equals("libhostfxr.so")
+                            && !CORE.contains(f.getFileName().toString()) && !DIAGNOSTICS.contains(f.getFileName().toString()))
+                    .toList();
+            return Stream.concat(framework.stream(), app.stream()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,7 +40,7 @@ class NativeClosureTest {
 
     @Test
     void testCompute_requiredFilesOfRealRuntime() {
-        NativeClosure.Result closure = new NativeClosure(Sysroot.HOST).compute(RuntimeNativeFiles.required(runtime), List.of());
+        NativeClosure.Result closure = new NativeClosure(Sysroot.HOST).compute(RuntimeNativeFiles.required(RuntimeSource.shared(runtime)), List.of());
 
         assertThat(sonames(closure)).contains("libunwind.so.8", "liblzma.so.5", "libuuid.so.1", "libstdc++.so.6", "libc.so.6")
                 .doesNotContain("ld-linux-x86-64.so.2", "libcoreclr.so", "libhostfxr.so")
@@ -55,13 +55,13 @@ class NativeClosureTest {
     @Test
     void testCompute_transitiveDependencyIsIncluded() throws IOException {
         // liblzma is no runtime file's DT_NEEDED: only libunwind's.
-        for (Path file : RuntimeNativeFiles.required(runtime)) {
+        for (Path file : RuntimeNativeFiles.required(RuntimeSource.shared(runtime))) {
             assertThat(NativeClosure.neededBy(file)).as("DT_NEEDED of %s", file.getFileName()).doesNotContain("liblzma.so.5");
         }
         Path libunwind = Sysroot.HOST.find("libunwind.so.8").orElseThrow();
         assertThat(NativeClosure.neededBy(libunwind)).contains("liblzma.so.5");
 
-        NativeClosure.Result closure = new NativeClosure(Sysroot.HOST).compute(RuntimeNativeFiles.required(runtime), List.of());
+        NativeClosure.Result closure = new NativeClosure(Sysroot.HOST).compute(RuntimeNativeFiles.required(RuntimeSource.shared(runtime)), List.of());
 
         assertThat(sonames(closure)).contains("liblzma.so.5");
     }
@@ -69,7 +69,7 @@ class NativeClosureTest {
     @Test
     void testCompute_emptySysrootFailsNamingMissingLibraryAndWhoNeedsIt() {
         NativeClosure closure = new NativeClosure(new Sysroot(List.of(temp)));
-        List<Path> required = RuntimeNativeFiles.required(runtime);
+        List<Path> required = RuntimeNativeFiles.required(RuntimeSource.shared(runtime));
 
         ImagerException e = failure("native-closure", () -> closure.compute(required, List.of()));
 
@@ -79,7 +79,7 @@ class NativeClosureTest {
 
     @Test
     void testCompute_optionalFileWithMissingDependencyIsNotedAndLeftOut() throws IOException {
-        List<Path> required = RuntimeNativeFiles.required(runtime);
+        List<Path> required = RuntimeNativeFiles.required(RuntimeSource.shared(runtime));
         NativeClosure.Result full = new NativeClosure(Sysroot.HOST).compute(required, List.of());
         Path sysroot = sysrootWith(full);
         Path http = runtime.frameworkDir().resolve("System.Net.Http.Native.so");
@@ -94,7 +94,7 @@ class NativeClosureTest {
 
     @Test
     void testCompute_optionalFileWithResolvableDependenciesAddsThem() {
-        List<Path> required = RuntimeNativeFiles.required(runtime);
+        List<Path> required = RuntimeNativeFiles.required(RuntimeSource.shared(runtime));
         Path compression = runtime.frameworkDir().resolve("System.IO.Compression.Native.so");
 
         NativeClosure.Result closure = new NativeClosure(Sysroot.HOST).compute(required, List.of(compression));
