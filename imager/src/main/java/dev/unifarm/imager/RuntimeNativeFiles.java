@@ -42,7 +42,7 @@ final class RuntimeNativeFiles {
                     .filter(f -> !CORE.contains(f.getFileName().toString()))
                     .sorted()
                     .toList();
-            List<Path> app = bundle.files().stream().filter(f -> f.endsWith(".so")).map(bundle.root()::resolve).toList();
+            List<Path> app = bundle.nativeLibraries().stream().map(bundle.root()::resolve).toList();
             return java.util.stream.Stream.concat(framework.stream(), app.stream()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
