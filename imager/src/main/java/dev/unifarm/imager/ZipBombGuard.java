@@ -11,8 +11,9 @@ import java.util.function.LongSupplier;
  * Stops decompression bombs: caps the total unpacked size, and refuses data that unpacks to more
  * than {@value #MAX_RATIO} times its compressed size once it is over {@value #RATIO_FLOOR} bytes.
  * Real {@code dotnet publish} output (IL assemblies, ELF libraries, JSON) compresses 2–5 times; a
- * bomb compresses hundreds of times. Sizes an archive declares are checked up front, and what is
- * actually unpacked is counted again, so a lying header gains nothing.
+ * bomb compresses hundreds of times (and is called a bomb even when it is also over the size cap).
+ * Sizes an archive declares are checked up front, and what is actually unpacked is counted again,
+ * so a lying header gains nothing.
  */
 final class ZipBombGuard {
 
@@ -33,8 +34,8 @@ final class ZipBombGuard {
             return; // unknown: counted while unpacking
         }
         declared += size;
-        checkTotal(declared);
         checkRatio(name, size, Math.max(compressedSize, 0));
+        checkTotal(declared);
     }
 
     /** An entry about to be unpacked from a stream (tar): refuses it up front if it cannot fit. */
@@ -66,8 +67,8 @@ final class ZipBombGuard {
                     throw new ImagerException(BundleReader.CORRUPT, "the bundle entry " + name
                             + " unpacks to more bytes than the archive says (" + declaredSize + "): the archive is damaged");
                 }
-                checkTotal(unpacked);
                 checkRatio(name, written, Math.max(compressedSize, 0));
+                checkTotal(unpacked);
             }
         };
     }
@@ -105,8 +106,8 @@ final class ZipBombGuard {
 
             private void count(long n) {
                 unpacked += n;
-                checkTotal(unpacked);
                 checkRatio(what, unpacked, compressedRead.getAsLong());
+                checkTotal(unpacked);
             }
         };
     }
