@@ -1,38 +1,70 @@
 package dev.unifarm.imager;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Validates and extracts an uploaded bundle ({@code .zip} or {@code .tar.gz} of {@code dotnet
- * publish} output). Every entry name is checked before anything is written, so a hostile archive
- * cannot write outside the target directory.
+ * publish} output), then says what it is. Hostile archives are refused by {@link ArchiveExtractor}
+ * (entry names: {@link ArchiveEntryRules}; sizes: {@link ZipBombGuard}) before they can write outside
+ * the target directory; on any refusal the target directory is deleted again.
+ *
+ * <p>Every refusal is an {@link ImagerException} whose type is one of the constants below.
  */
 public final class BundleReader {
 
+    /** Generic: not an archive, no runtimeconfig, neither framework-dependent nor self-contained. */
     public static final String INVALID = "invalid-bundle";
-    private static final String RUNTIMECONFIG = ".runtimeconfig.json";
+    /** Truncated or damaged archive. */
+    public static final String CORRUPT = "bundle-corrupt";
+    /** An entry name with a {@code ..} segment. */
+    public static final String PATH_TRAVERSAL = "bundle-path-traversal";
+    /** An entry name starting with {@code /} or a drive letter. */
+    public static final String ABSOLUTE_PATH = "bundle-absolute-path";
+    /** An entry name that is empty or holds control characters. */
+    public static final String UNSAFE_NAME = "bundle-unsafe-name";
+    /** An entry name over 1024 bytes, or a segment over 255. */
+    public static final String NAME_TOO_LONG = "bundle-name-too-long";
+    /** The same normalized name twice, or a name that is both a file and a folder. */
+    public static final String DUPLICATE_ENTRY = "bundle-duplicate-entry";
+    /** A symbolic or hard link. */
+    public static final String LINK = "bundle-link";
+    /** A device, FIFO or other non-regular entry. */
+    public static final String SPECIAL_FILE = "bundle-special-file";
+    public static final String TOO_MANY_ENTRIES = "bundle-too-many-entries";
+    /** Unpacks to more than the size cap. */
+    public static final String TOO_LARGE = "bundle-too-large";
+    /** Compresses implausibly well (a decompression bomb) or has overlapping zip entries. */
+    public static final String BOMB = "bundle-bomb";
+    /** No runtimeconfig and no assembly at all: not a .NET app. */
+    public static final String NOT_DOTNET = "not-dotnet";
+    /** The runtimeconfig's (or spec's) main assembly is not in the bundle. */
+    public static final String ENTRYPOINT_MISSING = "entrypoint-missing";
+    /** Several runtimeconfigs and no spec.entrypoint to choose. */
+    public static final String ENTRYPOINT_AMBIGUOUS = "entrypoint-ambiguous";
+    /** The runtimeconfig is not valid JSON or lacks what the host needs. */
+    public static final String INVALID_RUNTIMECONFIG = "invalid-runtimeconfig";
+    /** A native library for another platform than linux-x64. */
+    public static final String WRONG_ARCHITECTURE = "wrong-architecture";
 
-    private final long maxBytes;
-    private final int maxEntries;
+    private static final String RUNTIMECONFIG = ".runtimeconfig.json";
+    /** What a self-contained publish carries next to the app instead of naming a shared framework. */
+    private static final List<String> SELF_CONTAINED_RUNTIME = List.of("libcoreclr.so", "System.Private.CoreLib.dll");
+    private static final String PUBLISH_OUTPUT = "`dotnet publish -c Release -r linux-x64` writes a folder with "
+            + "X.dll, X.runtimeconfig.json and X.deps.json next to the assemblies the app uses; zip or tar+gzip that folder";
+
+    private final ArchiveExtractor extractor;
 
     public BundleReader(long maxBytes, int maxEntries) {
-        this.maxBytes = maxBytes;
-        this.maxEntries = maxEntries;
+        this.extractor = new ArchiveExtractor(maxBytes, maxEntries);
     }
 
     /** Defaults fit any real app: 1 GiB unpacked, 50,000 files. */
@@ -41,104 +73,44 @@ public final class BundleReader {
     }
 
     /**
-     * Extracts {@code archive} into {@code target} (created; must not exist) and finds the app.
+     * Extracts {@code archive} into {@code target} (created; must not exist) and finds the app. When
+     * the bundle is refused, {@code target} is deleted again.
      *
      * @param entrypoint the main assembly asked for in the app spec, or empty to infer it
      */
     public Bundle read(Path archive, Path target, Optional<String> entrypoint) {
         try {
             Files.createDirectories(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            extract(archive, target);
+            return describe(unwrapSingleTopDirectory(target), entrypoint);
+        } catch (IOException e) {
+            deleteAfterRefusal(target, e);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            deleteAfterRefusal(target, e);
+            throw e;
+        }
+    }
+
+    private void extract(Path archive, Path target) {
+        try {
             switch (ArchiveKind.of(archive)) {
-                case ZIP -> extractZip(archive, target);
-                case TAR_GZ -> extractTarGz(archive, target);
+                case ZIP -> extractor.zip(archive, target);
+                case TAR_GZ -> extractor.tarGz(archive, target);
                 default -> throw new ImagerException(INVALID,
                         "the bundle is neither a .zip nor a .tar.gz archive: zip or tar+gzip the folder dotnet publish wrote");
             }
-            Path root = unwrapSingleTopDirectory(target);
-            return describe(root, entrypoint);
-        } catch (IOException e) {
-            throw new ImagerException(INVALID, "the bundle archive cannot be read (" + e.getMessage()
+        } catch (ImagerException | UncheckedIOException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Malformed archives make parsers throw IllegalArgumentException & co. too: all the archive's fault.
+            throw new ImagerException(CORRUPT, "the bundle archive is damaged or truncated (" + e.getMessage()
                     + "): upload a complete .zip or .tar.gz", e);
         }
-    }
-
-    private void extractZip(Path archive, Path target) throws IOException {
-        try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
-            List<ZipArchiveEntry> entries = Collections.list(zip.getEntries());
-            checkCount(entries.size());
-            long total = 0;
-            for (ZipArchiveEntry entry : entries) {
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                if (entry.isUnixSymlink()) {
-                    throw new ImagerException(INVALID, "the bundle contains a symbolic link (" + entry.getName()
-                            + "): dotnet publish output has none; zip the files themselves");
-                }
-                Path out = safeTarget(target, entry.getName());
-                try (InputStream in = zip.getInputStream(entry)) {
-                    total += copyBounded(in, out, total);
-                }
-            }
-        }
-    }
-
-    private void extractTarGz(Path archive, Path target) throws IOException {
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(archive));
-                TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
-            long total = 0;
-            int count = 0;
-            for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
-                checkCount(++count);
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                // isFile() is also true for links and devices, so ask about those explicitly.
-                if (!entry.isFile() || entry.isSymbolicLink() || entry.isLink() || entry.isCharacterDevice()
-                        || entry.isBlockDevice() || entry.isFIFO()) {
-                    throw new ImagerException(INVALID, "the bundle contains " + entry.getName()
-                            + ", which is a link or device, not a regular file: archive the files themselves");
-                }
-                total += copyBounded(tar, safeTarget(target, entry.getName()), total);
-            }
-        }
-    }
-
-    private void checkCount(int count) {
-        if (count > maxEntries) {
-            throw new ImagerException(INVALID, "the bundle has more than " + maxEntries + " entries");
-        }
-    }
-
-    /** Resolves an archive entry name under {@code target}, refusing absolute and escaping paths. */
-    static Path safeTarget(Path target, String name) {
-        String clean = name.replace('\\', '/');
-        while (clean.startsWith("./")) {
-            clean = clean.substring(2);
-        }
-        if (clean.isEmpty() || clean.startsWith("/") || clean.indexOf('\0') >= 0
-                || List.of(clean.split("/")).contains("..")) {
-            throw new ImagerException(INVALID, "the bundle contains an unsafe entry name \"" + name
-                    + "\": entries must be relative paths without \"..\"");
-        }
-        Path out = target.resolve(clean).normalize();
-        if (!out.startsWith(target)) {
-            throw new ImagerException(INVALID, "the bundle entry \"" + name + "\" points outside the bundle");
-        }
-        return out;
-    }
-
-    private long copyBounded(InputStream in, Path out, long alreadyWritten) throws IOException {
-        Files.createDirectories(out.getParent());
-        long budget = maxBytes - alreadyWritten;
-        long written;
-        try (var sink = Files.newOutputStream(out)) {
-            written = in.transferTo(new BoundedOutputStream(sink, budget));
-        } catch (BoundedOutputStream.LimitExceeded e) {
-            throw new ImagerException(INVALID, "the bundle unpacks to more than " + maxBytes
-                    + " bytes: upload only the dotnet publish output");
-        }
-        return written;
     }
 
     /** Many users zip the {@code publish/} folder itself rather than its contents; accept both. */
@@ -156,30 +128,51 @@ public final class BundleReader {
         List<String> files = listFiles(root);
         List<String> configs = files.stream().filter(f -> !f.contains("/") && f.endsWith(RUNTIMECONFIG)).toList();
         if (configs.isEmpty()) {
+            if (files.stream().noneMatch(f -> f.toLowerCase(Locale.ROOT).endsWith(".dll"))) {
+                throw new ImagerException(NOT_DOTNET, "the bundle holds no .NET assembly (.dll) and no *.runtimeconfig.json, "
+                        + "so it is not a .NET app (it has " + sample(files) + "): " + PUBLISH_OUTPUT);
+            }
             throw new ImagerException(INVALID, "the bundle has no *.runtimeconfig.json at its top level: "
                     + "upload the output of `dotnet publish`, which writes X.dll next to X.runtimeconfig.json");
         }
         String config = chooseConfig(configs, entrypoint);
         String dll = config.substring(0, config.length() - RUNTIMECONFIG.length()) + ".dll";
         if (!files.contains(dll)) {
-            throw new ImagerException(INVALID, "the bundle has " + config + " but no " + dll
+            throw new ImagerException(ENTRYPOINT_MISSING, "the bundle has " + config + " but not its main assembly " + dll
                     + ": upload the complete dotnet publish output");
         }
         RuntimeConfig runtimeConfig = RuntimeConfig.parse(config, Files.readAllBytes(root.resolve(config)));
+        if (!runtimeConfig.frameworkDependent() && !files.containsAll(SELF_CONTAINED_RUNTIME)) {
+            throw new ImagerException(INVALID, config + " names no shared framework, so the app would be self-contained, "
+                    + "but the bundle does not carry the runtime (" + String.join(", ", SELF_CONTAINED_RUNTIME)
+                    + ") next to " + dll + ": it is neither framework-dependent nor self-contained. Publish with "
+                    + "`--self-contained -r linux-x64`, or upload the runtimeconfig dotnet publish wrote (it names "
+                    + "Microsoft.NETCore.App)");
+        }
+        NativeArchitecture.check(root, files);
         return new Bundle(root, dll, runtimeConfig, files);
+    }
+
+    /** A few of the files, for a message. */
+    private static String sample(List<String> files) {
+        if (files.isEmpty()) {
+            return "no files";
+        }
+        return files.size() <= 3 ? String.join(", ", files) : String.join(", ", files.subList(0, 3)) + " and "
+                + (files.size() - 3) + " more";
     }
 
     private static String chooseConfig(List<String> configs, Optional<String> entrypoint) {
         if (entrypoint.isPresent()) {
             String wanted = entrypoint.get().replaceFirst("\\.dll$", "") + RUNTIMECONFIG;
             if (!configs.contains(wanted)) {
-                throw new ImagerException(INVALID, "spec.entrypoint is " + entrypoint.get() + " but the bundle has no "
-                        + wanted + "; it has " + configs);
+                throw new ImagerException(ENTRYPOINT_MISSING, "spec.entrypoint is " + entrypoint.get()
+                        + " but the bundle has no " + wanted + "; it has " + configs);
             }
             return wanted;
         }
         if (configs.size() > 1) {
-            throw new ImagerException(INVALID, "the bundle has several runtimeconfig files " + configs
+            throw new ImagerException(ENTRYPOINT_AMBIGUOUS, "the bundle has several runtimeconfig files " + configs
                     + ": set spec.entrypoint to the main assembly, e.g. \"" + configs.get(0).replace(RUNTIMECONFIG, ".dll") + "\"");
         }
         return configs.get(0);
@@ -193,5 +186,16 @@ public final class BundleReader {
             throw e.getCause();
         }
         return new ArrayList<>(names);
+    }
+
+    /** Nothing of a refused bundle stays behind; a failure to delete is added to the refusal. */
+    private static void deleteAfterRefusal(Path dir, Throwable refusal) {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            refusal.addSuppressed(e);
+        }
     }
 }

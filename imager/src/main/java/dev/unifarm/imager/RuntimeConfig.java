@@ -19,13 +19,13 @@ public record RuntimeConfig(String fileName, String frameworkName, String framew
         try {
             root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new ImagerException("invalid-bundle",
+            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG,
                     fileName + " is not valid JSON (" + e.getOriginalMessage() + "): upload the file dotnet publish wrote");
         } catch (IOException e) {
-            throw new ImagerException("invalid-bundle", fileName + " cannot be read: " + e.getMessage());
+            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG, fileName + " cannot be read: " + e.getMessage(), e);
         }
         if (!(root instanceof ObjectNode object) || !root.path("runtimeOptions").isObject()) {
-            throw new ImagerException("invalid-bundle",
+            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG,
                     fileName + " has no \"runtimeOptions\" object: upload the file dotnet publish wrote");
         }
         JsonNode framework = root.path("runtimeOptions").path("framework");
@@ -38,7 +38,7 @@ public record RuntimeConfig(String fileName, String frameworkName, String framew
         String name = framework.path("name").asText("");
         String version = framework.path("version").asText("");
         if (name.isEmpty() || version.isEmpty()) {
-            throw new ImagerException("invalid-bundle",
+            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG,
                     fileName + ": runtimeOptions.framework needs both \"name\" and \"version\"");
         }
         return new RuntimeConfig(fileName, name, version, object);

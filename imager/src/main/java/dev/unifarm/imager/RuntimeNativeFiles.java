@@ -42,7 +42,7 @@ final class RuntimeNativeFiles {
                     .filter(f -> !CORE.contains(f.getFileName().toString()))
                     .sorted()
                     .toList();
-            List<Path> app = bundle.files().stream().filter(f -> f.endsWith(".so")).map(bundle.root()::resolve)
+            List<Path> app = bundle.nativeLibraries().stream().map(bundle.root()::resolve)
                     .filter(f -> !framework.contains(f) && !f.getFileName().toString().equals("libhostfxr.so")
                             && !CORE.contains(f.getFileName().toString()) && !DIAGNOSTICS.contains(f.getFileName().toString()))
                     .toList();

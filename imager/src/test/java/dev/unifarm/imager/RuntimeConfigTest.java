@@ -48,7 +48,7 @@ class RuntimeConfigTest {
 
     @Test
     void testParse_frameworkWithoutVersion() {
-        ImagerException e = failure("invalid-bundle",
+        ImagerException e = failure(BundleReader.INVALID_RUNTIMECONFIG,
                 () -> parse("{\"runtimeOptions\": {\"framework\": {\"name\": \"Microsoft.NETCore.App\"}}}"));
 
         assertThat(e.getMessage()).contains(NAME).contains("version");
@@ -56,19 +56,19 @@ class RuntimeConfigTest {
 
     @Test
     void testParse_withoutRuntimeOptions() {
-        ImagerException e = failure("invalid-bundle", () -> parse("{\"framework\": {}}"));
+        ImagerException e = failure(BundleReader.INVALID_RUNTIMECONFIG, () -> parse("{\"framework\": {}}"));
 
         assertThat(e.getMessage()).contains(NAME).contains("runtimeOptions");
     }
 
     @Test
     void testParse_jsonArrayIsNotAConfig() {
-        failure("invalid-bundle", () -> parse("[1, 2]"));
+        failure(BundleReader.INVALID_RUNTIMECONFIG, () -> parse("[1, 2]"));
     }
 
     @Test
     void testParse_notJson() {
-        ImagerException e = failure("invalid-bundle", () -> parse("runtimeOptions = 2.0"));
+        ImagerException e = failure(BundleReader.INVALID_RUNTIMECONFIG, () -> parse("runtimeOptions = 2.0"));
 
         assertThat(e.getMessage()).contains(NAME).contains("not valid JSON");
     }

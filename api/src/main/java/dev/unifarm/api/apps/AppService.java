@@ -3,9 +3,11 @@ package dev.unifarm.api.apps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.UploadSizeLimit;
 import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.Digests;
 import dev.unifarm.imager.ImageStore;
@@ -33,10 +35,11 @@ public class AppService {
     private final FarmDirs dirs;
     private final AppSpecParser specs;
     private final ObjectMapper json;
+    private final long maxUploadBytes;
     private final Clock clock = Clock.systemUTC();
 
     AppService(AppRepository apps, RevisionRepository revisions, BuildQueue builds, BundleReader bundles, ImageStore store,
-            FarmDirs dirs, ObjectMapper json) {
+            FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
         this.apps = apps;
         this.revisions = revisions;
         this.builds = builds;
@@ -45,6 +48,7 @@ public class AppService {
         this.dirs = dirs;
         this.specs = new AppSpecParser(json);
         this.json = json;
+        this.maxUploadBytes = config.builds().maxUploadBytes();
     }
 
     /**
@@ -59,6 +63,7 @@ public class AppService {
             throw ProblemException.badRequest("invalid-bundle",
                     "the form field \"bundle\" is required: a .zip or .tar.gz of the dotnet publish output");
         }
+        checkUploadSize(bundle);
         Optional<AppRepository.AppRow> existing = apps.find(name);
         AppSpec spec = specJson != null ? specs.parse(specJson)
                 : existing.map(row -> specs.parse(row.specJson())).orElse(AppSpec.EMPTY);
@@ -68,6 +73,19 @@ public class AppService {
         int number = recordRevisionRetrying(name, storedSpec, bundleDigest);
         builds.submit(name, number);
         return get(name);
+    }
+
+    /** A chunked upload has no Content-Length for {@link UploadSizeLimit} to check: its spooled size is checked here. */
+    private void checkUploadSize(Path bundle) {
+        try {
+            long size = Files.size(bundle);
+            if (size > maxUploadBytes) {
+                throw ProblemException.tooLarge(UploadSizeLimit.TYPE,
+                        UploadSizeLimit.detail("the uploaded bundle", size, maxUploadBytes));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void checkBundle(Path bundle, AppSpec spec) {

@@ -60,5 +60,16 @@ public interface UnifarmConfig {
         /** Largest unpacked bundle accepted. */
         @WithDefault("1073741824")
         long maxBundleBytes();
+
+        /** Most files and folders a bundle may hold. */
+        @WithDefault("50000")
+        int maxBundleEntries();
+
+        /**
+         * Largest upload request accepted, refused with 413 problem+json before it is read. Keep
+         * {@code quarkus.http.limits.max-body-size} above it: that hard ceiling answers 413 without a body.
+         */
+        @WithDefault("1073741824")
+        long maxUploadBytes();
     }
 }

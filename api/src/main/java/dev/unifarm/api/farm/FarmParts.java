@@ -48,7 +48,7 @@ public class FarmParts {
     @Produces
     @Singleton
     BundleReader bundleReader(UnifarmConfig config) {
-        return new BundleReader(config.builds().maxBundleBytes(), 50_000);
+        return new BundleReader(config.builds().maxBundleBytes(), config.builds().maxBundleEntries());
     }
 
     @Produces

@@ -22,6 +22,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, what + "-not-found", "Not found", detail);
     }
 
+    public static ProblemException tooLarge(String type, String detail) {
+        return new ProblemException(413, type, "Content too large", detail);
+    }
+
     public static ProblemException conflict(String type, String detail) {
         return new ProblemException(409, type, "Conflict", detail);
     }
