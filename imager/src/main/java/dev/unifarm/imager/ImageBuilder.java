@@ -17,7 +17,8 @@ import java.util.function.Consumer;
 
 /**
  * Builds a bootable image from a bundle: resolve the runtime, compute the native closure, lay out
- * the root filesystem, write the initrd, store the manifest. One terminal call: {@link #build}.
+ * the root filesystem, write it as the profile delivers it (initrd or 9pfs tree), store the
+ * manifest. One terminal call: {@link #build}.
  *
  * <pre>{@code
  * Image image = ImageBuilder.forBundle(bundle)
@@ -97,7 +98,7 @@ public final class ImageBuilder {
         String entrypoint = RootfsLayout.APP_DIR + "/" + bundle.entrypoint();
         List<String> argv = new ArrayList<>(List.of(entrypoint));
         argv.addAll(args);
-        LinuxCommandLine.validate(argv, imageEnv);
+        profile.commandLine().validate(argv, imageEnv);
 
         RuntimeConfig config = bundle.runtimeConfig();
         if (!config.frameworkDependent()) {
@@ -107,6 +108,10 @@ public final class ImageBuilder {
         String kernelDigest = kernelDigest();
         DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
         log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
+        String loader = loaderFor(runtime);
+        // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
+        profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, RootfsLayout.HOST,
+                argv, imageEnv));
 
         NativeClosure.Result closure = new NativeClosure(sysroot)
                 .compute(RuntimeNativeFiles.required(runtime), RuntimeNativeFiles.optional(runtime, bundle));
@@ -114,8 +119,10 @@ public final class ImageBuilder {
         log.accept("native closure: " + closure.libraries().size() + " libraries + " + closure.interpreter().soname());
 
         RootfsTree tree = new RootfsLayout(bundle, runtime, closure, profile, omitted).lay();
-        CpioWriter.Written initrd = writeInitrd(store, tree);
-        log.accept("initrd: " + initrd.digest() + " (" + initrd.size() + " bytes, " + tree.entries().size() + " entries)");
+        CpioWriter.Written initrd = profile.delivery() == KernelProfile.Delivery.NINE_P ? writeTree(store, tree) : writeInitrd(store, tree);
+        if (profile.delivery() == KernelProfile.Delivery.INITRD) {
+            log.accept("initrd: " + initrd.digest() + " (" + initrd.size() + " bytes, " + tree.entries().size() + " entries)");
+        }
 
         Map<String, Long> sizes = new TreeMap<>();
         sizes.put("app", sum(bundle.files().stream().map(bundle.root()::resolve).toList()));
@@ -123,19 +130,42 @@ public final class ImageBuilder {
         sizes.put("libraries", sum(closure.libraries().stream().map(NativeLibrary::source).toList()));
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
-                profile.kernel().toString(), kernelDigest, initrd.digest(), RootfsLayout.HOST, entrypoint, args,
-                new TreeMap<>(imageEnv), runtime.version().toString(), new TreeMap<>(sizes));
+                profile.kernel().location(), kernelDigest, initrd.digest(), RootfsLayout.HOST, entrypoint, args,
+                new TreeMap<>(imageEnv), runtime.version().toString(), new TreeMap<>(sizes), ImageManifest.Boot.of(profile, loader));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
     }
 
     private String kernelDigest() {
-        if (!Files.isRegularFile(profile.kernel())) {
-            throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + profile.kernel()
+        Path kernel = profile.kernelFile();
+        if (!Files.isRegularFile(kernel)) {
+            throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + kernel
                     + " does not exist: run scripts/provision or set the kernel path");
         }
-        return Digests.of(profile.kernel());
+        return Digests.of(kernel);
+    }
+
+    /**
+     * The ELF interpreter to start the host through, or null. A profile whose kernel loads only PIE
+     * gets the host's PT_INTERP for an ET_EXEC host; that host is then mapped at its fixed address,
+     * where a large initrd lies (dotnet-ldso-initrd-overlap-crash), so such images need a 9pfs root.
+     */
+    private String loaderFor(DotnetRuntime runtime) {
+        if (!profile.nonPieViaInterpreter()) {
+            return null;
+        }
+        HostElf elf = HostElf.read(runtime.host());
+        if (elf.positionIndependent() || elf.interpreter() == null) {
+            return null;
+        }
+        if (profile.delivery() == KernelProfile.Delivery.INITRD) {
+            throw new ImagerException("profile-mismatch", "the .NET host " + RootfsLayout.HOST + " of runtime " + runtime.version() + " is not position-independent (ET_EXEC), and on the " + profile.name()
+                    + " kernel profile it would be mapped at its fixed address inside the initrd's memory and crash the kernel:"
+                    + " use a kernel profile with the 9pfs root filesystem delivery (or a runtime with a PIE host)");
+        }
+        log.accept("host: " + RootfsLayout.HOST + " is not position-independent (ET_EXEC): started through " + elf.interpreter());
+        return elf.interpreter();
     }
 
     private void checkEnvFits(Map<String, String> imageEnv) {
@@ -159,6 +189,41 @@ public final class ImageBuilder {
             throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Writes the tree as a directory under the cpio digest it would have as an initrd, so a 9pfs
+     * image is named by the same content as its initrd twin; an existing tree is reused.
+     */
+    private CpioWriter.Written writeTree(ImageStore store, RootfsTree tree) {
+        CpioWriter.Written digest;
+        try {
+            digest = CpioWriter.write(tree, OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path target = store.treePath(digest.digest());
+        if (Files.isDirectory(target)) {
+            log.accept("9pfs tree: " + digest.digest() + " (already in the store)");
+            return digest;
+        }
+        Path temp = store.newTempDir();
+        try {
+            TreeWriter.Written written = TreeWriter.write(tree, temp);
+            store.putTree(temp, digest.digest());
+            log.accept("9pfs tree: " + digest.digest() + " (" + tree.entries().size() + " entries)");
+            if (!written.skippedDevices().isEmpty()) {
+                log.accept("note: the 9pfs tree has no device nodes (" + String.join(", ", written.skippedDevices())
+                        + "): the farm cannot create them without root; the kernel's devfs provides /dev");
+            }
+            return digest;
+        } finally {
+            try {
+                ImageStore.deleteTree(temp);
+            } catch (IOException ignored) {
+                // a leftover temp tree is harmless; the store's tmp dir is not content
+            }
         }
     }
 
