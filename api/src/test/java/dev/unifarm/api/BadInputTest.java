@@ -79,6 +79,17 @@ class BadInputTest {
     }
 
     @Test
+    void testUpload_unknownKernelIsRefusedListingProfiles() {
+        String app = FarmClient.uniqueName("badkernel");
+
+        expectProblem(api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile())
+                .multiPart("spec", "{\"kernel\": \"firecracker\"}").post("/api/v1/apps").then(), "invalid-spec")
+                .body("detail", containsString("\"firecracker\""))
+                .body("detail", containsString("[linux, unikraft-elfloader, unikraft-elfloader-9pfs]"));
+        assertNoApp(app);
+    }
+
+    @Test
     void testStart_unknownAppIs404() {
         api().contentType("application/json").body("{}").post("/api/v1/apps/no-such-app/instances").then()
                 .statusCode(404).contentType("application/problem+json");

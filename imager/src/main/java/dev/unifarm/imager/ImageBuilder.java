@@ -17,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * Builds a bootable image from a bundle: resolve the runtime, compute the native closure, lay out
- * the root filesystem, write the initrd, store the manifest. One terminal call: {@link #build}.
+ * the root filesystem, write it as the profile delivers it (initrd or 9pfs tree), store the
+ * manifest. One terminal call: {@link #build}.
  *
  * <pre>{@code
  * Image image = ImageBuilder.forBundle(bundle)
@@ -104,11 +105,15 @@ public final class ImageBuilder {
         String entrypoint = RootfsLayout.APP_DIR + "/" + bundle.entrypoint();
         List<String> argv = new ArrayList<>(List.of(entrypoint));
         argv.addAll(args);
-        LinuxCommandLine.validate(argv, imageEnv);
+        profile.commandLine().validate(argv, imageEnv);
 
         RuntimeConfig config = bundle.runtimeConfig();
         String kernelDigest = kernelDigest();
         RuntimeSource runtime = runtimeSource(config);
+        String loader = loaderFor(runtime);
+        // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
+        profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, runtime.executable(),
+                argv, imageEnv));
 
         long closureStarted = System.nanoTime();
         List<Path> required = RuntimeNativeFiles.required(runtime);
@@ -121,10 +126,15 @@ public final class ImageBuilder {
 
         RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted).lay();
         long started = System.nanoTime();
-        InitrdWriter.Written initrd = writeInitrd(store, layers);
-        log.accept("initrd: " + initrd.digest() + " (" + initrd.size() + " bytes, " + layers.entryCount() + " entries; "
-                + (initrd.baseCached() ? "runtime layer from cache" : "runtime layer encoded") + ", "
-                + (System.nanoTime() - started) / 1_000_000 + " ms)");
+        InitrdWriter.Written initrd;
+        if (profile.delivery() == KernelProfile.Delivery.NINE_P) {
+            initrd = writeTree(store, layers);
+        } else {
+            initrd = writeInitrd(store, layers);
+            log.accept("initrd: " + initrd.digest() + " (" + initrd.size() + " bytes, " + layers.entryCount() + " entries; "
+                    + (initrd.baseCached() ? "runtime layer from cache" : "runtime layer encoded") + ", "
+                    + (System.nanoTime() - started) / 1_000_000 + " ms)");
+        }
 
         Map<String, Long> sizes = new TreeMap<>();
         sizes.put("app", sum(bundle.files().stream().map(bundle.root()::resolve).toList()));
@@ -132,8 +142,8 @@ public final class ImageBuilder {
         sizes.put("libraries", sum(closure.libraries().stream().map(NativeLibrary::source).toList()));
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
-                profile.kernel().toString(), kernelDigest, initrd.digest(), runtime.executable(), entrypoint, args,
-                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes));
+                profile.kernel().location(), kernelDigest, initrd.digest(), runtime.executable(), entrypoint, args,
+                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(profile, loader));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
@@ -150,11 +160,35 @@ public final class ImageBuilder {
     }
 
     private String kernelDigest() {
-        if (!Files.isRegularFile(profile.kernel())) {
-            throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + profile.kernel()
+        Path kernel = profile.kernelFile();
+        if (!Files.isRegularFile(kernel)) {
+            throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + kernel
                     + " does not exist: run scripts/provision or set the kernel path");
         }
-        return cache != null ? cache.fileDigest(profile.kernel()) : Digests.of(profile.kernel());
+        return cache != null ? cache.fileDigest(kernel) : Digests.of(kernel);
+    }
+
+    /**
+     * The ELF interpreter to start the host through, or null. A profile whose kernel loads only PIE
+     * gets the host's PT_INTERP for an ET_EXEC host; that host is then mapped at its fixed address,
+     * where a large initrd lies (dotnet-ldso-initrd-overlap-crash), so such images need a 9pfs root.
+     */
+    private String loaderFor(RuntimeSource runtime) {
+        if (!profile.nonPieViaInterpreter()) {
+            return null;
+        }
+        HostElf elf = HostElf.read(runtime.host());
+        if (elf.positionIndependent() || elf.interpreter() == null) {
+            return null;
+        }
+        if (profile.delivery() == KernelProfile.Delivery.INITRD) {
+            throw new ImagerException("profile-mismatch", "the .NET host " + runtime.executable() + " of runtime " + runtime.label()
+                    + " is not position-independent (ET_EXEC), and on the " + profile.name()
+                    + " kernel profile it would be mapped at its fixed address inside the initrd's memory and crash the kernel:"
+                    + " use a kernel profile with the 9pfs root filesystem delivery (or a runtime with a PIE host)");
+        }
+        log.accept("host: " + runtime.executable() + " is not position-independent (ET_EXEC): started through " + elf.interpreter());
+        return elf.interpreter();
     }
 
     private void checkEnvFits(Map<String, String> imageEnv) {
@@ -175,6 +209,42 @@ public final class ImageBuilder {
             throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Writes the tree as a directory under the cpio digest it would have as an initrd, so a 9pfs
+     * image is named by the same content as its initrd twin; an existing tree is reused.
+     */
+    private InitrdWriter.Written writeTree(ImageStore store, RootfsLayers layers) {
+        RootfsTree tree = layers.merged();
+        InitrdWriter.Written digest;
+        try {
+            digest = InitrdWriter.measure(layers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path target = store.treePath(digest.digest());
+        if (Files.isDirectory(target)) {
+            log.accept("9pfs tree: " + digest.digest() + " (already in the store)");
+            return digest;
+        }
+        Path temp = store.newTempDir();
+        try {
+            TreeWriter.Written written = TreeWriter.write(tree, temp);
+            store.putTree(temp, digest.digest());
+            log.accept("9pfs tree: " + digest.digest() + " (" + tree.entries().size() + " entries)");
+            if (!written.skippedDevices().isEmpty()) {
+                log.accept("note: the 9pfs tree has no device nodes (" + String.join(", ", written.skippedDevices())
+                        + "): the farm cannot create them without root; the kernel's devfs provides /dev");
+            }
+            return digest;
+        } finally {
+            try {
+                ImageStore.deleteTree(temp);
+            } catch (IOException ignored) {
+                // a leftover temp tree is harmless; the store's tmp dir is not content
+            }
         }
     }
 

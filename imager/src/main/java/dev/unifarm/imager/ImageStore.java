@@ -7,15 +7,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Optional;
 
 /**
  * Content-addressed blob store ({@code blobs/sha256/<hex>}, as in an OCI image layout) holding
- * initrds and image manifests. A blob appears only by an atomic rename of a complete temp file, so
+ * initrds and image manifests, plus {@code trees/<hex>/}: the {@code 9pfs} form of a root filesystem,
+ * named by the digest its initrd would have. A blob appears only by an atomic rename of a complete temp file, so
  * a crash leaves either the whole blob or nothing.
  */
 public final class ImageStore {
@@ -67,6 +71,62 @@ public final class ImageStore {
         }
     }
 
+    /** Where the {@code 9pfs} form of the root filesystem with cpio digest {@code digest} lives. */
+    public Path treePath(String digest) {
+        return dir.resolve("trees").resolve(Digests.hex(digest));
+    }
+
+    /** A fresh temp dir on the store's own file system, so renaming it into place is atomic. */
+    public Path newTempDir() {
+        try {
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            return Files.createTempDirectory(tmp, "tree-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Renames a complete temp tree into place under its digest; a tree already there wins. */
+    public Path putTree(Path tempDir, String digest) {
+        Path target = treePath(digest);
+        try {
+            Files.createDirectories(target.getParent());
+            if (!Files.exists(target)) {
+                try {
+                    Files.move(tempDir, target, StandardCopyOption.ATOMIC_MOVE);
+                    return target;
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                    // another build put the same tree in place first
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new IllegalStateException("the image store must be on one file system: " + dir, e);
+                }
+            }
+            deleteTree(tempDir);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The root filesystem QEMU is given: the initrd blob, or the tree of a {@code 9pfs} image. */
+    public Path rootfsPath(ImageManifest manifest) {
+        return manifest.boot().rootfsDelivery() == KernelProfile.Delivery.NINE_P
+                ? treePath(manifest.initrd())
+                : blobPath(manifest.initrd());
+    }
+
+    /** Deletes a (temp) tree, children first; never follows links out of it. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
     /** Stores the manifest; its digest names the image. */
     public Image putImage(ImageManifest manifest) {
         byte[] json = canonicalJson(manifest);
@@ -78,7 +138,7 @@ public final class ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Image(digest, manifest, blobPath(manifest.initrd()));
+        return new Image(digest, manifest, rootfsPath(manifest));
     }
 
     public Optional<Image> image(String digest) {
@@ -88,7 +148,7 @@ public final class ImageStore {
         }
         try {
             ImageManifest parsed = CANONICAL_JSON.readValue(manifest.toFile(), ImageManifest.class);
-            return Optional.of(new Image(digest, parsed, blobPath(parsed.initrd())));
+            return Optional.of(new Image(digest, parsed, rootfsPath(parsed)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

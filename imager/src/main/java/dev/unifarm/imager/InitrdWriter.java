@@ -42,6 +42,38 @@ final class InitrdWriter {
         }
     }
 
+    /** The digest and size the initrd of these layers has, without writing it (names a 9pfs tree). */
+    static Written measure(RootfsLayers layers) throws IOException {
+        MessageDigest digest = Digests.newSha256();
+        CountingOutputStream counted = new CountingOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        try (OutputStream out = new BufferedOutputStream(counted, 1 << 16)) {
+            long nextInode = CpioWriter.writeSegment(layers.base(), out, 1);
+            CpioWriter.writeLast(layers.app(), out, nextInode);
+        }
+        return new Written(Digests.format(digest), counted.count, false);
+    }
+
+    /** Counts the bytes passing through. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+    }
+
     /** In-kernel copy (sendfile/copy_file_range): the cached layer never passes through the heap. */
     private static void copy(Path source, long length, FileChannel out) throws IOException {
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {

@@ -7,6 +7,14 @@ package dev.unifarm.imager;
  */
 public record RootfsLayers(RootfsTree base, RootfsTree app) {
 
+    /** Both layers as one tree (for a 9pfs root, which is a directory, not a stream). */
+    public RootfsTree merged() {
+        RootfsTree all = new RootfsTree();
+        base.entries().forEach(all::add);
+        app.entries().forEach(all::add);
+        return all;
+    }
+
     public int entryCount() {
         return base.entries().size() + app.entries().size();
     }

@@ -48,6 +48,11 @@ public final class RootfsTree {
         return Collections.unmodifiableCollection(entries.values());
     }
 
+    /** Adds an entry made elsewhere (another tree's). */
+    RootfsTree add(RootfsEntry entry) {
+        return put(entry);
+    }
+
     private RootfsTree put(RootfsEntry entry) {
         String path = entry.path();
         if (!path.startsWith("/") || path.contains("//") || path.endsWith("/") || path.endsWith("/..") || path.endsWith("/.")

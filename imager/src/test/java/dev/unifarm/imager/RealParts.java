@@ -54,6 +54,24 @@ public final class RealParts {
         return existing(samplesDir().resolve(name), "sample dir " + name);
     }
 
+    /**
+     * A recording of a real Unikraft app-elfloader, e.g. {@code unikraft/dotnet-9p-ok.log}, from
+     * {@code unifarm.fixtures.dir} (surefire sets it to the fixtures next to the repo).
+     */
+    public static Path fixture(String name) {
+        String configured = System.getProperty("unifarm.fixtures.dir");
+        if (configured == null || configured.isBlank()) {
+            throw new IllegalStateException("system property unifarm.fixtures.dir is not set: run the tests with Maven"
+                    + " (or -Dfarm.fixtures.dir=<shared>/fixtures)");
+        }
+        Path file = Path.of(configured).resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("fixture " + name + " is missing at " + file
+                    + ": the recordings live in the shared fixtures dir next to the repo (set -Dfarm.fixtures.dir)");
+        }
+        return file;
+    }
+
     private static Path samplesDir() {
         String configured = System.getProperty("unifarm.samples.dir");
         if (configured == null || configured.isBlank()) {

@@ -1,17 +1,21 @@
 package dev.unifarm.scheduler;
 
 import dev.unifarm.imager.Image;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.UnikraftCommandLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The QEMU command line for one instance (DESIGN section 5): no default devices, no reboot (a
- * guest reset means the app ended), serial console on stdout, QMP on a unix socket, one vCPU.
+ * guest reset means the app ended), serial console on stdout, QMP on a unix socket, one vCPU, and
+ * the root filesystem as the image's profile delivers it.
  */
 final class QemuCommand {
 
     static final String BINARY = "qemu-system-x86_64";
+    static final String FSDEV_ID = "fs0";
 
     private QemuCommand() {
     }
@@ -25,10 +29,30 @@ final class QemuCommand {
                 "-smp", "1",
                 "-m", request.memoryMiB() + "M"));
         command.addAll(accel.qemuArgs());
-        command.addAll(List.of(
-                "-kernel", image.kernel().toString(),
-                "-initrd", image.initrd().toString(),
-                "-append", image.manifest().commandLine(request.args(), request.env())));
+        command.addAll(List.of("-kernel", image.kernel().toString()));
+        command.addAll(rootfs(image));
+        command.addAll(List.of("-append", image.manifest().commandLine(request.args(), request.env())));
         return command;
+    }
+
+    /**
+     * The root filesystem: {@code -initrd}, or for a {@code 9pfs} image its tree shared read-only
+     * over virtio-9p under the mount tag the command line's {@code vfs.fstab} names ({@code fs0}).
+     * {@code security_model=none} passes the host files through as they are (no xattr mapping).
+     */
+    static List<String> rootfs(Image image) {
+        if (image.manifest().boot().rootfsDelivery() != KernelProfile.Delivery.NINE_P) {
+            return List.of("-initrd", image.initrd().toString());
+        }
+        String tag = UnikraftCommandLine.MOUNT_TAG;
+        return List.of(
+                "-fsdev", "local,id=" + FSDEV_ID + ",path=" + escapeOption(image.initrd().toString())
+                        + ",security_model=none,readonly=on",
+                "-device", "virtio-9p-pci,fsdev=" + FSDEV_ID + ",mount_tag=" + tag);
+    }
+
+    /** QEMU's option syntax splits on commas; a literal comma in a value is written twice. */
+    static String escapeOption(String value) {
+        return value.replace(",", ",,");
     }
 }

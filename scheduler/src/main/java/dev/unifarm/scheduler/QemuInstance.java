@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.KernelProfile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,6 +34,7 @@ final class QemuInstance {
     private final Accelerator accel;
     private final InstanceListener listener;
     private final Clock clock;
+    private final KernelProfile.ExitDetection exitDetection;
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
     private volatile InstanceStatus status;
@@ -45,6 +47,7 @@ final class QemuInstance {
         this.accel = accel;
         this.listener = listener;
         this.clock = clock;
+        this.exitDetection = request.image().manifest().boot().exitDetection();
         this.console = new ConsoleBuffer(request.instanceDir().resolve("console.log"), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
         this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
     }
@@ -101,7 +104,7 @@ final class QemuInstance {
 
     private void onLine(String line) {
         console.append(line);
-        OptionalInt exit = LinuxConsoleProtocol.waitStatus(line);
+        OptionalInt exit = waitStatus(exitDetection, line);
         if (exit.isPresent()) {
             waitStatus = exit.getAsInt();
             return;
@@ -116,6 +119,19 @@ final class QemuInstance {
         if (status.state() == InstanceState.Booting) {
             publish(status.running(clock.instant()));
         }
+    }
+
+    /**
+     * The app's wait status if {@code line} reports its end, as the image's profile detects it:
+     * {@code linux-panic} reads Linux's init-exit panic; {@code none} (app-elfloader, whose VM keeps
+     * running after the app exits and whose strace shows no {@code exit_group}) reads nothing, so the
+     * instance stays {@code Running} until it is stopped, or ends {@code Failed} if QEMU exits.
+     */
+    static OptionalInt waitStatus(KernelProfile.ExitDetection detection, String line) {
+        return switch (detection) {
+            case LINUX_PANIC -> LinuxConsoleProtocol.waitStatus(line);
+            case NONE -> OptionalInt.empty();
+        };
     }
 
     private void awaitExit() {

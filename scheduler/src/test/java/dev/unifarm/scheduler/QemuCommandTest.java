@@ -23,6 +23,16 @@ class QemuCommandTest {
             new TreeMap<>(Map.of("initrd", 1L)));
     private static final Image IMAGE = new Image("sha256:def456", MANIFEST, INITRD);
 
+    private static final Path UK_KERNEL = Path.of("/parts/kernels/unikraft/9pfs/elfloader_qemu-x86_64");
+    private static final Path TREE = Path.of("/store/trees/abc123");
+    /** The recorded .NET boot (fixtures README): 9pfs root, ld.so before the non-PIE host. */
+    private static final ImageManifest NINE_P_MANIFEST = new ImageManifest(ImageManifest.SCHEMA_VERSION, "unikraft-elfloader-9pfs",
+            UK_KERNEL.toString(), "sha256:0123", "sha256:abc123", "/usr/share/dotnet/dotnet", "/app/hello.dll", List.of(),
+            new TreeMap<>(Map.of("COMPlus_EnableDiagnostics", "0")), "2.0.0", new TreeMap<>(Map.of("initrd", 1L)),
+            new ImageManifest.Boot("9pfs", "unikraft", "none", "/lib64/ld-linux-x86-64.so.2", 8,
+                    new ImageManifest.Stack("0x400040000", "0x400060000", "configured")));
+    private static final Image NINE_P_IMAGE = new Image("sha256:fed789", NINE_P_MANIFEST, TREE);
+
     @Test
     void testOf_machineSerialAndControl() {
         List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
@@ -78,6 +88,48 @@ class QemuCommandTest {
         assertThat(append(command)).endsWith("-- /app/hello.dll x y")
                 .contains("GREETING=hi", "EXTRA=1", "DOTNET_EnableDiagnostics=0")
                 .doesNotContain("GREETING=hello");
+    }
+
+    @Test
+    void testOf_initrdProfileHasNoFsdev() {
+        List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).doesNotContain("-fsdev", "-device");
+    }
+
+    @Test
+    void testOf_9pfsSharesTreeReadOnlyWithoutInitrd() {
+        List<String> command = QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).doesNotContain("-initrd")
+                .containsSequence("-kernel", UK_KERNEL.toString())
+                .containsSequence("-fsdev", "local,id=fs0,path=" + TREE + ",security_model=none,readonly=on")
+                .containsSequence("-device", "virtio-9p-pci,fsdev=fs0,mount_tag=fs0");
+        assertThat(command.indexOf("-fsdev")).isGreaterThan(command.indexOf("-kernel")).isLessThan(command.indexOf("-append"));
+    }
+
+    @Test
+    void testOf_9pfsAppendIsUnikraftCommandLine() {
+        List<String> command = QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(append(command)).isEqualTo("vfs.fstab=[ \"fs0:/:9pfs\" ] env.vars=[ COMPlus_EnableDiagnostics=0 ]"
+                + " -- /lib64/ld-linux-x86-64.so.2 /usr/share/dotnet/dotnet /app/hello.dll");
+    }
+
+    @Test
+    void testOf_9pfsAppendCarriesInstanceOverrides() {
+        List<String> command = QemuCommand.of(request(List.of("x y"), Map.of("GREETING", "hi there")), NINE_P_IMAGE,
+                Accelerator.tcg, SOCKET, PID);
+
+        assertThat(append(command)).isEqualTo("vfs.fstab=[ \"fs0:/:9pfs\" ] env.vars=[ COMPlus_EnableDiagnostics=0"
+                + " \"GREETING=hi there\" ] -- /lib64/ld-linux-x86-64.so.2 /usr/share/dotnet/dotnet /app/hello.dll \"x y\"");
+    }
+
+    @Test
+    void testRootfs_commaInTreePathDoubled() {
+        Image image = new Image("sha256:1", NINE_P_MANIFEST, Path.of("/store/a,b/trees/abc"));
+
+        assertThat(QemuCommand.rootfs(image)).contains("local,id=fs0,path=/store/a,,b/trees/abc,security_model=none,readonly=on");
     }
 
     private static String append(List<String> command) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.problem.UploadSizeLimit;
 import dev.unifarm.imager.BundleReader;
@@ -39,14 +40,14 @@ public class AppService {
     private final Clock clock = Clock.systemUTC();
 
     AppService(AppRepository apps, RevisionRepository revisions, BuildQueue builds, BundleReader bundles, ImageStore store,
-            FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
+            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels) {
         this.apps = apps;
         this.revisions = revisions;
         this.builds = builds;
         this.bundles = bundles;
         this.store = store;
         this.dirs = dirs;
-        this.specs = new AppSpecParser(json);
+        this.specs = new AppSpecParser(json, kernels.names());
         this.json = json;
         this.maxUploadBytes = config.builds().maxUploadBytes();
     }

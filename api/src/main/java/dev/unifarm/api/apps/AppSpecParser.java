@@ -8,20 +8,24 @@ import dev.unifarm.api.problem.ProblemException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Parses and checks an app spec, naming the field and the rule for anything wrong. */
 public final class AppSpecParser {
 
     static final String INVALID = "invalid-spec";
-    static final Set<String> KERNELS = Set.of("linux");
     private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     private static final Pattern ENTRYPOINT = Pattern.compile("[A-Za-z0-9_.\\-]+\\.dll");
 
     private final ObjectMapper json;
+    /** The farm's configured kernel profile names ({@code unifarm.kernels.<name>}), sorted. */
+    private final SortedSet<String> kernels;
 
-    public AppSpecParser(ObjectMapper json) {
+    public AppSpecParser(ObjectMapper json, Set<String> kernels) {
         this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.kernels = new TreeSet<>(kernels);
     }
 
     public AppSpec parse(String text) {
@@ -49,7 +53,7 @@ public final class AppSpecParser {
         }
     }
 
-    static void validate(AppSpec spec) {
+    void validate(AppSpec spec) {
         if (spec.entrypoint() != null && !ENTRYPOINT.matcher(spec.entrypoint()).matches()) {
             fail("spec.entrypoint must be an assembly file name such as \"shop.dll\"");
         }
@@ -59,8 +63,8 @@ public final class AppSpecParser {
         if (spec.port() != null && (spec.port() < 1 || spec.port() > 65535)) {
             fail("spec.port must be a TCP port from 1 to 65535");
         }
-        if (spec.kernel() != null && !KERNELS.contains(spec.kernel())) {
-            fail("spec.kernel \"" + spec.kernel() + "\" is not a kernel profile of this farm; available: " + KERNELS);
+        if (spec.kernel() != null && !kernels.contains(spec.kernel())) {
+            fail("spec.kernel \"" + spec.kernel() + "\" is not a kernel profile of this farm; available: " + kernels);
         }
         if (spec.restartPolicy() != null && !RESTART_POLICIES.contains(spec.restartPolicy())) {
             fail("spec.restartPolicy must be one of Never, OnFailure, Always");

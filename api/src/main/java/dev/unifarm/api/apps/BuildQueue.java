@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.Bundle;
 import dev.unifarm.imager.BundleReader;
@@ -41,20 +42,20 @@ public class BuildQueue {
     private final ImageStore images;
     private final BaseLayerCache layers;
     private final RuntimeStore runtimes;
-    private final KernelProfile profile;
+    private final KernelProfiles profiles;
     private final FarmDirs dirs;
     private final ObjectMapper json;
     private final ExecutorService executor;
 
     BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, BaseLayerCache layers, RuntimeStore runtimes,
-            KernelProfile profile, FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
+            KernelProfiles profiles, FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
         this.revisions = revisions;
-        this.specs = new AppSpecParser(json);
+        this.specs = new AppSpecParser(json, profiles.names());
         this.bundles = bundles;
         this.images = images;
         this.layers = layers;
         this.runtimes = runtimes;
-        this.profile = profile;
+        this.profiles = profiles;
         this.dirs = dirs;
         this.json = json;
         this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), runnable -> {
@@ -80,6 +81,21 @@ public class BuildQueue {
         executor.submit(() -> build(app, number));
     }
 
+    /** The spec's kernel profile (default linux); one removed from the configuration since the upload fails the build. */
+    private KernelProfile profile(AppSpec spec) {
+        String name = spec.kernel() != null ? spec.kernel() : KernelProfiles.DEFAULT;
+        return profiles.get(name).orElseThrow(() -> new ImagerException("invalid-spec", "spec.kernel \"" + name
+                + "\" is no longer a kernel profile of this farm; available: " + profiles.names()));
+    }
+
+    /** A profile mismatch names the profiles that would take the image. */
+    private String withProfileHint(ImagerException e) {
+        if (!"profile-mismatch".equals(e.type()) || profiles.ninePNames().isEmpty()) {
+            return e.getMessage();
+        }
+        return e.getMessage() + " (9pfs profiles of this farm: " + String.join(", ", profiles.ninePNames()) + ")";
+    }
+
     private void build(String app, int number) {
         Optional<RevisionRepository.RevisionRow> found = revisions.find(app, number);
         if (found.isEmpty()) {
@@ -95,6 +111,8 @@ public class BuildQueue {
             Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
                     Optional.ofNullable(spec.entrypoint()));
             log.add("bundle: " + row.bundleDigest() + ", entrypoint " + bundle.entrypoint());
+            KernelProfile profile = profile(spec);
+            log.add("kernel profile: " + profile.name());
             Image image = ImageBuilder.forBundle(bundle)
                     .runtimes(runtimes)
                     .profile(profile)
@@ -107,8 +125,9 @@ public class BuildQueue {
             revisions.markReady(app, number, image.digest(), json.writeValueAsString(image.manifest().sizes()), String.join("\n", log));
             LOG.infof("built %s revision %d: %s", app, number, image.digest());
         } catch (ImagerException e) {
-            log.add("error: " + e.getMessage());
-            revisions.markFailed(app, number, e.getMessage(), String.join("\n", log));
+            String message = withProfileHint(e);
+            log.add("error: " + message);
+            revisions.markFailed(app, number, message, String.join("\n", log));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.errorf(e, "build of %s revision %d failed", app, number);
             log.add("error: " + e);

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The farm's configuration ({@code unifarm.*}); env {@code UNIFARM_DATA_DIR} sets the data dir. */
@@ -15,7 +16,8 @@ public interface UnifarmConfig {
 
     Runtimes runtimes();
 
-    Kernels kernels();
+    /** Kernel profiles by name ({@code unifarm.kernels.<name>.*}); an app spec's {@code kernel} picks one. */
+    Map<String, Kernel> kernels();
 
     Api api();
 
@@ -28,13 +30,48 @@ public interface UnifarmConfig {
         Path dir();
     }
 
-    interface Kernels {
-        Linux linux();
+    /**
+     * One kernel profile as data (DESIGN section 4). Unset fields take the defaults of the
+     * command-line kind: {@code linux} = initrd, linux-panic, derived stack, 30 env entries;
+     * {@code unikraft} = initrd, no exit signal, the recorded app-elfloader stack, 8 env entries,
+     * non-PIE hosts through their ELF interpreter.
+     */
+    interface Kernel {
+        /** The kernel image file (e.g. the stock Linux kernel of the {@code linux} profile). */
+        Optional<Path> kernel();
 
-        interface Linux {
-            /** The stock Linux kernel image booted by the {@code linux} profile. */
-            Path kernel();
-        }
+        /** An OCI reference for the kernel instead of a file: recorded, refused at build time (not supported yet). */
+        Optional<String> kernelOci();
+
+        @WithDefault("x86_64")
+        String arch();
+
+        /** {@code linux} or {@code unikraft}. */
+        @WithDefault("linux")
+        String commandLine();
+
+        /** {@code initrd} or {@code 9pfs}. */
+        Optional<String> delivery();
+
+        /** Env entries the command line carries. */
+        Optional<Integer> maxEnv();
+
+        /** {@code linux-panic} or {@code none}. */
+        Optional<String> exit();
+
+        /** Start an ET_EXEC host through its ELF interpreter (kernels that load only PIE). */
+        Optional<Boolean> nonPieViaInterpreter();
+
+        /** The application stack's start, e.g. {@code 0x400040000} (with {@code stack-end}: source {@code configured}). */
+        Optional<String> stackStart();
+
+        Optional<String> stackEnd();
+
+        /**
+         * A probe boot's console log with app-elfloader's {@code Application stack at 0x… - 0x…}
+         * line: the stack is read from it (source {@code calibrated}).
+         */
+        Optional<Path> stackCalibrationLog();
     }
 
     interface Api {

@@ -41,8 +41,15 @@ public class FarmParts {
 
     @Produces
     @Singleton
-    KernelProfile linuxProfile(UnifarmConfig config) {
-        return KernelProfile.linux(config.kernels().linux().kernel().toAbsolutePath());
+    KernelProfiles kernelProfiles(UnifarmConfig config) {
+        return KernelProfiles.from(config.kernels());
+    }
+
+    /** The default profile ({@code linux}), for code that boots without an app spec. */
+    @Produces
+    @Singleton
+    KernelProfile linuxProfile(KernelProfiles profiles) {
+        return profiles.defaultProfile();
     }
 
     @Produces

@@ -1,0 +1,121 @@
+package dev.unifarm.api.farm;
+
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.imager.CommandLineKind;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.KernelProfile.Delivery;
+import dev.unifarm.imager.KernelProfile.ExitDetection;
+import dev.unifarm.imager.KernelProfile.KernelLocation;
+import dev.unifarm.imager.KernelProfile.Named;
+import dev.unifarm.imager.KernelProfile.StackSource;
+import dev.unifarm.imager.StackCalibration;
+import dev.unifarm.imager.StackRange;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The farm's kernel profiles, built from {@code unifarm.kernels.<name>.*}; a bad entry stops start-up. */
+public final class KernelProfiles {
+
+    /** The profile an app spec without {@code kernel} gets. */
+    public static final String DEFAULT = "linux";
+
+    private final SortedMap<String, KernelProfile> byName;
+
+    KernelProfiles(Map<String, KernelProfile> byName) {
+        this.byName = Collections.unmodifiableSortedMap(new TreeMap<>(byName));
+    }
+
+    public static KernelProfiles from(Map<String, UnifarmConfig.Kernel> config) {
+        Map<String, KernelProfile> profiles = new TreeMap<>();
+        config.forEach((name, kernel) -> {
+            try {
+                profiles.put(name, profile(name, kernel));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("unifarm.kernels." + name + ": " + e.getMessage(), e);
+            }
+        });
+        if (!profiles.containsKey(DEFAULT)) {
+            throw new IllegalStateException("unifarm.kernels." + DEFAULT + ".kernel must be set: it is the default kernel profile");
+        }
+        return new KernelProfiles(profiles);
+    }
+
+    public Optional<KernelProfile> get(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public KernelProfile defaultProfile() {
+        return byName.get(DEFAULT);
+    }
+
+    /** Configured profile names, sorted. */
+    public SortedSet<String> names() {
+        return new TreeSet<>(byName.keySet());
+    }
+
+    /** Names of the profiles that deliver the root filesystem over 9p, for errors that need one. */
+    public SortedSet<String> ninePNames() {
+        TreeSet<String> names = new TreeSet<>();
+        byName.forEach((name, profile) -> {
+            if (profile.delivery() == Delivery.NINE_P) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
+    static KernelProfile profile(String name, UnifarmConfig.Kernel kernel) {
+        CommandLineKind kind = Named.parse(CommandLineKind.class, "command-line", kernel.commandLine());
+        KernelProfile profile = KernelProfile.defaults(name, location(kernel), kind);
+        Named.parse(KernelProfile.Arch.class, "arch", kernel.arch());
+        if (kernel.delivery().isPresent()) {
+            profile = profile.withDelivery(Named.parse(Delivery.class, "delivery", kernel.delivery().get()));
+        }
+        if (kernel.maxEnv().isPresent()) {
+            profile = profile.withMaxEnv(kernel.maxEnv().get());
+        }
+        if (kernel.exit().isPresent()) {
+            profile = profile.withExit(Named.parse(ExitDetection.class, "exit", kernel.exit().get()));
+        }
+        if (kernel.nonPieViaInterpreter().isPresent()) {
+            profile = profile.withNonPieViaInterpreter(kernel.nonPieViaInterpreter().get());
+        }
+        boolean configured = kernel.stackStart().isPresent() || kernel.stackEnd().isPresent();
+        if (configured && kernel.stackCalibrationLog().isPresent()) {
+            throw new IllegalArgumentException("set either stack-start/stack-end or stack-calibration-log, not both");
+        }
+        if (configured) {
+            long start = address("stack-start", kernel.stackStart());
+            long end = address("stack-end", kernel.stackEnd());
+            profile = profile.withStack(new StackRange(start, end), StackSource.CONFIGURED);
+        }
+        if (kernel.stackCalibrationLog().isPresent()) {
+            profile = profile.withStack(StackCalibration.fromConsoleLog(kernel.stackCalibrationLog().get().toAbsolutePath()),
+                    StackSource.CALIBRATED);
+        }
+        return profile;
+    }
+
+    private static KernelLocation location(UnifarmConfig.Kernel kernel) {
+        if (kernel.kernel().isPresent() == kernel.kernelOci().isPresent()) {
+            throw new IllegalArgumentException("set exactly one of kernel (a file) and kernel-oci (an OCI reference)");
+        }
+        return kernel.kernel().<KernelLocation>map(path -> new KernelLocation.File(path.toAbsolutePath()))
+                .orElseGet(() -> new KernelLocation.Oci(kernel.kernelOci().get()));
+    }
+
+    private static long address(String key, Optional<String> value) {
+        String text = value.orElseThrow(() -> new IllegalArgumentException("stack-start and stack-end go together: " + key + " is missing"));
+        String digits = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
+        try {
+            return Long.parseUnsignedLong(digits, 16);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " \"" + text + "\" is not a hex address such as 0x400040000");
+        }
+    }
+}

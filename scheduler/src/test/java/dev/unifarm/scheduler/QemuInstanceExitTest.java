@@ -1,0 +1,24 @@
+package dev.unifarm.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.unifarm.imager.KernelProfile.ExitDetection;
+import org.junit.jupiter.api.Test;
+
+/** How each profile's exit detection reads the console. */
+class QemuInstanceExitTest {
+
+    private static final String PANIC = "[    1.234567] Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100";
+
+    @Test
+    void testWaitStatus_linuxPanicReadsInitExit() {
+        assertThat(QemuInstance.waitStatus(ExitDetection.LINUX_PANIC, PANIC)).hasValue(0x100);
+        assertThat(QemuInstance.waitStatus(ExitDetection.LINUX_PANIC, "Hello from .NET")).isEmpty();
+    }
+
+    @Test
+    void testWaitStatus_noneReadsNothingEvenAPanicLine() {
+        assertThat(QemuInstance.waitStatus(ExitDetection.NONE, PANIC)).isEmpty();
+        assertThat(QemuInstance.waitStatus(ExitDetection.NONE, "exit_group(0x0) = OK")).isEmpty();
+    }
+}
