@@ -42,6 +42,7 @@ public final class ImageBuilder {
     private Map<String, String> env = Map.of();
     private final Set<ProcPatch> omitted = EnumSet.noneOf(ProcPatch.class);
     private Consumer<String> log = line -> { };
+    private RollForward rollForward;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -76,6 +77,12 @@ public final class ImageBuilder {
         return this;
     }
 
+    /** The app spec's roll-forward policy; it wins over the runtimeconfig's. Null: the runtimeconfig decides. */
+    public ImageBuilder rollForward(RollForward rollForward) {
+        this.rollForward = rollForward;
+        return this;
+    }
+
     /** Leaves out a {@code /proc} stand-in: for negative controls and diagnosis, never for apps. */
     public ImageBuilder omit(ProcPatch patch) {
         omitted.add(patch);
@@ -105,8 +112,8 @@ public final class ImageBuilder {
                     + " this farm builds framework-dependent apps so far: publish with --self-contained false");
         }
         String kernelDigest = kernelDigest();
-        DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
-        log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
+        DotnetRuntime runtime = resolveRuntime(config);
+        Bundle bundle = pinFramework(this.bundle, runtime); // from here on, the bundle as the image holds it
 
         NativeClosure.Result closure = new NativeClosure(sysroot)
                 .compute(RuntimeNativeFiles.required(runtime), RuntimeNativeFiles.optional(runtime, bundle));
@@ -128,6 +135,30 @@ public final class ImageBuilder {
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
+    }
+
+    /** Resolves the framework under the spec's policy, else the runtimeconfig's, else Minor; logs the choice. */
+    private DotnetRuntime resolveRuntime(RuntimeConfig config) {
+        RuntimeConfig.RollForwardSettings settings = config.rollForwardSettings();
+        RollForward policy = rollForward != null ? rollForward : settings.policy().orElse(RollForward.DEFAULT);
+        String source = rollForward != null ? "spec.rollForward" : settings.policy().isPresent() ? config.fileName() : "default";
+        String how = "roll-forward " + policy + " from " + source + (settings.applyPatches() ? "" : ", applyPatches false");
+        try {
+            DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion(), policy,
+                    settings.applyPatches());
+            log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for "
+                    + config.frameworkVersion() + ", " + how + ")");
+            return runtime;
+        } catch (ImagerException e) {
+            log.accept("runtime: no match for " + config.frameworkName() + " " + config.frameworkVersion() + " (" + how + ")");
+            throw e;
+        }
+    }
+
+    /** The image holds one runtime version; its runtimeconfig asks for exactly that one. */
+    private static Bundle pinFramework(Bundle bundle, DotnetRuntime runtime) {
+        RuntimeConfig pinned = bundle.runtimeConfig().withFrameworkVersion(runtime.version().toString());
+        return new Bundle(bundle.root(), bundle.entrypoint(), pinned, bundle.files());
     }
 
     private String kernelDigest() {
