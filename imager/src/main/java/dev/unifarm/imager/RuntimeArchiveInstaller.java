@@ -69,22 +69,27 @@ public final class RuntimeArchiveInstaller {
     public DotnetRuntime install(Path archive) {
         Path temp = null;
         try {
-            if (ArchiveKind.of(archive) != ArchiveKind.TAR_GZ) {
-                throw invalid("the runtime archive is not a gzip-compressed tar" + HINT);
-            }
             Path frameworkDir = Files.createDirectories(store.dir().resolve(FRAMEWORK));
             // Inside the framework dir so the final rename stays on one file system; the store ignores
             // names that are not versions, so a half-extracted runtime is never listed.
             temp = Files.createTempDirectory(frameworkDir, ".install-");
-            Path extracted = Files.createDirectory(temp.resolve("x"));
-            extract(archive, extracted);
+            // Normalized: the path check compares normalized entry paths against it.
+            Path extracted = Files.createDirectory(temp.resolve("x")).toAbsolutePath().normalize();
+            try {
+                if (ArchiveKind.of(archive) != ArchiveKind.TAR_GZ) {
+                    throw invalid("the runtime archive is not a gzip-compressed tar" + HINT);
+                }
+                extract(archive, extracted);
+            } catch (IOException e) {
+                throw new ImagerException(INVALID, "the runtime archive cannot be read (" + e.getMessage()
+                        + "): upload a complete .tar.gz", e);
+            }
             Path root = unwrapSingleTopDirectory(extracted);
             RuntimeVersion version = check(root);
             Files.setPosixFilePermissions(root, EXECUTABLE);
             return moveIntoPlace(root, version);
         } catch (IOException e) {
-            throw new ImagerException(INVALID, "the runtime archive cannot be read (" + e.getMessage()
-                    + "): upload a complete .tar.gz", e);
+            throw new UncheckedIOException("installing a runtime into " + store.dir() + " failed", e);
         } finally {
             if (temp != null) {
                 deleteTree(temp);

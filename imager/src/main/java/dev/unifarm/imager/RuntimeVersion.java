@@ -27,7 +27,8 @@ public record RuntimeVersion(int major, int minor, int patch) implements Compara
         return new RuntimeVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
     }
 
-    static boolean isVersion(String text) {
+    /** True when {@link #parse} accepts {@code text}. */
+    public static boolean isVersion(String text) {
         return text != null && RELEASE.matcher(text).matches();
     }
 

@@ -68,6 +68,16 @@ class RuntimeArchiveInstallerTest {
         assertNoLeftovers(store, "2.0.9");
     }
 
+    @Test
+    void testInstall_storeDirWithDotSegmentsWorks() throws IOException {
+        RuntimeStore store = new RuntimeStore(temp.resolve("./runtimes")); // as Quarkus hands over "./target/test-runtimes"
+
+        DotnetRuntime installed = new RuntimeArchiveInstaller(store).install(tiny("./", entries -> entries));
+
+        assertThat(installed.root().resolve(CORECLR)).isRegularFile();
+        assertThat(temp.resolve("runtimes").resolve(FRAMEWORK).resolve("2.0.9")).isDirectory();
+    }
+
     /** The relabelled runtime goes into an image: picked under Minor, logged, and the image's runtimeconfig asks for it. */
     @Test
     void testBuild_onRegisteredRuntimePicksItAndPinsTheImageRuntimeconfig() throws IOException {
