@@ -11,6 +11,7 @@ import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.RollForward;
 import dev.unifarm.imager.RuntimeStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -96,6 +97,7 @@ public class BuildQueue {
                     .profile(profile)
                     .args(spec.argsOrEmpty())
                     .env(spec.envOrEmpty())
+                    .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .log(log::add)
                     .build(images);
             revisions.markReady(app, number, image.digest(), json.writeValueAsString(image.manifest().sizes()), String.join("\n", log));
