@@ -44,6 +44,7 @@ public final class ImageBuilder {
     private final Set<ProcPatch> omitted = EnumSet.noneOf(ProcPatch.class);
     private Consumer<String> log = line -> { };
     private BaseLayerCache cache;
+    private RollForward rollForward;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -75,6 +76,12 @@ public final class ImageBuilder {
 
     public ImageBuilder env(Map<String, String> env) {
         this.env = new LinkedHashMap<>(env);
+        return this;
+    }
+
+    /** The app spec's roll-forward policy; it wins over the runtimeconfig's. Null: the runtimeconfig decides. */
+    public ImageBuilder rollForward(RollForward rollForward) {
+        this.rollForward = rollForward;
         return this;
     }
 
@@ -110,6 +117,8 @@ public final class ImageBuilder {
         RuntimeConfig config = bundle.runtimeConfig();
         String kernelDigest = kernelDigest();
         RuntimeSource runtime = runtimeSource(config);
+        // From here on, the bundle as the image holds it: a framework-dependent app asks for exactly the picked runtime.
+        Bundle bundle = runtime.shared().map(shared -> pinFramework(this.bundle, shared)).orElse(this.bundle);
         String loader = loaderFor(runtime);
         // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
         profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, runtime.executable(),
@@ -154,9 +163,31 @@ public final class ImageBuilder {
             log.accept("runtime: self-contained (carried by the bundle)");
             return RuntimeSource.selfContained(bundle);
         }
-        DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion());
-        log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for " + config.frameworkVersion() + ")");
-        return RuntimeSource.shared(runtime);
+        return RuntimeSource.shared(resolveRuntime(config));
+    }
+
+    /** Resolves the framework under the spec's policy, else the runtimeconfig's, else Minor; logs the choice. */
+    private DotnetRuntime resolveRuntime(RuntimeConfig config) {
+        RuntimeConfig.RollForwardSettings settings = config.rollForwardSettings();
+        RollForward policy = rollForward != null ? rollForward : settings.policy().orElse(RollForward.DEFAULT);
+        String source = rollForward != null ? "spec.rollForward" : settings.policy().isPresent() ? config.fileName() : "default";
+        String how = "roll-forward " + policy + " from " + source + (settings.applyPatches() ? "" : ", applyPatches false");
+        try {
+            DotnetRuntime runtime = runtimes.resolve(config.frameworkName(), config.frameworkVersion(), policy,
+                    settings.applyPatches());
+            log.accept("runtime: " + runtime.framework() + " " + runtime.version() + " (asked for "
+                    + config.frameworkVersion() + ", " + how + ")");
+            return runtime;
+        } catch (ImagerException e) {
+            log.accept("runtime: no match for " + config.frameworkName() + " " + config.frameworkVersion() + " (" + how + ")");
+            throw e;
+        }
+    }
+
+    /** The image holds one runtime version; its runtimeconfig asks for exactly that one. */
+    private static Bundle pinFramework(Bundle bundle, DotnetRuntime runtime) {
+        RuntimeConfig pinned = bundle.runtimeConfig().withFrameworkVersion(runtime.version().toString());
+        return new Bundle(bundle.root(), bundle.entrypoint(), pinned, bundle.files());
     }
 
     private String kernelDigest() {

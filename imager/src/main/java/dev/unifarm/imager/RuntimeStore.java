@@ -4,29 +4,112 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The runtimes this farm can put into images: {@code <dir>/<framework>/<version>/} is a dotnet root.
- * Picks a version with .NET's default roll-forward policy ({@code Minor}, latest patch).
+ * Several versions live side by side; {@link #resolve} picks one with a {@link RollForward} policy.
+ *
+ * <p>Besides its own directory (where {@link RuntimeArchiveInstaller} registers runtimes) a store
+ * may read further, read-only directories of the same layout, e.g. a runtime store shared by several
+ * farms. A version found in more than one directory is taken from the first: the store's own, then the
+ * read-only ones in order.
  */
 public final class RuntimeStore {
 
     private final Path dir;
+    private final List<Path> readOnlyDirs;
 
     public RuntimeStore(Path dir) {
-        this.dir = dir;
+        this(dir, List.of());
     }
 
+    public RuntimeStore(Path dir, List<Path> readOnlyDirs) {
+        this.dir = dir;
+        this.readOnlyDirs = List.copyOf(readOnlyDirs);
+    }
+
+    /** The store's own (writable) directory. */
     public Path dir() {
         return dir;
     }
 
-    /** Every installed version of {@code framework}, oldest first. */
+    public List<Path> readOnlyDirs() {
+        return readOnlyDirs;
+    }
+
+    /** Where a newly registered {@code framework} {@code version} goes. */
+    public Path installPath(String framework, RuntimeVersion version) {
+        return dir.resolve(framework).resolve(version.toString());
+    }
+
+    /** Every installed version of {@code framework} in all the store's directories, oldest first. */
     public List<RuntimeVersion> installed(String framework) {
-        Path frameworkDir = dir.resolve(framework);
+        TreeSet<RuntimeVersion> versions = new TreeSet<>();
+        for (Path root : roots()) {
+            versions.addAll(installedIn(root.resolve(framework)));
+        }
+        return List.copyOf(versions);
+    }
+
+    /** {@code framework} {@code version} if some directory of the store holds it. */
+    public Optional<DotnetRuntime> find(String framework, RuntimeVersion version) {
+        for (Path root : roots()) {
+            Path candidate = root.resolve(framework).resolve(version.toString());
+            if (Files.isRegularFile(candidate.resolve("dotnet"))) {
+                return Optional.of(new DotnetRuntime(framework, version, candidate));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Resolves with .NET's default policy, {@code Minor} (latest patch). */
+    public DotnetRuntime resolve(String framework, String requested) {
+        return resolve(framework, requested, RollForward.DEFAULT);
+    }
+
+    public DotnetRuntime resolve(String framework, String requested, RollForward policy) {
+        return resolve(framework, requested, policy, true);
+    }
+
+    /**
+     * Resolves the framework an app asks for under {@code policy}.
+     *
+     * @param applyPatches the runtimeconfig's legacy {@code applyPatches} (true unless it says false)
+     * @throws ImagerException {@code runtime-not-found} naming the framework, version, policy and what
+     *     is installed; {@code invalid-bundle} when {@code requested} is not a release version
+     */
+    public DotnetRuntime resolve(String framework, String requested, RollForward policy, boolean applyPatches) {
+        RuntimeVersion wanted;
+        try {
+            wanted = RuntimeVersion.parse(requested);
+        } catch (IllegalArgumentException e) {
+            throw new ImagerException("invalid-bundle", "the runtimeconfig asks for framework version \"" + requested
+                    + "\", which is not a major.minor.patch release version (pre-release runtimes are not supported)");
+        }
+        List<RuntimeVersion> installed = installed(framework);
+        String how = policy + (applyPatches ? "" : ", applyPatches false");
+        return policy.pick(wanted, installed, applyPatches)
+                .flatMap(v -> find(framework, v))
+                .orElseThrow(() -> new ImagerException("runtime-not-found", "the app needs " + framework + " " + wanted
+                        + " (roll-forward " + how + ") but the runtime store has "
+                        + (installed.isEmpty() ? "none" : installed.stream().map(String::valueOf).collect(Collectors.joining(", ")))
+                        + ": register a runtime that " + policy + " accepts (POST /api/v1/runtimes, or install it into "
+                        + dir.resolve(framework) + ") or choose a more permissive rollForward"));
+    }
+
+    private List<Path> roots() {
+        List<Path> roots = new ArrayList<>();
+        roots.add(dir);
+        roots.addAll(readOnlyDirs);
+        return roots;
+    }
+
+    private static List<RuntimeVersion> installedIn(Path frameworkDir) {
         if (!Files.isDirectory(frameworkDir)) {
             return List.of();
         }
@@ -35,46 +118,9 @@ public final class RuntimeStore {
                     .map(d -> d.getFileName().toString())
                     .filter(RuntimeVersion::isVersion)
                     .map(RuntimeVersion::parse)
-                    .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * Resolves the framework an app asks for: the newest patch of the requested major.minor, else
-     * the lowest higher minor of the same major (then its newest patch), as {@code rollForward: Minor}.
-     */
-    public DotnetRuntime resolve(String framework, String requested) {
-        RuntimeVersion wanted;
-        try {
-            wanted = RuntimeVersion.parse(requested);
-        } catch (IllegalArgumentException e) {
-            throw new ImagerException("invalid-bundle", "the runtimeconfig asks for framework version \"" + requested
-                    + "\", which is not major.minor.patch");
-        }
-        List<RuntimeVersion> installed = installed(framework);
-        return pick(wanted, installed)
-                .map(v -> new DotnetRuntime(framework, v, dir.resolve(framework).resolve(v.toString())))
-                .orElseThrow(() -> new ImagerException("runtime-not-found", "the app needs " + framework + " " + wanted
-                        + " (roll-forward Minor) but the runtime store has " + (installed.isEmpty() ? "none" : installed)
-                        + ": install a matching runtime into " + dir.resolve(framework)));
-    }
-
-    static Optional<RuntimeVersion> pick(RuntimeVersion wanted, List<RuntimeVersion> installed) {
-        Optional<RuntimeVersion> samePatchLine = installed.stream()
-                .filter(v -> v.major() == wanted.major() && v.minor() == wanted.minor() && v.patch() >= wanted.patch())
-                .max(Comparator.naturalOrder());
-        if (samePatchLine.isPresent()) {
-            return samePatchLine;
-        }
-        Optional<Integer> nextMinor = installed.stream()
-                .filter(v -> v.major() == wanted.major() && v.minor() > wanted.minor())
-                .map(RuntimeVersion::minor)
-                .min(Comparator.naturalOrder());
-        return nextMinor.flatMap(minor -> installed.stream()
-                .filter(v -> v.major() == wanted.major() && v.minor() == minor)
-                .max(Comparator.naturalOrder()));
     }
 }

@@ -12,12 +12,14 @@ import java.util.Map;
  * @param port the TCP port an HTTP app listens on
  * @param kernel kernel profile name
  * @param restartPolicy {@code Never | OnFailure | Always}
+ * @param rollForward .NET roll-forward policy for the shared framework ({@code Disable}, {@code LatestPatch},
+ *     {@code Minor}, {@code LatestMinor}, {@code Major}, {@code LatestMajor}); wins over the runtimeconfig's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AppSpec(String entrypoint, List<String> args, Map<String, String> env, Integer memoryMiB, Integer port,
-        String kernel, Scaling scaling, String restartPolicy) {
+        String kernel, Scaling scaling, String restartPolicy, String rollForward) {
 
-    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null);
+    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null);
 
     /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

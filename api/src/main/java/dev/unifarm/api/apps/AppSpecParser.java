@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.imager.RollForward;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
@@ -37,7 +38,7 @@ public final class AppSpecParser {
             spec = json.readValue(text, AppSpec.class);
         } catch (UnrecognizedPropertyException e) {
             throw ProblemException.badRequest(INVALID, "spec has an unknown field \"" + e.getPropertyName()
-                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy");
+                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward");
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest(INVALID, "spec is not a valid app spec: " + e.getOriginalMessage());
         }
@@ -68,6 +69,10 @@ public final class AppSpecParser {
         }
         if (spec.restartPolicy() != null && !RESTART_POLICIES.contains(spec.restartPolicy())) {
             fail("spec.restartPolicy must be one of Never, OnFailure, Always");
+        }
+        if (spec.rollForward() != null && RollForward.fromName(spec.rollForward()).isEmpty()) {
+            fail("spec.rollForward \"" + spec.rollForward() + "\" is not a .NET roll-forward policy; use one of "
+                    + String.join(", ", RollForward.names()));
         }
         if (spec.scaling() != null) {
             validate(spec.scaling());

@@ -13,6 +13,7 @@ import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.RollForward;
 import dev.unifarm.imager.RuntimeStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -119,6 +120,7 @@ public class BuildQueue {
                     .args(spec.argsOrEmpty())
                     .env(spec.envOrEmpty())
                     .cache(layers)
+                    .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .log(log::add)
                     .build(images);
             log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");

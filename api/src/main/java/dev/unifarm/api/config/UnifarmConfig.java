@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,8 +27,15 @@ public interface UnifarmConfig {
     Builds builds();
 
     interface Runtimes {
-        /** The runtime store: {@code <dir>/Microsoft.NETCore.App/<version>/}. */
+        /** The runtime store: {@code <dir>/Microsoft.NETCore.App/<version>/}; {@code POST /api/v1/runtimes} installs here. */
         Path dir();
+
+        /** More runtime stores of the same layout, only read (e.g. one shared by several farms); {@code dir} wins. */
+        Optional<List<Path>> readOnlyDirs();
+
+        /** Largest unpacked runtime archive accepted. */
+        @WithDefault("1073741824")
+        long maxArchiveBytes();
     }
 
     /**

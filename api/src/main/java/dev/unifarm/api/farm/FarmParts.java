@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /** Wires the imager and scheduler libraries into the application, configured from {@link UnifarmConfig}. */
@@ -24,7 +25,8 @@ public class FarmParts {
     @Produces
     @Singleton
     RuntimeStore runtimeStore(UnifarmConfig config) {
-        return new RuntimeStore(config.runtimes().dir().toAbsolutePath());
+        return new RuntimeStore(config.runtimes().dir().toAbsolutePath().normalize(),
+                config.runtimes().readOnlyDirs().orElse(List.of()).stream().map(p -> p.toAbsolutePath().normalize()).toList());
     }
 
     @Produces

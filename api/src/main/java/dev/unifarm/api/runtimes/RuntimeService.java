@@ -1,0 +1,61 @@
+package dev.unifarm.api.runtimes;
+
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.imager.DotnetRuntime;
+import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.RuntimeArchiveInstaller;
+import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.imager.RuntimeVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Registers runtime archives into the store (the imager's {@link RuntimeArchiveInstaller} does the work) and lists them. */
+@ApplicationScoped
+public class RuntimeService {
+
+    private static final Logger LOG = Logger.getLogger(RuntimeService.class);
+    private static final String FRAMEWORK = RuntimeArchiveInstaller.FRAMEWORK;
+
+    private final RuntimeStore store;
+    private final RuntimeArchiveInstaller installer;
+
+    RuntimeService(RuntimeStore store, UnifarmConfig config) {
+        this.store = store;
+        this.installer = new RuntimeArchiveInstaller(store, config.runtimes().maxArchiveBytes(), 20_000);
+    }
+
+    public RuntimeInfo register(Path archive) {
+        if (archive == null) {
+            throw ProblemException.badRequest(RuntimeArchiveInstaller.INVALID, "the form field \"archive\" is required:"
+                    + " Microsoft's dotnet-runtime-<version>-linux-x64.tar.gz");
+        }
+        DotnetRuntime runtime;
+        try {
+            runtime = installer.install(archive);
+        } catch (ImagerException e) {
+            if (RuntimeArchiveInstaller.EXISTS.equals(e.type())) {
+                throw ProblemException.conflict(e.type(), e.getMessage());
+            }
+            throw e;
+        }
+        LOG.infof("registered %s %s at %s", runtime.framework(), runtime.version(), runtime.root());
+        return RuntimeInfo.of(runtime.framework(), runtime.version());
+    }
+
+    /** Every installed version, oldest first. */
+    public List<RuntimeInfo> list() {
+        return store.installed(FRAMEWORK).stream().map(v -> RuntimeInfo.of(FRAMEWORK, v)).toList();
+    }
+
+    public RuntimeInfo get(String framework, String version) {
+        RuntimeVersion parsed = RuntimeVersion.isVersion(version) ? RuntimeVersion.parse(version) : null;
+        if (parsed == null || !store.installed(framework).contains(parsed)) {
+            throw ProblemException.notFound("runtime", "there is no runtime " + framework + " " + version
+                    + "; GET /api/v1/runtimes lists the installed ones");
+        }
+        return RuntimeInfo.of(framework, parsed);
+    }
+}
