@@ -17,8 +17,8 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /**
- * Content-addressed blob store ({@code blobs/sha256/<hex>}, as in an OCI image layout) holding
- * initrds and image manifests, plus {@code trees/<hex>/}: the {@code 9pfs} form of a root filesystem,
+ * Content-addressed blob store ({@code blobs/sha256/<hex>}; the store's root is also an OCI image
+ * layout, see {@link OciLayout}) holding bundles, initrds, image manifests and OCI layers, plus {@code trees/<hex>/}: the {@code 9pfs} form of a root filesystem,
  * named by the digest its initrd would have. A blob appears only by an atomic rename of a complete temp file, so
  * a crash leaves either the whole blob or nothing.
  */
@@ -33,6 +33,11 @@ public final class ImageStore {
 
     public ImageStore(Path dir) {
         this.dir = dir;
+    }
+
+    /** The store's root; also the root of its OCI image layout ({@link OciLayout}). */
+    public Path dir() {
+        return dir;
     }
 
     /** A fresh temp file on the store's own file system, so moving it into place is atomic. */
@@ -138,7 +143,26 @@ public final class ImageStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Image(digest, manifest, rootfsPath(manifest));
+        return new Image(digest, manifest, rootfsPath(manifest), kernelPath(manifest));
+    }
+
+    /**
+     * The kernel QEMU boots: the blob named by the manifest's kernel digest when the store holds it
+     * (put there by a registry pull), else the kernel file at the manifest's path.
+     */
+    public Path kernelPath(ImageManifest manifest) {
+        if (manifest.kernelDigest() != null) {
+            Path blob = blobPath(manifest.kernelDigest());
+            if (Files.isRegularFile(blob)) {
+                return blob;
+            }
+        }
+        return Path.of(manifest.kernel());
+    }
+
+    /** Whether the manifest, root filesystem and kernel of {@code image} are all on this host. */
+    public boolean complete(Image image) {
+        return Files.isRegularFile(blobPath(image.digest())) && Files.exists(image.initrd()) && Files.isRegularFile(image.kernel());
     }
 
     public Optional<Image> image(String digest) {
@@ -148,7 +172,15 @@ public final class ImageStore {
         }
         try {
             ImageManifest parsed = CANONICAL_JSON.readValue(manifest.toFile(), ImageManifest.class);
-            return Optional.of(new Image(digest, parsed, rootfsPath(parsed)));
+            return Optional.of(new Image(digest, parsed, rootfsPath(parsed), kernelPath(parsed)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ImageManifest parseManifest(byte[] json) {
+        try {
+            return CANONICAL_JSON.readValue(json, ImageManifest.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -158,7 +158,8 @@ public class AppService {
     }
 
     private Revision toRevision(RevisionRepository.RevisionRow row) {
-        return new Revision(row.app(), row.number(), row.state(), row.imageDigest(), row.message(), sizes(row.sizesJson()),
+        return new Revision(row.app(), row.number(), row.state(), row.imageDigest(), row.ociDigest(), row.ociReference(),
+                row.message(), sizes(row.sizesJson()),
                 row.createdAt(), row.buildLog());
     }
 

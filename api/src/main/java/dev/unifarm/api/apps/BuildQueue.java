@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.Bundle;
@@ -13,6 +14,8 @@ import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.OciImage;
+import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RollForward;
 import dev.unifarm.imager.RuntimeStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -45,11 +48,13 @@ public class BuildQueue {
     private final RuntimeStore runtimes;
     private final KernelProfiles profiles;
     private final FarmDirs dirs;
+    private final OciLayout layout;
+    private final FarmRegistry registry;
     private final ObjectMapper json;
     private final ExecutorService executor;
 
     BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, BaseLayerCache layers, RuntimeStore runtimes,
-            KernelProfiles profiles, FarmDirs dirs, ObjectMapper json, UnifarmConfig config) {
+            KernelProfiles profiles, FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config) {
         this.revisions = revisions;
         this.specs = new AppSpecParser(json, profiles.names());
         this.bundles = bundles;
@@ -58,6 +63,8 @@ public class BuildQueue {
         this.runtimes = runtimes;
         this.profiles = profiles;
         this.dirs = dirs;
+        this.layout = layout;
+        this.registry = registry;
         this.json = json;
         this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), runnable -> {
             Thread thread = new Thread(runnable, "image-build");
@@ -97,6 +104,22 @@ public class BuildQueue {
         return e.getMessage() + " (9pfs profiles of this farm: " + String.join(", ", profiles.ninePNames()) + ")";
     }
 
+    /** Pushes to the configured registry; a failed push leaves the image local only (the build log says why). */
+    private String push(String app, OciImage oci, List<String> log) {
+        if (!registry.configured()) {
+            return null;
+        }
+        try {
+            String reference = registry.push(images, oci, app);
+            log.add("registry: pushed " + reference);
+            return reference;
+        } catch (ImagerException e) {
+            LOG.warnf("pushing %s to the registry failed: %s", app, e.getMessage());
+            log.add("registry: push failed, the image stays local only: " + e.getMessage());
+            return null;
+        }
+    }
+
     private void build(String app, int number) {
         Optional<RevisionRepository.RevisionRow> found = revisions.find(app, number);
         if (found.isEmpty()) {
@@ -123,8 +146,19 @@ public class BuildQueue {
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .log(log::add)
                     .build(images);
+            String ociDigest = null;
+            String ociReference = null;
+            if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
+                OciImage oci = layout.export(image);
+                ociDigest = oci.digest();
+                log.add("oci: " + oci.digest() + " (OCI image manifest in the store's layout)");
+                ociReference = push(app, oci, log);
+            } else {
+                log.add("oci: not exported (a 9pfs root is a tree, not an initrd: only initrd images are OCI images)");
+            }
             log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
-            revisions.markReady(app, number, image.digest(), json.writeValueAsString(image.manifest().sizes()), String.join("\n", log));
+            revisions.markReady(app, number, image.digest(), ociDigest, ociReference, json.writeValueAsString(image.manifest().sizes()),
+                    String.join("\n", log));
             LOG.infof("built %s revision %d: %s", app, number, image.digest());
         } catch (ImagerException e) {
             String message = withProfileHint(e);

@@ -14,7 +14,8 @@ public class RevisionRepository {
 
     /** A revision row: what the API shows plus what a build needs (bundle, spec). */
     public record RevisionRow(String app, int number, RevisionState state, String bundleDigest, String specJson,
-            String imageDigest, String message, String sizesJson, String buildLog, Instant createdAt) {
+            String imageDigest, String message, String sizesJson, String buildLog, Instant createdAt, String ociDigest,
+            String ociReference) {
     }
 
     private final Jdbc jdbc;
@@ -47,9 +48,12 @@ public class RevisionRepository {
                 RevisionState.Building.name(), app, number);
     }
 
-    public void markReady(String app, int number, String imageDigest, String sizesJson, String buildLog) {
-        jdbc.update("UPDATE revisions SET state = ?, image_digest = ?, sizes_json = ?, build_log = ?, message = NULL "
-                + "WHERE app = ? AND number = ?", RevisionState.Ready.name(), imageDigest, sizesJson, buildLog, app, number);
+    /** {@code ociDigest} is null for images not exported (9pfs), {@code ociReference} when no registry took it. */
+    public void markReady(String app, int number, String imageDigest, String ociDigest, String ociReference, String sizesJson,
+            String buildLog) {
+        jdbc.update("UPDATE revisions SET state = ?, image_digest = ?, oci_digest = ?, oci_reference = ?, sizes_json = ?, "
+                + "build_log = ?, message = NULL WHERE app = ? AND number = ?", RevisionState.Ready.name(), imageDigest, ociDigest,
+                ociReference, sizesJson, buildLog, app, number);
     }
 
     public void markFailed(String app, int number, String message, String buildLog) {
@@ -61,6 +65,6 @@ public class RevisionRepository {
         return new RevisionRow(row.getString("app"), row.getInt("number"), RevisionState.valueOf(row.getString("state")),
                 row.getString("bundle_digest"), row.getString("spec_json"), row.getString("image_digest"),
                 row.getString("message"), row.getString("sizes_json"), row.getString("build_log"),
-                Jdbc.instant(row, "created_at"));
+                Jdbc.instant(row, "created_at"), row.getString("oci_digest"), row.getString("oci_reference"));
     }
 }

@@ -26,6 +26,9 @@ public interface UnifarmConfig {
 
     Builds builds();
 
+    /** The OCI registry the farm pushes built images to and pulls missing ones from; none by default. */
+    Registry registry();
+
     interface Runtimes {
         /** The runtime store: {@code <dir>/Microsoft.NETCore.App/<version>/}; {@code POST /api/v1/runtimes} installs here. */
         Path dir();
@@ -95,6 +98,18 @@ public interface UnifarmConfig {
         /** How long QEMU gets to quit over QMP before it is killed. */
         @WithDefault("PT5S")
         Duration stopGrace();
+    }
+
+    interface Registry {
+        /**
+         * e.g. {@code http://127.0.0.1:5000}: {@code http://} is plain HTTP without auth (a registry on
+         * loopback or a trusted network), {@code https://} uses TLS and the host's container credentials.
+         */
+        Optional<String> url();
+
+        /** Images go to {@code <prefix>/<app>}, by digest. */
+        @WithDefault("unifarm")
+        String repositoryPrefix();
     }
 
     interface Builds {

@@ -5,6 +5,7 @@ import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.scheduler.LocalScheduler;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,6 +34,13 @@ public class FarmParts {
     @Singleton
     ImageStore imageStore(FarmDirs dirs) {
         return new ImageStore(dirs.store());
+    }
+
+    /** The store's root as an OCI image layout: every initrd image the farm builds is exported there. */
+    @Produces
+    @Singleton
+    OciLayout ociLayout(ImageStore store) {
+        return new OciLayout(store);
     }
 
     @Produces

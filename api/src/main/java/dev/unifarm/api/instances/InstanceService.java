@@ -6,9 +6,11 @@ import dev.unifarm.api.apps.Revision;
 import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.ImagerException;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.LocalScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,16 +34,18 @@ public class InstanceService {
     private final LocalScheduler scheduler;
     private final InstanceRepository instances;
     private final FarmDirs dirs;
+    private final FarmRegistry registry;
     private final UnifarmConfig config;
     private final Clock clock = Clock.systemUTC();
 
     InstanceService(AppService apps, ImageStore images, LocalScheduler scheduler, InstanceRepository instances, FarmDirs dirs,
-            UnifarmConfig config) {
+            FarmRegistry registry, UnifarmConfig config) {
         this.apps = apps;
         this.images = images;
         this.scheduler = scheduler;
         this.instances = instances;
         this.dirs = dirs;
+        this.registry = registry;
         this.config = config;
     }
 
@@ -49,9 +53,7 @@ public class InstanceService {
     public Instance start(String appName, StartRequest overrides) {
         AppSpec spec = apps.get(appName).spec();
         Revision revision = latestReadyRevision(appName);
-        Image image = images.image(revision.imageDigest()).orElseThrow(() -> ProblemException.conflict("image-missing",
-                "the image " + revision.imageDigest() + " of " + appName + " revision " + revision.number()
-                        + " is not in the store: upload the app again"));
+        Image image = localOrPulled(appName, revision);
         StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
         // Render once now so bad overrides are a 400 here, not a failed boot later.
         image.manifest().commandLine(request.args(), request.env());
@@ -67,6 +69,33 @@ public class InstanceService {
             throw e;
         }
         return get(id);
+    }
+
+    /**
+     * The revision's image from the store; when its files are gone and a registry holds it, pulled
+     * back by OCI digest first (synchronously: the start waits for the pull).
+     */
+    private Image localOrPulled(String appName, Revision revision) {
+        Optional<Image> local = images.image(revision.imageDigest()).filter(images::complete);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        String missing = "the image " + revision.imageDigest() + " of " + appName + " revision " + revision.number()
+                + " is not (completely) in the store";
+        if (!registry.configured() || revision.ociDigest() == null || revision.ociReference() == null) {
+            throw ProblemException.conflict("image-missing", missing + " and no registry holds it: upload the app again");
+        }
+        try {
+            Image pulled = registry.pull(images, appName, revision.ociDigest());
+            if (!pulled.digest().equals(revision.imageDigest())) {
+                throw ProblemException.conflict("image-missing", missing + "; the registry's " + revision.ociReference()
+                        + " holds image " + pulled.digest() + " instead");
+            }
+            return pulled;
+        } catch (ImagerException e) {
+            throw ProblemException.conflict("image-missing", missing + " and pulling " + revision.ociReference() + " failed: "
+                    + e.getMessage());
+        }
     }
 
     private Revision latestReadyRevision(String appName) {

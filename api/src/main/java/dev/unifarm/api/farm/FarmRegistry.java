@@ -1,0 +1,44 @@
+package dev.unifarm.api.farm;
+
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.OciImage;
+import dev.unifarm.imager.OciRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+
+/**
+ * The OCI registry of {@code unifarm.registry.*}, if one is configured: built images are pushed to
+ * {@code <repository-prefix>/<app>} by digest, and an image missing from the store is pulled back by
+ * its OCI digest before it boots.
+ */
+@ApplicationScoped
+public class FarmRegistry {
+
+    private final Optional<OciRegistry> registry;
+    private final String prefix;
+
+    FarmRegistry(UnifarmConfig config) {
+        this.registry = config.registry().url().filter(url -> !url.isBlank()).map(OciRegistry::new);
+        this.prefix = config.registry().repositoryPrefix().replaceAll("^/+|/+$", "");
+    }
+
+    public boolean configured() {
+        return registry.isPresent();
+    }
+
+    public String repository(String app) {
+        return prefix.isEmpty() ? app : prefix + "/" + app;
+    }
+
+    /** Pushes the exported image; returns {@code <host:port>/<prefix>/<app>@<digest>}. */
+    public String push(ImageStore store, OciImage image, String app) {
+        return registry.orElseThrow().push(store, image, repository(app));
+    }
+
+    /** Pulls the app's image by OCI digest into the store and unpacks it. */
+    public Image pull(ImageStore store, String app, String ociDigest) {
+        return registry.orElseThrow().pull(store, repository(app), ociDigest);
+    }
+}

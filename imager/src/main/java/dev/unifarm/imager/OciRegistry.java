@@ -1,0 +1,119 @@
+package dev.unifarm.imager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import land.oras.ContainerRef;
+import land.oras.Manifest;
+import land.oras.Registry;
+import land.oras.exception.OrasException;
+
+/**
+ * Pushes exported images to an OCI registry and pulls them back by digest, through the ORAS Java SDK's
+ * {@link Registry}. An {@code http://} URL is spoken to in plain HTTP (ORAS "insecure": no TLS, no
+ * auth), as for a registry on loopback; {@code https://} (or no scheme) uses TLS and the host's
+ * container credentials. Images go by digest only (no tags): {@code <host:port>/<repository>@sha256:…}.
+ * Every byte pulled is checked against the digest that names it before it enters the store.
+ */
+public final class OciRegistry {
+
+    private final Registry registry;
+    private final String hostPort;
+
+    public OciRegistry(String url) {
+        URI uri = URI.create(url.contains("://") ? url : "https://" + url);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("not a registry URL: " + url);
+        }
+        this.hostPort = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        Registry.Builder builder = Registry.builder();
+        builder = "http".equals(uri.getScheme()) ? builder.insecure(hostPort) : builder.defaults(hostPort);
+        this.registry = builder.build();
+    }
+
+    /** {@code <host:port>/<repository>@<digest>}. */
+    public String reference(String repository, String digest) {
+        Digests.hex(digest);
+        return hostPort + "/" + repository + "@" + digest;
+    }
+
+    /**
+     * Uploads the image's config, layers and OCI manifest (blobs the registry already has are not sent
+     * again) and returns the reference by digest.
+     */
+    public String push(ImageStore store, OciImage image, String repository) {
+        OciLayout layout = new OciLayout(store);
+        ContainerRef ref = ContainerRef.parse(reference(repository, image.digest()));
+        try {
+            for (OciLayout.Blob blob : layout.references(image.digest())) {
+                registry.pushBlob(ref.withDigest(blob.digest()), store.blobPath(blob.digest()), Map.of());
+            }
+            String json = Files.readString(store.blobPath(image.digest()), StandardCharsets.UTF_8);
+            Manifest pushed = registry.pushManifest(ref, Manifest.fromJson(json));
+            String answered = pushed.getDescriptor() != null ? pushed.getDescriptor().getDigest() : null;
+            if (answered != null && !answered.equals(image.digest())) {
+                throw new ImagerException("registry-error", "the registry stored the manifest of " + image.imageDigest()
+                        + " as " + answered + ", not " + image.digest());
+            }
+            return reference(repository, image.digest());
+        } catch (OrasException e) {
+            throw new ImagerException("registry-error", "pushing " + reference(repository, image.digest()) + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Pulls the OCI manifest {@code digest} of {@code repository} and every blob it references into the
+     * store (those already there are kept), then unpacks it into a bootable image.
+     */
+    public Image pull(ImageStore store, String repository, String digest) {
+        ContainerRef ref = ContainerRef.parse(reference(repository, digest));
+        try {
+            Manifest manifest = registry.getManifest(ref);
+            byte[] json = manifest.getJson().getBytes(StandardCharsets.UTF_8);
+            if (!Digests.of(json).equals(digest)) {
+                throw new ImagerException("registry-error", "the registry answered " + ref + " with a manifest of digest "
+                        + Digests.of(json));
+            }
+            putVerified(store, json, digest);
+            for (OciLayout.Blob blob : new OciLayout(store).references(digest)) {
+                if (Files.isRegularFile(store.blobPath(blob.digest()))) {
+                    continue;
+                }
+                Path temp = store.newTempFile();
+                Files.delete(temp); // ORAS writes the blob to a path that must not exist yet
+                try {
+                    registry.fetchBlob(ref.withDigest(blob.digest()), temp);
+                    String got = Digests.of(temp);
+                    if (!got.equals(blob.digest()) || Files.size(temp) != blob.size()) {
+                        throw new ImagerException("registry-error", "blob " + blob.digest() + " of " + ref + " arrived as "
+                                + got + " (" + Files.size(temp) + " bytes, " + blob.size() + " expected)");
+                    }
+                    store.putBlob(temp, blob.digest());
+                } finally {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        } catch (OrasException e) {
+            throw new ImagerException("registry-error", "pulling " + ref + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new OciLayout(store).unpack(digest);
+    }
+
+    private static void putVerified(ImageStore store, byte[] bytes, String digest) throws IOException {
+        Path temp = store.newTempFile();
+        try {
+            Files.write(temp, bytes);
+            store.putBlob(temp, digest);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}
