@@ -146,17 +146,22 @@ public class BuildQueue {
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .log(log::add)
                     .build(images);
+            log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
             String ociDigest = null;
             String ociReference = null;
-            if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
+            if (!registry.configured()) {
+                // Exporting copies kernel and initrd into tar layers (~100 MB for hello): only worth it to push.
+                log.add("oci: not exported (no registry is configured; images are exported to the store's OCI layout when pushed)");
+            } else if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
+                long exporting = System.nanoTime();
                 OciImage oci = layout.export(image);
                 ociDigest = oci.digest();
-                log.add("oci: " + oci.digest() + " (OCI image manifest in the store's layout)");
+                log.add("oci: " + oci.digest() + " (OCI image manifest in the store's layout, "
+                        + (System.nanoTime() - exporting) / 1_000_000 + " ms)");
                 ociReference = push(app, oci, log);
             } else {
                 log.add("oci: not exported (a 9pfs root is a tree, not an initrd: only initrd images are OCI images)");
             }
-            log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
             revisions.markReady(app, number, image.digest(), ociDigest, ociReference, json.writeValueAsString(image.manifest().sizes()),
                     String.join("\n", log));
             LOG.infof("built %s revision %d: %s", app, number, image.digest());
