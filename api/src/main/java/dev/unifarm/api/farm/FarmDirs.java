@@ -1,13 +1,12 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.imager.FileTrees;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Where things live under the data dir; the one place that knows the layout. */
 @ApplicationScoped
@@ -52,13 +51,6 @@ public class FarmDirs {
     }
 
     public static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FileTrees.delete(dir);
     }
 }
