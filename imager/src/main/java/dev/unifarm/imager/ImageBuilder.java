@@ -115,7 +115,7 @@ public final class ImageBuilder {
         profile.commandLine().validate(argv, imageEnv);
 
         RuntimeConfig config = bundle.runtimeConfig();
-        String kernelDigest = kernelDigest();
+        String kernelDigest = kernelDigest(store);
         RuntimeSource runtime = runtimeSource(config);
         // From here on, the bundle as the image holds it: a framework-dependent app asks for exactly the picked runtime.
         Bundle bundle = runtime.shared().map(shared -> pinFramework(this.bundle, shared)).orElse(this.bundle);
@@ -190,7 +190,13 @@ public final class ImageBuilder {
         return new Bundle(bundle.root(), bundle.entrypoint(), pinned, bundle.files());
     }
 
-    private String kernelDigest() {
+    private String kernelDigest(ImageStore store) {
+        if (profile.kernel() instanceof KernelProfile.KernelLocation.Oci oci) {
+            OciKernelReference reference = OciKernelReference.parse(oci.reference());
+            String digest = new OciRegistry(reference.registryUrl()).pullKernel(store, reference.repositoryReference());
+            log.accept("kernel: " + digest + " pulled from " + oci.reference());
+            return digest;
+        }
         Path kernel = profile.kernelFile();
         if (!Files.isRegularFile(kernel)) {
             throw new ImagerException("kernel-missing", "the " + profile.name() + " kernel profile's kernel " + kernel

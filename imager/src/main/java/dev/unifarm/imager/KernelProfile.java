@@ -95,13 +95,13 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
         return new KernelProfile(name, kernel, arch, delivery, commandLine, maxEnv, stack, stackSource, exit, value);
     }
 
-    /** The kernel file to boot; an OCI reference is refused until the farm can pull kernels. */
+    /** The kernel file of a file-located profile; an OCI kernel is pulled into the image store instead. */
     public Path kernelFile() {
         if (kernel instanceof KernelLocation.File file) {
             return file.path();
         }
-        throw new ImagerException("kernel-unsupported", "the " + name + " kernel profile names the OCI kernel "
-                + kernel.location() + ", and OCI kernel references are not supported yet: configure a kernel file path");
+        throw new IllegalStateException("the " + name + " kernel profile's kernel is the OCI image " + kernel.location()
+                + ", pulled by the image builder, not a file");
     }
 
     /** Where a kernel comes from: a file on the farm, or an OCI image reference. */

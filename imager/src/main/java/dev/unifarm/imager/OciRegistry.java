@@ -1,12 +1,17 @@
 package dev.unifarm.imager;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import land.oras.ContainerRef;
 import land.oras.Manifest;
 import land.oras.Registry;
@@ -20,6 +25,8 @@ import land.oras.exception.OrasException;
  * Every byte pulled is checked against the digest that names it before it enters the store.
  */
 public final class OciRegistry {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Registry registry;
     private final String hostPort;
@@ -105,6 +112,77 @@ public final class OciRegistry {
             throw new UncheckedIOException(e);
         }
         return new OciLayout(store).unpack(digest);
+    }
+
+    /**
+     * Pulls the kernel of a KraftKit-style image ({@code /unikraft/bin/kernel} in a layer, the one
+     * annotated {@code org.unikraft.kernel.image} first) into the store and returns its digest. A
+     * by-digest reference is checked against the manifest the registry answers.
+     */
+    public String pullKernel(ImageStore store, String repositoryReference) {
+        ContainerRef ref = ContainerRef.parse(hostPort + "/" + repositoryReference);
+        try {
+            byte[] json = registry.getManifest(ref).getJson().getBytes(StandardCharsets.UTF_8);
+            int at = repositoryReference.indexOf("@sha256:");
+            if (at >= 0 && !Digests.of(json).equals(repositoryReference.substring(at + 1))) {
+                throw new ImagerException("registry-error", "the registry answered " + ref + " with a manifest of digest "
+                        + Digests.of(json));
+            }
+            for (OciLayout.Blob layer : kernelLayersFirst(json)) {
+                Path blob = fetchVerified(store, ref, layer);
+                Path kernel = store.newTempFile();
+                try {
+                    Optional<String> digest = LayerTar.extract(blob, OciLayout.KERNEL_PATH, kernel);
+                    if (digest.isPresent()) {
+                        store.putBlob(kernel, digest.get());
+                        return digest.get();
+                    }
+                } finally {
+                    Files.deleteIfExists(kernel);
+                }
+            }
+            throw new ImagerException("kernel-reference", ref + " has no layer holding " + OciLayout.KERNEL_PATH
+                    + ": name a unikernel image packaged as KraftKit does");
+        } catch (OrasException e) {
+            throw new ImagerException("registry-error", "pulling the kernel " + ref + " failed: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<OciLayout.Blob> kernelLayersFirst(byte[] manifestJson) throws IOException {
+        JsonNode manifest = JSON.readTree(manifestJson);
+        List<OciLayout.Blob> annotated = new ArrayList<>();
+        List<OciLayout.Blob> others = new ArrayList<>();
+        for (JsonNode layer : manifest.path("layers")) {
+            OciLayout.Blob blob = new OciLayout.Blob(layer.path("mediaType").asText(), layer.path("digest").asText(),
+                    layer.path("size").asLong());
+            Digests.hex(blob.digest()); // a blob name from the network must be a digest before it names a file
+            (layer.path("annotations").has(OciLayout.ANNOTATION_KERNEL) ? annotated : others).add(blob);
+        }
+        annotated.addAll(others);
+        return annotated;
+    }
+
+    /** The blob from the store, or fetched from the registry and checked against its digest and size. */
+    private Path fetchVerified(ImageStore store, ContainerRef ref, OciLayout.Blob blob) throws IOException {
+        Path path = store.blobPath(blob.digest());
+        if (Files.isRegularFile(path)) {
+            return path;
+        }
+        Path temp = store.newTempFile();
+        Files.delete(temp); // ORAS writes the blob to a path that must not exist yet
+        try {
+            registry.fetchBlob(ref.withDigest(blob.digest()), temp);
+            String got = Digests.of(temp);
+            if (!got.equals(blob.digest()) || Files.size(temp) != blob.size()) {
+                throw new ImagerException("registry-error", "blob " + blob.digest() + " of " + ref + " arrived as " + got
+                        + " (" + Files.size(temp) + " bytes, " + blob.size() + " expected)");
+            }
+            return store.putBlob(temp, blob.digest());
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     private static void putVerified(ImageStore store, byte[] bytes, String digest) throws IOException {

@@ -157,15 +157,15 @@ class UnikraftImageTest {
     }
 
     @Test
-    void testBuild_ociKernelRefused() {
-        KernelProfile oci = KernelProfile.unikraftElfloader("unikraft-oci", new KernelLocation.Oci("unikraft.org/base:latest"),
+    void testBuild_malformedOciKernelReferenceRefused() {
+        KernelProfile oci = KernelProfile.unikraftElfloader("unikraft-oci", new KernelLocation.Oci("base latest"),
                 Delivery.NINE_P);
         ImageBuilder builder = builder(readHello(temp.resolve("bundle")), oci);
 
-        ImagerException e = failure("kernel-unsupported", () -> builder.build(new ImageStore(temp.resolve("store"))));
+        ImagerException e = failure("kernel-reference", () -> builder.build(new ImageStore(temp.resolve("store"))));
 
-        assertThat(e.getMessage()).contains("not supported yet");
-        assertThat(temp.resolve("store/blobs")).doesNotExist();
+        assertThat(e.getMessage()).contains("base latest").contains("repository@sha256");
+        assertThat(temp.resolve("store/trees")).doesNotExist();
     }
 
     @Test

@@ -51,7 +51,7 @@ public interface UnifarmConfig {
         /** The kernel image file (e.g. the stock Linux kernel of the {@code linux} profile). */
         Optional<Path> kernel();
 
-        /** An OCI reference for the kernel instead of a file: recorded, refused at build time (not supported yet). */
+        /** An OCI reference for the kernel instead of a file ({@code [http://]host:port/repo@sha256:…}), pulled at build time. */
         Optional<String> kernelOci();
 
         @WithDefault("x86_64")
