@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,7 +50,7 @@ public final class Adoption {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> isQemuIn(p, dir));
+            return ProcessHandle.of(pid).filter(Adoption::running).filter(p -> isQemuIn(p, dir));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -66,17 +65,49 @@ public final class Adoption {
         }
     }
 
+    /**
+     * Whether the process still runs. An adopted QEMU is not our child: once it exits it stays a zombie
+     * until its new parent reaps it, and {@link ProcessHandle#isAlive()} counts a zombie as alive.
+     */
+    public static boolean running(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return process.isAlive();
+        }
+    }
+
     /** Kills a leftover QEMU that is not adopted and waits (bounded) for it to go; true if one was killed. */
     public static boolean kill(Optional<ProcessHandle> qemu, Duration wait) {
-        if (qemu.isEmpty() || !qemu.get().isAlive()) {
+        if (qemu.isEmpty() || !running(qemu.get())) {
             return false;
         }
         ProcessHandle process = qemu.get();
         process.destroyForcibly();
-        try {
-            process.onExit().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+        if (!awaitGone(process, wait)) {
             LOG.warnf("QEMU %d did not exit within %s after SIGKILL", process.pid(), wait);
+        }
+        return true;
+    }
+
+    /** Waits (bounded, polling: a non-child's exit is not signalled) until the process has stopped running. */
+    static boolean awaitGone(ProcessHandle process, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running(process)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !running(process);
+            }
         }
         return true;
     }

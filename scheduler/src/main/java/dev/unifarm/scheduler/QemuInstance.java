@@ -11,9 +11,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -138,7 +135,7 @@ final class QemuInstance {
         ConsoleTail tail = new ConsoleTail(dir.resolve(QemuCommand.CONSOLE_RAW), 0,
                 raw -> ConsoleCleaner.lines(raw).forEach(this::onLine));
         try {
-            tail.follow(() -> !handle.isAlive());
+            tail.follow(() -> !Adoption.running(handle));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.debugf("console of %s no longer followed", id);
@@ -184,13 +181,10 @@ final class QemuInstance {
         try {
             if (process != null) {
                 process.waitFor();
-            } else {
-                handle.onExit().get();
             }
+            // an adopted QEMU: the console tail ended because it no longer runs
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            LOG.debugf(e, "waiting for QEMU of %s", id);
         }
     }
 
@@ -226,7 +220,7 @@ final class QemuInstance {
     void stop(Duration grace) {
         stopRequested = true;
         ProcessHandle qemu = handle;
-        if (qemu == null || !qemu.isAlive()) {
+        if (qemu == null || !Adoption.running(qemu)) {
             return;
         }
         try (QmpClient qmp = QmpClient.connect(SocketPaths.forConnecting(qmpSocket()))) {
@@ -241,16 +235,11 @@ final class QemuInstance {
     }
 
     private static boolean awaitGone(ProcessHandle qemu, Duration timeout) {
-        try {
-            qemu.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return !qemu.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        boolean gone = Adoption.awaitGone(qemu, timeout);
+        if (!gone && Thread.currentThread().isInterrupted()) {
             qemu.destroyForcibly();
-            return false;
         }
+        return gone;
     }
 
     /** A child's exit code is known; an adopted QEMU is not our child, so its code is not. */
