@@ -70,6 +70,36 @@ public final class LocalScheduler implements AutoCloseable {
         return instance.status();
     }
 
+    /**
+     * Supervises again a QEMU a previous farm process started (see {@link Adoption}): when the
+     * instance dir's QEMU is alive, ours and answers QMP with {@code running}, it is tracked as live
+     * with its recorded status, its console followed, and it can be stopped like any other; the
+     * listener hears its later changes. Otherwise nothing is tracked and the finding says why (the
+     * caller cleans up: {@link Adoption#kill}).
+     */
+    public Adoption.Finding adopt(AdoptRequest request, InstanceListener listener) {
+        Adoption.Finding finding = Adoption.inspect(request.instanceDir());
+        if (!finding.adoptable()) {
+            return finding;
+        }
+        QemuInstance instance = QemuInstance.adopted(request, finding.qemu().orElseThrow(), untrackOnEnd(listener), clock);
+        if (live.putIfAbsent(request.instanceId(), instance) != null) {
+            throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
+        }
+        instance.followInBackground();
+        LOG.infof("adopted instance %s (QEMU pid %d)", request.instanceId(), finding.qemu().get().pid());
+        return finding;
+    }
+
+    private InstanceListener untrackOnEnd(InstanceListener listener) {
+        return status -> {
+            if (status.state().isTerminal()) {
+                live.remove(status.id()); // first, so a throwing listener cannot keep it "live"
+            }
+            listener.changed(status);
+        };
+    }
+
     private static void prepareDir(LaunchRequest request) {
         SocketPaths.forConnecting(request.instanceDir().resolve(QemuInstance.QMP_SOCKET));
         try {

@@ -9,13 +9,16 @@ import java.util.List;
 
 /**
  * The QEMU command line for one instance (DESIGN section 5): no default devices, no reboot (a
- * guest reset means the app ended), serial console on stdout, QMP on a unix socket, one vCPU, and
+ * guest reset means the app ended), serial console into a file of its own, QMP on a unix socket, one vCPU, and
  * the root filesystem as the image's profile delivers it.
  */
 final class QemuCommand {
 
     static final String BINARY = "qemu-system-x86_64";
     static final String FSDEV_ID = "fs0";
+    /** The serial console as QEMU writes it, relative to the instance dir (QEMU's working dir). */
+    static final String CONSOLE_RAW = "console.raw";
+    static final String CONSOLE_CHARDEV = "con0";
 
     private QemuCommand() {
     }
@@ -23,7 +26,9 @@ final class QemuCommand {
     static List<String> of(LaunchRequest request, Image image, Accelerator accel, Path qmpSocket, Path pidFile) {
         List<String> command = new ArrayList<>(List.of(BINARY,
                 "-nodefaults", "-no-reboot", "-nographic",
-                "-serial", "stdio",
+                // QEMU writes the console to a file itself: it outlives the farm process (adoption).
+                "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + CONSOLE_RAW,
+                "-serial", "chardev:" + CONSOLE_CHARDEV,
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
                 "-pidfile", pidFile.toString(),
                 "-smp", "1",

@@ -1,10 +1,7 @@
 package dev.unifarm.scheduler;
 
 import dev.unifarm.imager.KernelProfile;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,12 +11,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Supervises one QEMU process: reads its serial console, moves the instance through its states, and
- * stops it (QMP {@code quit}, then kill) when asked.
+ * Supervises one QEMU process: follows its serial console (the raw file QEMU writes itself, see
+ * {@link ConsoleTail}), moves the instance through its states, and stops it (QMP {@code quit}, then
+ * kill) when asked. The process is one this instance started, or one a previous farm process started
+ * and this one adopted ({@link #adopted}): then it is known only by pid.
  */
 final class QemuInstance {
 
@@ -29,7 +27,10 @@ final class QemuInstance {
     private static final int KEPT_APP_LINES = 64;
     static final String QMP_SOCKET = "qmp.sock";
     static final String PID_FILE = "qemu.pid";
+    static final String CONSOLE_FILE = "console.log";
 
+    private final String id;
+    private final Path dir;
     private final LaunchRequest request;
     private final Accelerator accel;
     private final InstanceListener listener;
@@ -40,16 +41,49 @@ final class QemuInstance {
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
     private volatile Integer waitStatus;
+    /** Null when adopted: then only {@link #handle} is known. */
     private Process process;
+    private volatile ProcessHandle handle;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
         this.request = request;
+        this.id = request.instanceId();
+        this.dir = request.instanceDir();
         this.accel = accel;
         this.listener = listener;
         this.clock = clock;
         this.exitDetection = request.image().manifest().boot().exitDetection();
-        this.console = new ConsoleBuffer(request.instanceDir().resolve("console.log"), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
+        this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
         this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
+    }
+
+    private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock) {
+        this.request = null;
+        this.id = adopt.instanceId();
+        this.dir = adopt.instanceDir();
+        this.accel = adopt.recorded().accel();
+        this.listener = listener;
+        this.clock = clock;
+        this.exitDetection = adopt.exitDetection();
+        this.handle = qemu;
+        // console.log is rebuilt from the raw console (see followConsole): start it afresh.
+        try {
+            Files.deleteIfExists(dir.resolve(CONSOLE_FILE));
+        } catch (IOException e) {
+            LOG.warnf("cannot reset the console file of %s: %s", id, e.getMessage());
+        }
+        this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
+        this.status = adopt.recorded();
+    }
+
+    /**
+     * Supervises a QEMU a previous farm process started: keeps the recorded status (state and
+     * timestamps) and follows the console file from its start, so the app lines that explain a later
+     * failure, an exit already on the console, and {@code console.log} are what they would have been
+     * had the farm never stopped. Call {@link #followInBackground()} once it is tracked.
+     */
+    static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock) {
+        return new QemuInstance(adopt, qemu, listener, clock);
     }
 
     InstanceStatus status() {
@@ -61,22 +95,26 @@ final class QemuInstance {
     }
 
     Path qmpSocket() {
-        return request.instanceDir().resolve(QMP_SOCKET);
+        return dir.resolve(QMP_SOCKET);
     }
 
     /** Starts QEMU and a thread that follows its console until it exits. */
     void start() throws IOException {
         publish(status);
-        Path dir = request.instanceDir();
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
         List<String> command = QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE));
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
+        Files.deleteIfExists(dir.resolve(QemuCommand.CONSOLE_RAW));
         try {
+            // Nothing of QEMU's is tied to this JVM: stdin from /dev/null, stdout and stderr to a file,
+            // the console into its own file, so it keeps running if the farm is killed (adoption).
             process = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectError(dir.resolve("qemu.log").toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("qemu.log").toFile())
                     .start();
+            handle = process.toHandle();
         } catch (IOException e) {
             console.close();
             publish(status.finished(InstanceState.Failed, null, "StartFailed",
@@ -84,18 +122,23 @@ final class QemuInstance {
             throw e;
         }
         publish(status.booting(accel, clock.instant()));
-        Thread reader = new Thread(this::followConsole, "console-" + request.instanceId());
+        followInBackground();
+    }
+
+    void followInBackground() {
+        Thread reader = new Thread(this::followConsole, "console-" + id);
         reader.setDaemon(true);
         reader.start();
     }
 
     private void followConsole() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String raw = in.readLine(); raw != null; raw = in.readLine()) {
-                ConsoleCleaner.lines(raw).forEach(this::onLine);
-            }
-        } catch (IOException e) {
-            LOG.debugf(e, "console of %s closed", request.instanceId());
+        ConsoleTail tail = new ConsoleTail(dir.resolve(QemuCommand.CONSOLE_RAW), 0,
+                raw -> ConsoleCleaner.lines(raw).forEach(this::onLine));
+        try {
+            tail.follow(() -> !Adoption.running(handle));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.debugf("console of %s no longer followed", id);
         }
         awaitExit();
         console.close();
@@ -136,7 +179,10 @@ final class QemuInstance {
 
     private void awaitExit() {
         try {
-            process.waitFor();
+            if (process != null) {
+                process.waitFor();
+            }
+            // an adopted QEMU: the console tail ended because it no longer runs
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -152,7 +198,7 @@ final class QemuInstance {
         }
         if (waitStatus == null) {
             publish(status.finished(InstanceState.Failed, null, "VmExited",
-                    "QEMU exited with code " + process.exitValue() + " before the app ended: " + qemuLogTail(), now));
+                    exitDescription() + " before the app ended: " + qemuLogTail(), now));
             return;
         }
         int code = LinuxConsoleProtocol.exitCode(waitStatus);
@@ -173,27 +219,38 @@ final class QemuInstance {
      */
     void stop(Duration grace) {
         stopRequested = true;
-        if (process == null || !process.isAlive()) {
+        ProcessHandle qemu = handle;
+        if (qemu == null || !Adoption.running(qemu)) {
             return;
         }
         try (QmpClient qmp = QmpClient.connect(SocketPaths.forConnecting(qmpSocket()))) {
             qmp.execute("quit");
         } catch (IOException e) {
-            LOG.debugf("QMP quit for %s failed (%s); killing QEMU", request.instanceId(), e.getMessage());
+            LOG.debugf("QMP quit for %s failed (%s); killing QEMU", id, e.getMessage());
         }
-        try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
+        if (!awaitGone(qemu, grace)) {
+            qemu.destroyForcibly();
+            awaitGone(qemu, grace);
         }
+    }
+
+    private static boolean awaitGone(ProcessHandle qemu, Duration timeout) {
+        boolean gone = Adoption.awaitGone(qemu, timeout);
+        if (!gone && Thread.currentThread().isInterrupted()) {
+            qemu.destroyForcibly();
+        }
+        return gone;
+    }
+
+    /** A child's exit code is known; an adopted QEMU is not our child, so its code is not. */
+    private String exitDescription() {
+        return process != null ? "QEMU exited with code " + process.exitValue()
+                : "QEMU (adopted, pid " + handle.pid() + ") exited";
     }
 
     private String qemuLogTail() {
         try {
-            List<String> lines = Files.readAllLines(request.instanceDir().resolve("qemu.log"));
+            List<String> lines = Files.readAllLines(dir.resolve("qemu.log"));
             return lines.isEmpty() ? "(no QEMU output)" : String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         } catch (IOException e) {
             return "(no QEMU log)";

@@ -1,66 +1,84 @@
 package dev.unifarm.api.instances;
 
+import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.AdoptRequest;
+import dev.unifarm.scheduler.Adoption;
+import dev.unifarm.scheduler.InstanceStatus;
+import dev.unifarm.scheduler.LocalScheduler;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
- * At start-up, settles instances a previous farm process left live: their QEMU (found by pid file,
- * checked to be that instance's QEMU) is killed and the record marked Failed, so none is orphaned or
- * forgotten. Adopting a still-running QEMU instead is future work.
+ * At start-up, settles instances a previous farm process left live (DESIGN section 6: adopted or
+ * cleaned up, never forgotten). An instance whose QEMU is still running in its dir and answers QMP is
+ * adopted: the scheduler supervises it again with its recorded state and timestamps, its console
+ * continues, and it can be stopped. Any other is cleaned up: its QEMU, if one is left, is killed and
+ * the record marked {@code Failed} with reason {@code FarmRestarted}.
  */
 @ApplicationScoped
 public class InstanceRecovery {
 
     private static final Logger LOG = Logger.getLogger(InstanceRecovery.class);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final InstanceRepository instances;
     private final FarmDirs dirs;
+    private final LocalScheduler scheduler;
+    private final AppService apps;
+    private final ImageStore images;
 
-    InstanceRecovery(InstanceRepository instances, FarmDirs dirs) {
+    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, LocalScheduler scheduler, AppService apps, ImageStore images) {
         this.instances = instances;
         this.dirs = dirs;
+        this.scheduler = scheduler;
+        this.apps = apps;
+        this.images = images;
     }
 
     void settle(@Observes StartupEvent event) {
         for (Instance instance : instances.live()) {
-            boolean killed = killLeftoverQemu(instance.id());
-            instances.markFailed(instance.id(), "FarmRestarted", "the farm restarted while this instance was "
-                    + instance.state() + (killed ? "; its QEMU was stopped" : ""), Instant.now());
-            LOG.warnf("instance %s was %s when the farm stopped; marked Failed", instance.id(), instance.state());
-        }
-    }
-
-    /** A pid can be reused: only a QEMU running in this instance's dir is ours. */
-    private static boolean isQemuOf(ProcessHandle process, Path dir) {
-        boolean qemu = process.info().command().map(cmd -> cmd.contains("qemu-system")).orElse(false);
-        try {
-            return qemu && Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).equals(dir);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private boolean killLeftoverQemu(String id) {
-        Path dir = dirs.instance(id);
-        try {
-            Path pidFile = dir.resolve("qemu.pid");
-            if (!Files.isRegularFile(pidFile)) {
-                return false;
+            Adoption.Finding finding;
+            try {
+                finding = scheduler.adopt(new AdoptRequest(instance.id(), dirs.instance(instance.id()), exitDetection(instance),
+                        recorded(instance)), instances::update);
+            } catch (RuntimeException e) {
+                finding = new Adoption.Finding(java.util.Optional.empty(), false, "adoption failed: " + e.getMessage());
+                LOG.warnf(e, "cannot adopt instance %s", instance.id());
             }
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            return ProcessHandle.of(pid)
-                    .filter(p -> isQemuOf(p, dir))
-                    .map(ProcessHandle::destroyForcibly)
-                    .orElse(false);
-        } catch (IOException | NumberFormatException e) {
-            return false;
+            if (finding.adoptable()) {
+                LOG.infof("instance %s was %s when the farm stopped; adopted its running QEMU", instance.id(), instance.state());
+                continue;
+            }
+            boolean killed = Adoption.kill(finding.qemu(), KILL_WAIT);
+            instances.markFailed(instance.id(), "FarmRestarted", "the farm restarted while this instance was "
+                    + instance.state() + " and " + finding.why() + (killed ? "; its QEMU was stopped" : ""), Instant.now());
+            LOG.warnf("instance %s was %s when the farm stopped and %s; marked Failed", instance.id(), instance.state(),
+                    finding.why());
         }
+    }
+
+    /** How the app's end shows, from its image; the default profile's when the image is gone. */
+    private KernelProfile.ExitDetection exitDetection(Instance instance) {
+        try {
+            String digest = apps.revision(instance.app(), instance.revision()).imageDigest();
+            return images.image(digest).map(image -> image.manifest().boot().exitDetection())
+                    .orElse(KernelProfile.ExitDetection.LINUX_PANIC);
+        } catch (RuntimeException e) {
+            return KernelProfile.ExitDetection.LINUX_PANIC;
+        }
+    }
+
+    private static InstanceStatus recorded(Instance i) {
+        Accelerator accel = i.accel() == null ? null : Accelerator.valueOf(i.accel());
+        return new InstanceStatus(i.id(), i.state(), i.exitCode(), i.reason(), i.message(), accel, i.node(), i.createdAt(),
+                i.startedAt(), i.readyAt(), i.finishedAt());
     }
 }

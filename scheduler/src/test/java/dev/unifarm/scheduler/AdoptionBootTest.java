@@ -1,0 +1,138 @@
+package dev.unifarm.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.KernelProfile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Adoption of a QEMU another process started, as a farm restarted after {@code kill -9} finds it: the
+ * test plays the dead farm by running QEMU with the scheduler's own command line, then a scheduler
+ * adopts it by its instance dir. (The farm jar itself is killed in the api's {@code FarmRestartIT}.)
+ */
+class AdoptionBootTest {
+
+    private static final Duration BOOT = Duration.ofSeconds(60);
+    private static final String LISTENING = "echo-http listening on port 8080";
+
+    @TempDir
+    static Path work;
+
+    private static Image echoHttp;
+
+    @TempDir
+    Path instances;
+
+    private final List<Process> started = new ArrayList<>();
+    private LocalScheduler scheduler;
+
+    @BeforeAll
+    static void buildImage() {
+        echoHttp = TestImages.build("echo-http", work);
+    }
+
+    @AfterEach
+    void cleanUp() throws InterruptedException {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        for (Process process : started) {
+            process.destroyForcibly();
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void testAdopt_runningQemuIsSupervisedAndStoppable() throws IOException {
+        LaunchRequest request = new LaunchRequest("i1", echoHttp, null, null, 384, instances.resolve("i1"));
+        Process qemu = runAsPreviousFarm(request, List.of());
+        Path raw = request.instanceDir().resolve(QemuCommand.CONSOLE_RAW);
+        await().atMost(BOOT).until(() -> Files.exists(raw) && Files.readString(raw).contains(LISTENING));
+        Instant readyAt = Instant.parse("2020-01-01T00:00:10Z");
+        InstanceStatus recorded = new InstanceStatus("i1", InstanceState.Running, null, null, null, Accelerator.tcg, "old-node",
+                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), readyAt, null);
+        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+        Recorder recorder = new Recorder();
+
+        Adoption.Finding finding = scheduler.adopt(
+                new AdoptRequest("i1", request.instanceDir(), KernelProfile.ExitDetection.LINUX_PANIC, recorded), recorder);
+
+        assertThat(finding.adoptable()).as(finding.why()).isTrue();
+        assertThat(finding.qemu()).get().extracting(ProcessHandle::pid).isEqualTo(qemu.pid());
+        assertThat(scheduler.status("i1")).contains(recorded);
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.console("i1").orElseThrow().stream()
+                .anyMatch(line -> line.contains(LISTENING)));
+        assertThat(Files.readAllLines(request.instanceDir().resolve("console.log")))
+                .as("console.log rebuilt from the raw console").anySatisfy(line -> assertThat(line).contains(LISTENING));
+
+        assertThat(scheduler.stop("i1")).isTrue();
+        InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));
+
+        assertThat(end.state()).isEqualTo(InstanceState.Stopped);
+        assertThat(end.readyAt()).isEqualTo(readyAt);
+        assertThat(end.createdAt()).isEqualTo(recorded.createdAt());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !qemu.isAlive());
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.liveCount() == 0);
+    }
+
+    @Test
+    void testAdopt_pausedQemuIsNotAdopted() throws IOException {
+        LaunchRequest request = new LaunchRequest("i1", echoHttp, null, null, 384, instances.resolve("i1"));
+        // -S: QEMU waits paused (prelaunch) for a "cont" that never comes
+        runAsPreviousFarm(request, List.of("-S"));
+        Path pidFile = request.instanceDir().resolve(QemuInstance.PID_FILE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+
+        Adoption.Finding finding = await().atMost(Duration.ofSeconds(30))
+                .until(() -> scheduler.adopt(new AdoptRequest("i1", request.instanceDir(), KernelProfile.ExitDetection.LINUX_PANIC,
+                        InstanceStatus.pending("i1", "node", Instant.now())), new Recorder()), f -> f.qemu().isPresent()
+                        && !f.why().contains("QMP"));
+
+        assertThat(finding.adoptable()).isFalse();
+        assertThat(finding.why()).contains("prelaunch");
+        assertThat(scheduler.status("i1")).isEmpty();
+        assertThat(Adoption.kill(finding.qemu(), Duration.ofSeconds(10))).isTrue();
+        assertThat(finding.qemu().get().isAlive()).isFalse();
+    }
+
+    @Test
+    void testAdopt_dirWithoutQemuIsNotAdopted() throws IOException {
+        Path dir = Files.createDirectories(instances.resolve("i1"));
+        Files.writeString(dir.resolve(QemuInstance.PID_FILE), ProcessHandle.current().pid() + "\n");
+        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+
+        Adoption.Finding finding = scheduler.adopt(new AdoptRequest("i1", dir, KernelProfile.ExitDetection.LINUX_PANIC,
+                InstanceStatus.pending("i1", "node", Instant.now())), new Recorder());
+
+        assertThat(finding.adoptable()).isFalse();
+        assertThat(finding.qemu()).as("a pid that is not a QEMU in this dir is not ours").isEmpty();
+        assertThat(scheduler.liveCount()).isZero();
+    }
+
+    /** Starts QEMU as the scheduler would, from this JVM, with nothing following it. */
+    private Process runAsPreviousFarm(LaunchRequest request, List<String> extra) throws IOException {
+        Path dir = Files.createDirectories(request.instanceDir());
+        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), Accelerator.tcg,
+                Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuInstance.PID_FILE)));
+        command.addAll(extra);
+        Process process = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        started.add(process);
+        return process;
+    }
+}
