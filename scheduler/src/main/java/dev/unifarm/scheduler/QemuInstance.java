@@ -64,8 +64,22 @@ final class QemuInstance {
         return request.instanceDir().resolve(QMP_SOCKET);
     }
 
+    /** Stays {@code Pending}: the scheduler's capacity has no room yet ({@link Admission}). */
+    void waitForCapacity(String message) {
+        publish(status.waiting("WaitingForCapacity", message));
+    }
+
+    /** Ends an instance whose QEMU never started (stopped while waiting, or unschedulable). */
+    void endUnstarted(InstanceState end, String why, String message) {
+        console.close();
+        publish(status.finished(end, null, why, message, clock.instant()));
+    }
+
     /** Starts QEMU and a thread that follows its console until it exits. */
     void start() throws IOException {
+        if (status.state() != InstanceState.Pending) {
+            return; // ended while it waited for capacity
+        }
         publish(status);
         Path dir = request.instanceDir();
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
