@@ -41,6 +41,8 @@ final class QemuInstance {
     private volatile boolean stopRequested;
     private volatile Integer waitStatus;
     private Process process;
+    /** The app's port forward, or null for an app without a port (then Running = first app output). */
+    private PortForward forward;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
         this.request = request;
@@ -83,7 +85,12 @@ final class QemuInstance {
         publish(status);
         Path dir = request.instanceDir();
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
-        List<String> command = QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE));
+        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE)));
+        if (request.port() > 0) {
+            forward = PortForward.toGuest(request.port());
+            command.addAll(forward.qemuArgs());
+            status = status.withEndpoint(forward.endpoint());
+        }
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
         try {
             process = new ProcessBuilder(command)
@@ -101,6 +108,20 @@ final class QemuInstance {
         Thread reader = new Thread(this::followConsole, "console-" + request.instanceId());
         reader.setDaemon(true);
         reader.start();
+        if (forward != null) {
+            Thread probe = new Thread(() -> ReadinessProbe.untilReady(forward,
+                    () -> process.isAlive() && status.state() == InstanceState.Booting, this::ready),
+                    "readiness-" + request.instanceId());
+            probe.setDaemon(true);
+            probe.start();
+        }
+    }
+
+    /** Booting → Running, unless the instance ended meanwhile. */
+    private synchronized void ready() {
+        if (status.state() == InstanceState.Booting) {
+            publish(status.running(clock.instant()));
+        }
     }
 
     private void followConsole() {
@@ -130,8 +151,8 @@ final class QemuInstance {
         if (appLines.size() > KEPT_APP_LINES) {
             appLines.removeFirst();
         }
-        if (status.state() == InstanceState.Booting) {
-            publish(status.running(clock.instant()));
+        if (forward == null) {
+            ready();
         }
     }
 
@@ -214,7 +235,7 @@ final class QemuInstance {
         }
     }
 
-    private void publish(InstanceStatus next) {
+    private synchronized void publish(InstanceStatus next) {
         status = next;
         try {
             listener.changed(next);
