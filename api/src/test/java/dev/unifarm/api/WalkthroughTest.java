@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README walk-through, over HTTP only: upload → Ready → start → console → final state. */
@@ -89,6 +90,34 @@ class WalkthroughTest {
         assertThat(FarmClient.console(id)).contains("echo-http listening on port");
         api().get("/api/v1/instances?app=" + app).then().statusCode(200)
                 .body("items.id", org.hamcrest.Matchers.contains(id)).body("items[0].state", equalTo("Stopped"));
+    }
+
+    @Test
+    void testStart_appWithAPortGetsAnEndpointThatAnswers() throws Exception {
+        String app = FarmClient.uniqueName("echoport");
+        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("echo-http").toFile())
+                .multiPart("spec", "{\"port\": 8083, \"env\": {\"PORT\": \"8083\"}}")
+                .when().post("/api/v1/apps").then().statusCode(201);
+        Response built = FarmClient.awaitBuilt(app, 1);
+        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        assertThat(built.<String>path("buildLog")).contains("network: /init-net");
+        String id = FarmClient.startInstance(app);
+        try {
+            org.awaitility.Awaitility.await().atMost(FarmClient.RUN_TIMEOUT)
+                    .until(() -> List.of("Running", "Failed", "Stopped").contains(api().get("/api/v1/instances/" + id).path("state")));
+            Response running = api().get("/api/v1/instances/" + id);
+            assertThat(running.<String>path("state")).as(running.asString()).isEqualTo("Running");
+            String endpoint = running.path("endpoint");
+            assertThat(endpoint).matches("127\\.0\\.0\\.1:\\d+");
+
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + endpoint + "/x"))
+                            .timeout(java.time.Duration.ofSeconds(30)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).contains("echo-http: GET /x");
+        } finally {
+            api().delete("/api/v1/instances/" + id);
+        }
     }
 
     @Test

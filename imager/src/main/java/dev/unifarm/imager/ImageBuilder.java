@@ -45,6 +45,8 @@ public final class ImageBuilder {
     private Consumer<String> log = line -> { };
     private BaseLayerCache cache;
     private RollForward rollForward;
+    private boolean network;
+    private Path busybox = GuestNetwork.HOST_BUSYBOX;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -85,6 +87,23 @@ public final class ImageBuilder {
         return this;
     }
 
+    /**
+     * For an app that listens on a port: on the {@code linux} profile the image gets the network
+     * init step ({@link GuestNetwork}: static busybox, the kernel's virtio modules, {@code /init-net}
+     * as init). Other profiles are unchanged. Off by default: an image without it is byte for byte
+     * what it was before.
+     */
+    public ImageBuilder network(boolean network) {
+        this.network = network;
+        return this;
+    }
+
+    /** The static busybox the network init step copies (default: the host's {@code /bin/busybox}). */
+    public ImageBuilder busybox(Path busybox) {
+        this.busybox = busybox;
+        return this;
+    }
+
     /** Leaves out a {@code /proc} stand-in: for negative controls and diagnosis, never for apps. */
     public ImageBuilder omit(ProcPatch patch) {
         omitted.add(patch);
@@ -120,8 +139,18 @@ public final class ImageBuilder {
         // From here on, the bundle as the image holds it: a framework-dependent app asks for exactly the picked runtime.
         Bundle bundle = runtime.shared().map(shared -> pinFramework(this.bundle, shared)).orElse(this.bundle);
         String loader = loaderFor(runtime);
+        GuestNetwork guestNetwork = network && profile.commandLine() == CommandLineKind.LINUX
+                ? GuestNetwork.forKernel(profile.kernelFile(), busybox) : null;
+        // With the network step the kernel starts /init-net, which execs the host.
+        String init = guestNetwork != null ? GuestNetwork.INIT : runtime.executable();
+        if (guestNetwork != null) {
+            log.accept("network: " + GuestNetwork.INIT + " loads the kernel's virtio modules and brings up eth0 "
+                    + GuestNetwork.GUEST_ADDRESS + " (gateway " + GuestNetwork.GATEWAY + ") before the app");
+        } else if (network) {
+            log.accept("network: the " + profile.name() + " kernel profile needs no init step");
+        }
         // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
-        profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, runtime.executable(),
+        profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, init,
                 argv, imageEnv));
 
         long closureStarted = System.nanoTime();
@@ -133,7 +162,7 @@ public final class ImageBuilder {
         log.accept("native closure: " + closure.libraries().size() + " libraries + " + closure.interpreter().soname() + " ("
                 + (System.nanoTime() - closureStarted) / 1_000_000 + " ms)");
 
-        RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted).lay();
+        RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted, guestNetwork).lay();
         long started = System.nanoTime();
         InitrdWriter.Written initrd;
         if (profile.delivery() == KernelProfile.Delivery.NINE_P) {
@@ -151,7 +180,7 @@ public final class ImageBuilder {
         sizes.put("libraries", sum(closure.libraries().stream().map(NativeLibrary::source).toList()));
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
-                profile.kernel().location(), kernelDigest, initrd.digest(), runtime.executable(), entrypoint, args,
+                profile.kernel().location(), kernelDigest, initrd.digest(), init, entrypoint, args,
                 new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(profile, loader));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());

@@ -7,8 +7,22 @@ import java.util.Map;
 
 /**
  * What to boot: an image, per-instance overrides of its args and env (null keeps the image's), guest
- * memory, and the directory that holds the instance's console, QEMU log and control socket.
+ * memory, the directory that holds the instance's console, QEMU log and control socket, and the TCP
+ * port the app listens on in the guest (0: none; otherwise a free host port on 127.0.0.1 is forwarded
+ * to it and the instance is {@code Running} once a request through it gets an answer).
  */
 public record LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env,
-        int memoryMiB, Path instanceDir) {
+        int memoryMiB, Path instanceDir, int port) {
+
+    public LaunchRequest {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 (none) or 1..65535: " + port);
+        }
+    }
+
+    /** An app without a port. */
+    public LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env, int memoryMiB,
+            Path instanceDir) {
+        this(instanceId, image, args, env, memoryMiB, instanceDir, 0);
+    }
 }

@@ -3,6 +3,7 @@ package dev.unifarm.scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,16 +25,30 @@ public final class LocalScheduler implements AutoCloseable {
     private final Duration stopGrace;
     private final Clock clock;
     private final Map<String, QemuInstance> live = new ConcurrentHashMap<>();
+    private final Admission admission;
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
+        this(accel, node, stopGrace, clock, Capacity.ofHost());
+    }
+
+    public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock, Capacity capacity) {
         this.accel = accel;
         this.node = node;
         this.stopGrace = stopGrace;
         this.clock = clock;
+        this.admission = new Admission(capacity);
     }
 
     public static LocalScheduler onThisHost(Duration stopGrace) {
-        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), stopGrace, Clock.systemUTC());
+        return onThisHost(stopGrace, Capacity.ofHost());
+    }
+
+    public static LocalScheduler onThisHost(Duration stopGrace, Capacity capacity) {
+        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), stopGrace, Clock.systemUTC(), capacity);
+    }
+
+    public Capacity capacity() {
+        return admission.capacity();
     }
 
     public Accelerator accelerator() {
@@ -45,26 +60,35 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     /**
-     * Boots the instance; the listener hears every state change, the last one terminal. Returns the
-     * status once QEMU is started ({@code Booting}).
+     * Boots the instance when the capacity has room for it, else queues it (FIFO) as {@code Pending}
+     * with reason {@code WaitingForCapacity} until instances end or finish booting; one that could
+     * never fit ends {@code Failed}/{@code Unschedulable} at once. The listener hears every state
+     * change, the last one terminal. Returns the status once QEMU is started ({@code Booting}), or the
+     * {@code Pending} / {@code Failed} status.
      */
     public InstanceStatus start(LaunchRequest request, InstanceListener listener) {
         prepareDir(request);
-        // Ids are unique while live (checked below), so an ended instance removes only itself.
-        InstanceListener untrackOnEnd = status -> {
-            if (status.state().isTerminal()) {
-                live.remove(status.id()); // first, so a throwing listener cannot keep it "live"
-            }
-            listener.changed(status);
-        };
-        QemuInstance instance = new QemuInstance(request, accel, node, untrackOnEnd, clock);
-        if (live.putIfAbsent(request.instanceId(), instance) != null) {
-            throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
+        String id = request.instanceId();
+        QemuInstance instance = new QemuInstance(request, accel, node, tracking(listener), clock);
+        if (live.putIfAbsent(id, instance) != null) {
+            throw new IllegalArgumentException("instance " + id + " is already live");
+        }
+        Admission.Need need = admission.need(id, request.memoryMiB());
+        var never = admission.neverFits(need);
+        if (never.isPresent()) {
+            instance.endUnstarted(InstanceState.Failed, "Unschedulable", "cannot run on " + node + ": " + never.get());
+            return instance.status();
+        }
+        if (!admission.offer(need)) {
+            String message = admission.waitingMessage(need);
+            LOG.infof("instance %s is pending: %s", id, message);
+            instance.waitForCapacity(message);
+            return instance.status();
         }
         try {
             instance.start();
         } catch (IOException e) {
-            live.remove(request.instanceId(), instance);
+            // start() published Failed, which released the admission
             throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
         }
         return instance.status();
@@ -82,22 +106,65 @@ public final class LocalScheduler implements AutoCloseable {
         if (!finding.adoptable()) {
             return finding;
         }
-        QemuInstance instance = QemuInstance.adopted(request, finding.qemu().orElseThrow(), untrackOnEnd(listener), clock);
+        QemuInstance instance = QemuInstance.adopted(request, finding.qemu().orElseThrow(), tracking(listener), clock);
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }
+        admission.adopt(admission.need(request.instanceId(), guestMemoryMiB(request.instanceDir())));
         instance.followInBackground();
         LOG.infof("adopted instance %s (QEMU pid %d)", request.instanceId(), finding.qemu().get().pid());
         return finding;
     }
 
-    private InstanceListener untrackOnEnd(InstanceListener listener) {
+    /**
+     * Wraps the caller's listener: an ended instance leaves {@code live} first (ids are unique while
+     * live, so it removes only itself, and a throwing listener cannot keep it "live"), and capacity
+     * it frees (or a boot slot, once Running) goes to the instances waiting for it.
+     */
+    private InstanceListener tracking(InstanceListener listener) {
         return status -> {
             if (status.state().isTerminal()) {
-                live.remove(status.id()); // first, so a throwing listener cannot keep it "live"
+                live.remove(status.id());
             }
-            listener.changed(status);
+            try {
+                listener.changed(status);
+            } finally {
+                if (status.state().isTerminal()) {
+                    launchAll(admission.release(status.id()));
+                } else if (status.state() == InstanceState.Running) {
+                    launchAll(admission.booted(status.id()));
+                }
+            }
         };
+    }
+
+    /** The guest memory an earlier farm gave QEMU ({@code -m NM} in {@code qemu.cmdline}), 0 if unknown. */
+    private static int guestMemoryMiB(Path instanceDir) {
+        try {
+            List<String> words = Files.readAllLines(instanceDir.resolve("qemu.cmdline"));
+            int flag = words.indexOf("-m");
+            return flag >= 0 && flag + 1 < words.size() ? Integer.parseInt(words.get(flag + 1).replaceAll("M$", "")) : 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Starts instances the admission just let in (on the thread of the instance that made room). */
+    private void launchAll(List<Admission.Need> admitted) {
+        for (Admission.Need need : admitted) {
+            QemuInstance instance = live.get(need.id());
+            if (instance == null) {
+                launchAll(admission.release(need.id()));
+                continue;
+            }
+            try {
+                instance.start();
+            } catch (IOException e) {
+                LOG.errorf("instance %s could not start: %s", need.id(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "instance %s could not start", need.id());
+            }
+        }
     }
 
     private static void prepareDir(LaunchRequest request) {
@@ -124,6 +191,10 @@ public final class LocalScheduler implements AutoCloseable {
         if (instance == null) {
             return false;
         }
+        if (admission.withdraw(id)) {
+            instance.endUnstarted(InstanceState.Stopped, "Stopped", "stopped on request before it started");
+            return true;
+        }
         instance.stop(stopGrace);
         return true;
     }
@@ -132,9 +203,14 @@ public final class LocalScheduler implements AutoCloseable {
         return live.size();
     }
 
-    /** Stops every instance: the farm is shutting down and must not leave QEMU processes behind. */
+    /**
+     * Stops every instance: the farm is shutting down and must not leave QEMU processes behind.
+     * Waiting instances go first, so stopping a running one does not start them.
+     */
     @Override
     public void close() {
+        List<String> ids = List.copyOf(live.keySet());
+        ids.stream().filter(admission::isWaiting).forEach(this::stop);
         List.copyOf(live.keySet()).forEach(this::stop);
     }
 

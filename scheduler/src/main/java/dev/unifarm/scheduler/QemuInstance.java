@@ -44,6 +44,8 @@ final class QemuInstance {
     /** Null when adopted: then only {@link #handle} is known. */
     private Process process;
     private volatile ProcessHandle handle;
+    /** The app's port forward, or null for an app without a port (then Running = first app output). */
+    private PortForward forward;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
         this.request = request;
@@ -98,11 +100,30 @@ final class QemuInstance {
         return dir.resolve(QMP_SOCKET);
     }
 
+    /** Stays {@code Pending}: the scheduler's capacity has no room yet ({@link Admission}). */
+    void waitForCapacity(String message) {
+        publish(status.waiting("WaitingForCapacity", message));
+    }
+
+    /** Ends an instance whose QEMU never started (stopped while waiting, or unschedulable). */
+    void endUnstarted(InstanceState end, String why, String message) {
+        console.close();
+        publish(status.finished(end, null, why, message, clock.instant()));
+    }
+
     /** Starts QEMU and a thread that follows its console until it exits. */
     void start() throws IOException {
+        if (status.state() != InstanceState.Pending) {
+            return; // ended while it waited for capacity
+        }
         publish(status);
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
-        List<String> command = QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE));
+        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE)));
+        if (request.port() > 0) {
+            forward = PortForward.toGuest(request.port());
+            command.addAll(forward.qemuArgs());
+            status = status.withEndpoint(forward.endpoint());
+        }
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
         Files.deleteIfExists(dir.resolve(QemuCommand.CONSOLE_RAW));
         try {
@@ -129,6 +150,20 @@ final class QemuInstance {
         Thread reader = new Thread(this::followConsole, "console-" + id);
         reader.setDaemon(true);
         reader.start();
+        if (forward != null) {
+            Thread probe = new Thread(() -> ReadinessProbe.untilReady(forward,
+                    () -> process.isAlive() && status.state() == InstanceState.Booting, this::ready),
+                    "readiness-" + request.instanceId());
+            probe.setDaemon(true);
+            probe.start();
+        }
+    }
+
+    /** Booting → Running, unless the instance ended meanwhile. */
+    private synchronized void ready() {
+        if (status.state() == InstanceState.Booting) {
+            publish(status.running(clock.instant()));
+        }
     }
 
     private void followConsole() {
@@ -159,8 +194,8 @@ final class QemuInstance {
         if (appLines.size() > KEPT_APP_LINES) {
             appLines.removeFirst();
         }
-        if (status.state() == InstanceState.Booting) {
-            publish(status.running(clock.instant()));
+        if (forward == null) {
+            ready();
         }
     }
 
@@ -257,7 +292,7 @@ final class QemuInstance {
         }
     }
 
-    private void publish(InstanceStatus next) {
+    private synchronized void publish(InstanceStatus next) {
         status = next;
         try {
             listener.changed(next);

@@ -63,7 +63,7 @@ class AdoptionBootTest {
         await().atMost(BOOT).until(() -> Files.exists(raw) && Files.readString(raw).contains(LISTENING));
         Instant readyAt = Instant.parse("2020-01-01T00:00:10Z");
         InstanceStatus recorded = new InstanceStatus("i1", InstanceState.Running, null, null, null, Accelerator.tcg, "old-node",
-                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), readyAt, null);
+                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), readyAt, null, null);
         scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
         Recorder recorder = new Recorder();
 

@@ -61,6 +61,16 @@ final class TestImages {
         return builder.build(new ImageStore(work.resolve("store")));
     }
 
+    /** Builds the sample for an app with a port: the image gets the linux profile's network init step. */
+    static Image buildWithNetwork(String sample, Path work) {
+        Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
+        return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
+                .runtimes(runtimeStore())
+                .profile(KernelProfile.linux(linuxKernel()))
+                .network(true)
+                .build(new ImageStore(work.resolve("store")));
+    }
+
     private static Path existing(Path path) {
         if (!Files.exists(path)) {
             throw new IllegalStateException(path + " does not exist: run scripts/provision (real parts are required)");

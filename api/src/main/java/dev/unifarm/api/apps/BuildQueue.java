@@ -143,6 +143,7 @@ public class BuildQueue {
                     .args(spec.argsOrEmpty())
                     .env(spec.envOrEmpty())
                     .cache(layers)
+                    .network(spec.port() != null)
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .log(log::add)
                     .build(images);

@@ -98,6 +98,24 @@ public interface UnifarmConfig {
         /** How long QEMU gets to quit over QMP before it is killed. */
         @WithDefault("PT5S")
         Duration stopGrace();
+
+        /** The local host's budget for instances; starts beyond it stay Pending until room frees up. */
+        Capacity capacity();
+    }
+
+    interface Capacity {
+        /** Memory (MiB) for all instances together, guest memory + overhead each; default 75% of the host's RAM. */
+        Optional<Long> memoryMib();
+
+        /** vCPUs for all instances together (one each); default the host's processors. */
+        Optional<Integer> vcpus();
+
+        /** QEMU's own memory per instance beside the guest's. */
+        @WithDefault("64")
+        long overheadMib();
+
+        /** Instances booting at once; default the host's processors. */
+        Optional<Integer> maxBooting();
     }
 
     interface Registry {

@@ -7,6 +7,7 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.LocalScheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -71,7 +72,13 @@ public class FarmParts {
     @Produces
     @Singleton
     LocalScheduler scheduler(UnifarmConfig config) {
-        return LocalScheduler.onThisHost(config.instances().stopGrace());
+        var configured = config.instances().capacity();
+        Capacity host = Capacity.ofHost();
+        Capacity capacity = new Capacity(configured.memoryMib().orElse(host.memoryMiB()), configured.vcpus().orElse(host.vcpus()),
+                configured.overheadMib(), configured.maxBooting().orElse(host.maxBooting()));
+        LOG.infof("local capacity: %d MiB, %d vCPUs, %d MiB overhead per instance, %d boots at once",
+                capacity.memoryMiB(), capacity.vcpus(), capacity.overheadMiB(), capacity.maxBooting());
+        return LocalScheduler.onThisHost(config.instances().stopGrace(), capacity);
     }
 
     /** Probes the accelerator at start-up, so its choice (and any TCG warning) is in the start-up log. */

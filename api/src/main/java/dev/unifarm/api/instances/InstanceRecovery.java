@@ -79,6 +79,6 @@ public class InstanceRecovery {
     private static InstanceStatus recorded(Instance i) {
         Accelerator accel = i.accel() == null ? null : Accelerator.valueOf(i.accel());
         return new InstanceStatus(i.id(), i.state(), i.exitCode(), i.reason(), i.message(), accel, i.node(), i.createdAt(),
-                i.startedAt(), i.readyAt(), i.finishedAt());
+                i.startedAt(), i.readyAt(), i.finishedAt(), i.endpoint());
     }
 }

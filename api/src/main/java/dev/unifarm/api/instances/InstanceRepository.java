@@ -28,9 +28,9 @@ public class InstanceRepository {
     /** Records a transition reported by the scheduler. */
     public void update(InstanceStatus s) {
         jdbc.update("UPDATE instances SET state = ?, exit_code = ?, reason = ?, message = ?, accel = ?, node = ?, "
-                + "started_at = ?, ready_at = ?, finished_at = ? WHERE id = ?",
+                + "endpoint = ?, started_at = ?, ready_at = ?, finished_at = ? WHERE id = ?",
                 s.state().name(), s.exitCode(), s.reason(), s.message(), s.accel() == null ? null : s.accel().name(), s.node(),
-                s.startedAt(), s.readyAt(), s.finishedAt(), s.id());
+                s.endpoint(), s.startedAt(), s.readyAt(), s.finishedAt(), s.id());
     }
 
     public void markFailed(String id, String reason, String message, Instant now) {

@@ -49,7 +49,10 @@ public class InstanceService {
         this.config = config;
     }
 
-    /** Boots the app's latest revision now; returns once QEMU runs ({@code Booting}). */
+    /**
+     * Boots the app's latest revision now; returns once QEMU runs ({@code Booting}), or {@code Pending}
+     * ({@code WaitingForCapacity}) when the local capacity has no room yet.
+     */
     public Instance start(String appName, StartRequest overrides) {
         AppSpec spec = apps.get(appName).spec();
         Revision revision = latestReadyRevision(appName);
@@ -62,7 +65,8 @@ public class InstanceService {
         instances.insert(id, appName, revision.number(), scheduler.node(), clock.instant());
         int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
-            scheduler.start(new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id)),
+            int port = spec.port() != null ? spec.port() : 0;
+            scheduler.start(new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port),
                     instances::update);
         } catch (RuntimeException e) {
             instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());

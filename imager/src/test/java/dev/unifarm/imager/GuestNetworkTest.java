@@ -1,0 +1,55 @@
+package dev.unifarm.imager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GuestNetworkTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void testAddTo_busyboxModulesInLoadOrderAndInit() throws Exception {
+        GuestNetwork network = GuestNetwork.forKernel(RealParts.linuxKernel(), GuestNetwork.HOST_BUSYBOX);
+        RootfsTree tree = new RootfsTree();
+
+        network.addTo(tree, "/usr/share/dotnet/dotnet");
+
+        List<String> order = Files.readAllLines(RealParts.linuxKernel().getParent().resolve("modules/load-order"));
+        assertThat(tree.contains("/bin/busybox")).isTrue();
+        assertThat(order).isNotEmpty().allSatisfy(m -> assertThat(tree.contains("/lib/modules/unifarm/" + m)).as(m).isTrue());
+        RootfsEntry init = tree.entries().stream().filter(e -> e.path().equals("/init-net")).findFirst().orElseThrow();
+        assertThat(((RootfsEntry.GeneratedFile) init).mode()).isEqualTo(0755);
+        String script = network.script("/usr/share/dotnet/dotnet");
+        assertThat(script).startsWith("#!/bin/busybox sh\n")
+                .contains("insmod /lib/modules/unifarm/" + order.get(0))
+                .contains("ip addr add 10.0.2.15/24 dev eth0", "ip route add default via 10.0.2.2")
+                .endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
+        assertThat(script.indexOf(order.get(0))).isLessThan(script.indexOf(order.get(order.size() - 1)));
+    }
+
+    @Test
+    void testForKernel_withoutModulesIsRefused() throws Exception {
+        Path kernel = Files.writeString(temp.resolve("vmlinuz"), "not a kernel");
+
+        assertThatThrownBy(() -> GuestNetwork.forKernel(kernel, GuestNetwork.HOST_BUSYBOX))
+                .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("network-unsupported"))
+                .hasMessageContaining("load-order");
+    }
+
+    @Test
+    void testForKernel_dynamicBusyboxIsRefused() {
+        // the JVM's own launcher is a dynamically linked executable
+        Path dynamic = Path.of(System.getProperty("java.home"), "bin", "java");
+
+        assertThatThrownBy(() -> GuestNetwork.forKernel(RealParts.linuxKernel(), dynamic))
+                .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("network-unsupported"))
+                .hasMessageContaining("static busybox");
+    }
+}
