@@ -92,6 +92,9 @@ public final class KubernetesLauncher implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             byId.remove(spec.instanceId(), instance);
+            if (instance.pod != null) {
+                byPod.remove(instance.pod, instance);
+            }
             throw e;
         }
         return instance.status;
