@@ -1,0 +1,326 @@
+package dev.unifarm.scheduler.kubernetes;
+
+import dev.unifarm.scheduler.InstanceListener;
+import dev.unifarm.scheduler.InstanceState;
+import dev.unifarm.scheduler.InstanceStatus;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Kubernetes mode: one launcher Pod per instance. Watches the launcher Pods (an informer) and maps
+ * their phase to the instance's state: {@code Pending → Pending}, {@code Running} not ready →
+ * {@code Booting}, ready → {@code Running}, {@code Succeeded}/{@code Failed} → the same, with the exit
+ * code of the launcher container's terminated state (the launcher exits with the app's code). A Pod
+ * that fails or is deleted by someone else ends its instance as {@code Failed}; the instance's
+ * {@link RestartPolicy} then decides whether a new Pod is created (after a capped exponential backoff).
+ * Pods restart {@code Never} themselves: the farm drives restarts.
+ */
+public final class KubernetesLauncher implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
+
+    private final KubernetesClient client;
+    private final LauncherPodConfig config;
+    private final Duration backoffBase;
+    private final Duration backoffCap;
+    private final Clock clock;
+    private final Map<String, Tracked> byId = new ConcurrentHashMap<>();
+    private final Map<String, Tracked> byPod = new ConcurrentHashMap<>();
+    /** Every decision runs here, one at a time, off the informer's thread. */
+    private final ScheduledExecutorService actions;
+    private final SharedIndexInformer<Pod> informer;
+
+    public KubernetesLauncher(KubernetesClient client, LauncherPodConfig config, Duration backoffBase, Duration backoffCap,
+            Clock clock) {
+        this.client = client;
+        this.config = config;
+        this.backoffBase = backoffBase;
+        this.backoffCap = backoffCap;
+        this.clock = clock;
+        this.actions = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kubernetes-launcher");
+            t.setDaemon(true);
+            return t;
+        });
+        this.informer = client.pods().inNamespace(config.namespace())
+                .withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME)
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        actions.execute(() -> observed(pod));
+                    }
+
+                    @Override
+                    public void onUpdate(Pod old, Pod pod) {
+                        actions.execute(() -> observed(pod));
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean finalStateUnknown) {
+                        actions.execute(() -> deleted(pod));
+                    }
+                }, 0);
+    }
+
+    /** Creates the instance's first Pod; the listener hears every state change, the last one terminal. */
+    public InstanceStatus launch(LauncherSpec spec, RestartPolicy policy, InstanceListener listener) {
+        Tracked instance = new Tracked(spec, policy, listener, InstanceStatus.pending(spec.instanceId(), null, clock.instant()));
+        if (byId.putIfAbsent(spec.instanceId(), instance) != null) {
+            throw new IllegalArgumentException("instance " + spec.instanceId() + " is already live");
+        }
+        try {
+            call(() -> {
+                listener.changed(instance.status);
+                createPod(instance);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            byId.remove(spec.instanceId(), instance);
+            if (instance.pod != null) {
+                byPod.remove(instance.pod, instance);
+            }
+            throw e;
+        }
+        return instance.status;
+    }
+
+    public Optional<LauncherInstance> instance(String id) {
+        return Optional.ofNullable(byId.get(id)).map(t -> call(t::view));
+    }
+
+    public Optional<InstanceStatus> status(String id) {
+        return instance(id).map(LauncherInstance::status);
+    }
+
+    /** Deletes the instance's Pod (the launcher powers the guest down on SIGTERM); false when unknown or ended. */
+    public boolean stop(String id) {
+        Tracked instance = byId.get(id);
+        if (instance == null) {
+            return false;
+        }
+        return call(() -> {
+            if (instance.ended || instance.stopRequested) {
+                return false;
+            }
+            instance.stopRequested = true;
+            deletePod(instance.pod);
+            publish(instance, instance.status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request",
+                    clock.instant()));
+            instance.ended = true;
+            return true;
+        });
+    }
+
+    /** Stops watching; launcher Pods keep running (the farm may be restarting). */
+    @Override
+    public void close() {
+        informer.close();
+        actions.shutdownNow();
+    }
+
+    private void createPod(Tracked instance) {
+        Pod pod = LauncherPods.pod(config, instance.spec, instance.generation);
+        instance.pod = pod.getMetadata().getName();
+        instance.podEnded = false;
+        byPod.put(instance.pod, instance);
+        client.pods().inNamespace(config.namespace()).resource(pod).create();
+        LOG.debugf("created launcher Pod %s for %s", instance.pod, instance.spec.instanceId());
+    }
+
+    private void deletePod(String name) {
+        try {
+            client.pods().inNamespace(config.namespace()).withName(name).delete();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("cannot delete launcher Pod %s: %s", name, e.getMessage());
+        }
+    }
+
+    private void observed(Pod pod) {
+        Tracked instance = current(pod);
+        if (instance == null || pod.getStatus() == null) {
+            return;
+        }
+        String phase = Objects.requireNonNullElse(pod.getStatus().getPhase(), "Pending");
+        var now = clock.instant();
+        switch (phase) {
+            case "Pending" -> {
+                ContainerStateWaiting waiting = launcherContainer(pod).map(c -> c.getState())
+                        .map(s -> s.getWaiting()).orElse(null);
+                if (instance.status.state() == InstanceState.Pending && waiting != null && !Objects.equals(waiting.getReason(), instance.status.reason())) {
+                    publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null,
+                            waiting.getReason(), waiting.getMessage(), null, nodeName(pod), instance.status.createdAt(),
+                            null, null, null));
+                }
+            }
+            case "Running" -> {
+                if (ready(pod)) {
+                    if (instance.status.state() != InstanceState.Running) {
+                        publish(instance, started(instance, pod, now).running(now));
+                    }
+                } else if (instance.status.state() == InstanceState.Pending) {
+                    publish(instance, started(instance, pod, now));
+                }
+            }
+            case "Succeeded", "Failed" -> {
+                ContainerStateTerminated terminated = launcherContainer(pod).map(c -> c.getState())
+                        .map(s -> s.getTerminated()).orElse(null);
+                Integer code = terminated == null ? null : terminated.getExitCode();
+                boolean succeeded = "Succeeded".equals(phase);
+                String reason = terminated != null && terminated.getReason() != null ? terminated.getReason()
+                        : succeeded ? "Completed" : Objects.requireNonNullElse(pod.getStatus().getReason(), "Error");
+                String message = terminated != null && terminated.getMessage() != null ? terminated.getMessage()
+                        : Objects.requireNonNullElse(pod.getStatus().getMessage(),
+                                "launcher Pod " + instance.pod + " " + phase.toLowerCase() + (code == null ? "" : " with exit code " + code));
+                ended(instance, succeeded, code, reason, message);
+            }
+            default -> {
+                // Unknown: the node is unreachable; wait for the Pod to be failed or deleted.
+            }
+        }
+    }
+
+    private void deleted(Pod pod) {
+        Tracked instance = current(pod);
+        if (instance == null) {
+            return;
+        }
+        ended(instance, false, null, "PodDeleted", "launcher Pod " + instance.pod + " was deleted");
+    }
+
+    /** The instance whose current, not yet ended Pod this is; null for stale, foreign, or stopped ones. */
+    private Tracked current(Pod pod) {
+        Tracked instance = byPod.get(pod.getMetadata().getName());
+        if (instance == null || !pod.getMetadata().getName().equals(instance.pod) || instance.podEnded
+                || instance.ended || instance.stopRequested) {
+            return null;
+        }
+        return instance;
+    }
+
+    private void ended(Tracked instance, boolean succeeded, Integer code, String reason, String message) {
+        instance.podEnded = true;
+        InstanceState state = succeeded ? InstanceState.Succeeded : InstanceState.Failed;
+        InstanceStatus end = instance.status.finished(state, code, reason, message, clock.instant());
+        instance.lastTermination = end;
+        if (!instance.policy.restartsAfter(succeeded)) {
+            instance.ended = true;
+            publish(instance, end);
+            return;
+        }
+        String old = instance.pod;
+        byPod.remove(old);
+        deletePod(old); // a failed Pod stays until deleted; the restart gets a new name anyway
+        instance.restarts++;
+        instance.generation++;
+        Duration delay = backoff(instance.restarts);
+        publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null, "BackOff",
+                "restart " + instance.restarts + " in " + delay.toMillis() + " ms after " + reason + ": " + message,
+                null, null, instance.status.createdAt(), null, null, null));
+        actions.schedule(() -> {
+            if (instance.stopRequested || instance.ended) {
+                return;
+            }
+            try {
+                createPod(instance);
+            } catch (KubernetesClientException e) {
+                instance.ended = true;
+                publish(instance, instance.status.finished(InstanceState.Failed, null, "RestartFailed",
+                        "cannot create launcher Pod: " + e.getMessage(), clock.instant()));
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    Duration backoff(int restarts) {
+        long millis = backoffBase.toMillis() << Math.min(20, Math.max(0, restarts - 1));
+        return Duration.ofMillis(Math.min(backoffCap.toMillis(), millis));
+    }
+
+    private InstanceStatus started(Tracked instance, Pod pod, java.time.Instant now) {
+        return new InstanceStatus(instance.spec.instanceId(), InstanceState.Booting, null, null, null, null, nodeName(pod),
+                instance.status.createdAt(), now, null, null);
+    }
+
+    private static String nodeName(Pod pod) {
+        return pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static Optional<ContainerStatus> launcherContainer(Pod pod) {
+        if (pod.getStatus().getContainerStatuses() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .filter(c -> LauncherPods.CONTAINER.equals(c.getName())).findFirst();
+    }
+
+    private void publish(Tracked instance, InstanceStatus next) {
+        instance.status = next;
+        try {
+            instance.listener.changed(next);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "listener failed for %s in state %s", next.id(), next.state());
+        }
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> action) {
+        try {
+            return actions.submit(action).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kubernetes launcher did not answer within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Mutated only on the actions thread. */
+    private static final class Tracked {
+        final LauncherSpec spec;
+        final RestartPolicy policy;
+        final InstanceListener listener;
+        volatile InstanceStatus status;
+        volatile String pod;
+        volatile int generation;
+        volatile int restarts;
+        volatile boolean podEnded;
+        volatile boolean ended;
+        volatile boolean stopRequested;
+        volatile InstanceStatus lastTermination;
+
+        Tracked(LauncherSpec spec, RestartPolicy policy, InstanceListener listener, InstanceStatus status) {
+            this.spec = spec;
+            this.policy = policy;
+            this.listener = listener;
+            this.status = status;
+        }
+
+        LauncherInstance view() {
+            return new LauncherInstance(status, pod, restarts, lastTermination);
+        }
+    }
+}
