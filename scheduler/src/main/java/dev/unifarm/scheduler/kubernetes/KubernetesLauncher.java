@@ -253,7 +253,7 @@ public final class KubernetesLauncher implements AutoCloseable {
 
     private InstanceStatus started(Tracked instance, Pod pod, java.time.Instant now) {
         return new InstanceStatus(instance.spec.instanceId(), InstanceState.Booting, null, null, null, null, nodeName(pod),
-                instance.status.createdAt(), now, null, null);
+                instance.status.createdAt(), now, null, null, null);
     }
 
     private static String nodeName(Pod pod) {
