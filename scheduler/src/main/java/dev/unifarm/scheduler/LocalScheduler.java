@@ -21,19 +21,27 @@ public final class LocalScheduler implements AutoCloseable {
 
     private final Accelerator accel;
     private final String node;
-    private final Duration stopGrace;
+    private final Lifecycle lifecycle;
     private final Clock clock;
-    private final Map<String, QemuInstance> live = new ConcurrentHashMap<>();
+    private final Map<String, Supervisor> live = new ConcurrentHashMap<>();
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
+        this(accel, node, Lifecycle.defaults(stopGrace), clock);
+    }
+
+    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock) {
         this.accel = accel;
         this.node = node;
-        this.stopGrace = stopGrace;
+        this.lifecycle = lifecycle;
         this.clock = clock;
     }
 
     public static LocalScheduler onThisHost(Duration stopGrace) {
-        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), stopGrace, Clock.systemUTC());
+        return onThisHost(Lifecycle.defaults(stopGrace));
+    }
+
+    public static LocalScheduler onThisHost(Lifecycle lifecycle) {
+        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), lifecycle, Clock.systemUTC());
     }
 
     public Accelerator accelerator() {
@@ -49,6 +57,11 @@ public final class LocalScheduler implements AutoCloseable {
      * status once QEMU is started ({@code Booting}).
      */
     public InstanceStatus start(LaunchRequest request, InstanceListener listener) {
+        return start(request, listener, RestartPolicy.Never);
+    }
+
+    /** As {@link #start(LaunchRequest, InstanceListener)}, booting it again as {@code policy} says when it ends by itself. */
+    public InstanceStatus start(LaunchRequest request, InstanceListener listener, RestartPolicy policy) {
         prepareDir(request);
         // Ids are unique while live (checked below), so an ended instance removes only itself.
         InstanceListener untrackOnEnd = status -> {
@@ -57,17 +70,17 @@ public final class LocalScheduler implements AutoCloseable {
             }
             listener.changed(status);
         };
-        QemuInstance instance = new QemuInstance(request, accel, node, untrackOnEnd, clock);
+        Supervisor instance = new Supervisor(request.instanceId(), policy, lifecycle.backoff(), untrackOnEnd, clock,
+                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle));
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }
         try {
-            instance.start();
+            return instance.start();
         } catch (IOException e) {
             live.remove(request.instanceId(), instance);
             throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
         }
-        return instance.status();
     }
 
     private static void prepareDir(LaunchRequest request) {
@@ -80,7 +93,7 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     public Optional<InstanceStatus> status(String id) {
-        return Optional.ofNullable(live.get(id)).map(QemuInstance::status);
+        return Optional.ofNullable(live.get(id)).map(Supervisor::status);
     }
 
     /** The in-memory console of a live instance; ended instances keep theirs in {@code console.log}. */
@@ -88,14 +101,26 @@ public final class LocalScheduler implements AutoCloseable {
         return Optional.ofNullable(live.get(id)).map(i -> i.console().lines());
     }
 
-    /** Stops a live instance and waits (bounded) for QEMU to go; false when it was not live. */
+    /**
+     * Stops a live instance (powerdown, quit, kill: {@link StopSequence}; a pending restart is cancelled)
+     * and waits (bounded) for QEMU to go; false when it was not live.
+     */
     public boolean stop(String id) {
-        QemuInstance instance = live.get(id);
+        Supervisor instance = live.get(id);
         if (instance == null) {
             return false;
         }
-        instance.stop(stopGrace);
+        instance.stop();
         return true;
+    }
+
+    /** The backoff delays before each restart of a live instance so far (empty when none or not live). */
+    public List<Duration> restartDelays(String id) {
+        return Optional.ofNullable(live.get(id)).map(Supervisor::delays).orElse(List.of());
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     public int liveCount() {

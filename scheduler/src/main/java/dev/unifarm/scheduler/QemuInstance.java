@@ -14,12 +14,15 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
  * Supervises one QEMU process: reads its serial console, moves the instance through its states, and
- * stops it (QMP {@code quit}, then kill) when asked.
+ * stops it ({@link StopSequence}) when asked or when its {@link Watchdog} fires.
  */
 final class QemuInstance {
 
@@ -37,13 +40,24 @@ final class QemuInstance {
     private final KernelProfile.ExitDetection exitDetection;
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
+    private final Lifecycle lifecycle;
+    private final Watchdog watchdog;
+    private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
+    private volatile String hungLine;
     private volatile Integer waitStatus;
     private Process process;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
+        this(request, accel, node, listener, clock, Lifecycle.defaults(Duration.ofSeconds(5)));
+    }
+
+    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
+            Lifecycle lifecycle) {
         this.request = request;
+        this.lifecycle = lifecycle;
+        this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
         this.accel = accel;
         this.listener = listener;
         this.clock = clock;
@@ -98,12 +112,14 @@ final class QemuInstance {
             LOG.debugf(e, "console of %s closed", request.instanceId());
         }
         awaitExit();
+        watchdog.close();
         console.close();
         finish();
     }
 
     private void onLine(String line) {
         console.append(line);
+        watchdog.onLine(line);
         OptionalInt exit = waitStatus(exitDetection, line);
         if (exit.isPresent()) {
             waitStatus = exit.getAsInt();
@@ -144,10 +160,15 @@ final class QemuInstance {
 
     private void finish() {
         var now = clock.instant();
+        if (waitStatus == null && hungLine != null) {
+            publish(status.finished(InstanceState.Failed, null, "Hung", hungLine + " (no exit within "
+                    + lifecycle.watchdogGrace() + " of this line; " + stopDescription() + ")", now));
+            return;
+        }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
         // stop was asked for at the same moment.
         if (waitStatus == null && stopRequested) {
-            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request", now));
+            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request: " + stopDescription(), now));
             return;
         }
         if (waitStatus == null) {
@@ -168,26 +189,45 @@ final class QemuInstance {
     }
 
     /**
-     * Asks QEMU to quit over QMP and kills it if it has not gone within {@code grace}; returns once
-     * the process is gone. The console thread then records the end as {@code Stopped}.
+     * Stops QEMU with the {@link StopSequence} (powerdown, quit, kill) and returns once it is gone (or
+     * the sequence gave up). The console thread then records the end as {@code Stopped}, saying which
+     * step ended it.
      */
-    void stop(Duration grace) {
+    void stop() {
         stopRequested = true;
-        if (process == null || !process.isAlive()) {
+        runStopSequence();
+    }
+
+    private synchronized void runStopSequence() {
+        if (stopOutcome.isDone()) {
             return;
         }
-        try (QmpClient qmp = QmpClient.connect(SocketPaths.forConnecting(qmpSocket()))) {
-            qmp.execute("quit");
-        } catch (IOException e) {
-            LOG.debugf("QMP quit for %s failed (%s); killing QEMU", request.instanceId(), e.getMessage());
+        if (process == null) {
+            stopOutcome.complete(new StopSequence.Outcome(StopSequence.Step.GONE, List.of("QEMU never started"), List.of()));
+            return;
         }
+        stopOutcome.complete(new StopSequence(request.instanceId(), process, SocketPaths.forConnecting(qmpSocket()), lifecycle,
+                event -> LOG.infof("%s: QMP event %s", request.instanceId(), event)).run());
+    }
+
+    /** The watchdog fired: the VM printed {@code line} and did not end in time. */
+    private void hung(String line) {
+        LOG.warnf("%s: no exit within %s of the fatal line \"%s\"; stopping it", request.instanceId(), lifecycle.watchdogGrace(), line);
+        hungLine = line;
+        Thread stopper = new Thread(this::runStopSequence, "hung-" + request.instanceId());
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private String stopDescription() {
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            return stopOutcome.get(lifecycle.powerdownWait().plus(lifecycle.quitWait().multipliedBy(2))
+                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS).describe();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            return "stop sequence interrupted";
+        } catch (ExecutionException | TimeoutException e) {
+            return "stop sequence did not report";
         }
     }
 
