@@ -7,6 +7,8 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.scheduler.Backoff;
+import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.LocalScheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -71,7 +73,10 @@ public class FarmParts {
     @Produces
     @Singleton
     LocalScheduler scheduler(UnifarmConfig config) {
-        return LocalScheduler.onThisHost(config.instances().stopGrace());
+        UnifarmConfig.Instances instances = config.instances();
+        return LocalScheduler.onThisHost(new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
+                new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(), instances.restartBackoffReset()),
+                instances.watchdogGrace()));
     }
 
     /** Probes the accelerator at start-up, so its choice (and any TCG warning) is in the start-up log. */
