@@ -94,6 +94,7 @@ class LifecycleBootTest {
         awaitListening(request, recorder, 0);
         long pid = qemuPid(request);
         signal("STOP", pid);
+        QmpClientTest.awaitStopped(pid);
 
         scheduler.stop("s2");
         InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));

@@ -55,10 +55,11 @@ class QmpClientTest {
     void testConnect_frozenQemuIsATimeoutNotAHang() throws Exception {
         Path socket = startPausedQemu();
         Runtime.getRuntime().exec(new String[] {"kill", "-STOP", Long.toString(qemu.pid())}).waitFor(10, TimeUnit.SECONDS);
+        awaitStopped(qemu.pid());
 
         assertThatThrownBy(() -> QmpClient.connect(socket, e -> { }, Duration.ofSeconds(1)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("no QMP answer to greeting");
+                .hasMessageContaining("no QMP answer to greeting within PT1S");
     }
 
     @Test
@@ -83,6 +84,14 @@ class QmpClientTest {
         Path socket = SocketPaths.forConnecting(dir.resolve("qmp.sock"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("qmp.sock")));
         return socket;
+    }
+
+    /** kill returns once the signal is sent; the process (all its threads) stops a moment later. */
+    static void awaitStopped(long pid) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
+        });
     }
 
     private static List<String> names(List<JsonNode> events) {
