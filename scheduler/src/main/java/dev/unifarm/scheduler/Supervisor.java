@@ -121,17 +121,15 @@ final class Supervisor {
         pending = RESTARTS.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void restart() {
-        QemuInstance run;
-        synchronized (this) {
-            if (stopRequested) {
-                return;
-            }
-            pending = null;
-            restarts++;
-            run = runs.apply(this::onRun);
-            current = run;
+    /** Under the lock, so a stop cannot slip between creating the run and starting its QEMU (a quick spawn). */
+    private synchronized void restart() {
+        if (stopRequested) {
+            return;
         }
+        pending = null;
+        restarts++;
+        QemuInstance run = runs.apply(this::onRun);
+        current = run;
         try {
             run.start();
         } catch (IOException e) {
