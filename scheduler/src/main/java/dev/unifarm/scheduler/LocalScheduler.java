@@ -22,29 +22,45 @@ public final class LocalScheduler implements AutoCloseable {
 
     private final Accelerator accel;
     private final String node;
-    private final Duration stopGrace;
+    private final Lifecycle lifecycle;
     private final Clock clock;
-    private final Map<String, QemuInstance> live = new ConcurrentHashMap<>();
+    private final Map<String, Supervisor> live = new ConcurrentHashMap<>();
     private final Admission admission;
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
-        this(accel, node, stopGrace, clock, Capacity.ofHost());
+        this(accel, node, Lifecycle.defaults(stopGrace), clock);
     }
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock, Capacity capacity) {
+        this(accel, node, Lifecycle.defaults(stopGrace), clock, capacity);
+    }
+
+    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock) {
+        this(accel, node, lifecycle, clock, Capacity.ofHost());
+    }
+
+    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity) {
         this.accel = accel;
         this.node = node;
-        this.stopGrace = stopGrace;
+        this.lifecycle = lifecycle;
         this.clock = clock;
         this.admission = new Admission(capacity);
     }
 
     public static LocalScheduler onThisHost(Duration stopGrace) {
-        return onThisHost(stopGrace, Capacity.ofHost());
+        return onThisHost(Lifecycle.defaults(stopGrace));
     }
 
     public static LocalScheduler onThisHost(Duration stopGrace, Capacity capacity) {
-        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), stopGrace, Clock.systemUTC(), capacity);
+        return onThisHost(Lifecycle.defaults(stopGrace), capacity);
+    }
+
+    public static LocalScheduler onThisHost(Lifecycle lifecycle) {
+        return onThisHost(lifecycle, Capacity.ofHost());
+    }
+
+    public static LocalScheduler onThisHost(Lifecycle lifecycle, Capacity capacity) {
+        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), lifecycle, Clock.systemUTC(), capacity);
     }
 
     public Capacity capacity() {
@@ -67,38 +83,60 @@ public final class LocalScheduler implements AutoCloseable {
      * {@code Pending} / {@code Failed} status.
      */
     public InstanceStatus start(LaunchRequest request, InstanceListener listener) {
+        return start(request, listener, RestartPolicy.Never);
+    }
+
+    /** As {@link #start(LaunchRequest, InstanceListener)}, booting it again as {@code policy} says when it ends by itself. */
+    public InstanceStatus start(LaunchRequest request, InstanceListener listener, RestartPolicy policy) {
         prepareDir(request);
         String id = request.instanceId();
-        QemuInstance instance = new QemuInstance(request, accel, node, tracking(listener), clock);
+        Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), tracking(listener), clock,
+                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle),
+                run -> launch(request, run));
         if (live.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");
         }
+        try {
+            return instance.start();
+        } catch (IOException e) {
+            // the run published Failed, which released the admission
+            throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Admission for one run (the first, or a restart after its backoff released the capacity): starts
+     * its QEMU when there is room, else leaves it {@code Pending}/{@code WaitingForCapacity} until
+     * {@link #launchAll} starts it; one that could never fit ends {@code Failed}/{@code Unschedulable}.
+     */
+    private InstanceStatus launch(LaunchRequest request, QemuInstance run) throws IOException {
+        String id = request.instanceId();
         Admission.Need need = admission.need(id, request.memoryMiB());
         var never = admission.neverFits(need);
         if (never.isPresent()) {
-            instance.endUnstarted(InstanceState.Failed, "Unschedulable", "cannot run on " + node + ": " + never.get());
-            return instance.status();
+            run.endUnstarted(InstanceState.Failed, "Unschedulable", "cannot run on " + node + ": " + never.get());
+            return run.status();
         }
-        if (!admission.offer(need)) {
-            String message = admission.waitingMessage(need);
-            LOG.infof("instance %s is pending: %s", id, message);
-            instance.waitForCapacity(message);
-            return instance.status();
+        // Holding the run's monitor (its publish lock): a launchAll that admits it right after the
+        // offer starts it only once it is recorded as waiting, so that record cannot overwrite Booting.
+        synchronized (run) {
+            if (!admission.offer(need)) {
+                String message = admission.waitingMessage(need);
+                LOG.infof("instance %s is pending: %s", id, message);
+                run.waitForCapacity(message);
+                return run.status();
+            }
         }
-        try {
-            instance.start();
-        } catch (IOException e) {
-            // start() published Failed, which released the admission
-            throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
-        }
-        return instance.status();
+        run.start();
+        return run.status();
     }
 
     /**
      * Supervises again a QEMU a previous farm process started (see {@link Adoption}): when the
      * instance dir's QEMU is alive, ours and answers QMP with {@code running}, it is tracked as live
      * with its recorded status, its console followed, and it can be stopped like any other; the
-     * listener hears its later changes. Otherwise nothing is tracked and the finding says why (the
+     * listener hears its later changes. It is supervised with restart policy {@code Never} (the record
+     * keeps no policy) and stopped like any other ({@link StopSequence}, by pid). Otherwise nothing is tracked and the finding says why (the
      * caller cleans up: {@link Adoption#kill}).
      */
     public Adoption.Finding adopt(AdoptRequest request, InstanceListener listener) {
@@ -106,12 +144,14 @@ public final class LocalScheduler implements AutoCloseable {
         if (!finding.adoptable()) {
             return finding;
         }
-        QemuInstance instance = QemuInstance.adopted(request, finding.qemu().orElseThrow(), tracking(listener), clock);
+        ProcessHandle qemu = finding.qemu().orElseThrow();
+        Supervisor instance = new Supervisor(request.instanceId(), RestartPolicy.Never, lifecycle.backoff(), tracking(listener), clock,
+                runListener -> QemuInstance.adopted(request, qemu, runListener, clock, lifecycle));
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }
         admission.adopt(admission.need(request.instanceId(), guestMemoryMiB(request.instanceDir())));
-        instance.followInBackground();
+        instance.adopt();
         LOG.infof("adopted instance %s (QEMU pid %d)", request.instanceId(), finding.qemu().get().pid());
         return finding;
     }
@@ -119,7 +159,9 @@ public final class LocalScheduler implements AutoCloseable {
     /**
      * Wraps the caller's listener: an ended instance leaves {@code live} first (ids are unique while
      * live, so it removes only itself, and a throwing listener cannot keep it "live"), and capacity
-     * it frees (or a boot slot, once Running) goes to the instances waiting for it.
+     * it frees (or a boot slot, once Running) goes to the instances waiting for it. An instance backing
+     * off before a restart ({@code Pending}/{@code BackOff}) frees its capacity too: the restart is
+     * offered to admission again like a first run.
      */
     private InstanceListener tracking(InstanceListener listener) {
         return status -> {
@@ -129,13 +171,17 @@ public final class LocalScheduler implements AutoCloseable {
             try {
                 listener.changed(status);
             } finally {
-                if (status.state().isTerminal()) {
+                if (status.state().isTerminal() || backingOff(status)) {
                     launchAll(admission.release(status.id()));
                 } else if (status.state() == InstanceState.Running) {
                     launchAll(admission.booted(status.id()));
                 }
             }
         };
+    }
+
+    private static boolean backingOff(InstanceStatus status) {
+        return status.state() == InstanceState.Pending && "BackOff".equals(status.reason());
     }
 
     /** The guest memory an earlier farm gave QEMU ({@code -m NM} in {@code qemu.cmdline}), 0 if unknown. */
@@ -152,13 +198,13 @@ public final class LocalScheduler implements AutoCloseable {
     /** Starts instances the admission just let in (on the thread of the instance that made room). */
     private void launchAll(List<Admission.Need> admitted) {
         for (Admission.Need need : admitted) {
-            QemuInstance instance = live.get(need.id());
+            Supervisor instance = live.get(need.id());
             if (instance == null) {
                 launchAll(admission.release(need.id()));
                 continue;
             }
             try {
-                instance.start();
+                instance.startAdmitted();
             } catch (IOException e) {
                 LOG.errorf("instance %s could not start: %s", need.id(), e.getMessage());
             } catch (RuntimeException e) {
@@ -177,7 +223,7 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     public Optional<InstanceStatus> status(String id) {
-        return Optional.ofNullable(live.get(id)).map(QemuInstance::status);
+        return Optional.ofNullable(live.get(id)).map(Supervisor::status);
     }
 
     /** The in-memory console of a live instance; ended instances keep theirs in {@code console.log}. */
@@ -185,18 +231,30 @@ public final class LocalScheduler implements AutoCloseable {
         return Optional.ofNullable(live.get(id)).map(i -> i.console().lines());
     }
 
-    /** Stops a live instance and waits (bounded) for QEMU to go; false when it was not live. */
+    /**
+     * Stops a live instance (powerdown, quit, kill: {@link StopSequence}; a pending restart is cancelled)
+     * and waits (bounded) for QEMU to go; false when it was not live.
+     */
     public boolean stop(String id) {
-        QemuInstance instance = live.get(id);
+        Supervisor instance = live.get(id);
         if (instance == null) {
             return false;
         }
         if (admission.withdraw(id)) {
-            instance.endUnstarted(InstanceState.Stopped, "Stopped", "stopped on request before it started");
+            instance.stopWaiting("stopped on request before it started");
             return true;
         }
-        instance.stop(stopGrace);
+        instance.stop();
         return true;
+    }
+
+    /** The backoff delays before each restart of a live instance so far (empty when none or not live). */
+    public List<Duration> restartDelays(String id) {
+        return Optional.ofNullable(live.get(id)).map(Supervisor::delays).orElse(List.of());
+    }
+
+    public Lifecycle lifecycle() {
+        return lifecycle;
     }
 
     public int liveCount() {

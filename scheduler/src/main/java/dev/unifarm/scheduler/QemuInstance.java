@@ -11,13 +11,18 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
  * Supervises one QEMU process: follows its serial console (the raw file QEMU writes itself, see
- * {@link ConsoleTail}), moves the instance through its states, and stops it (QMP {@code quit}, then
- * kill) when asked. The process is one this instance started, or one a previous farm process started
- * and this one adopted ({@link #adopted}): then it is known only by pid.
+ * {@link ConsoleTail}), moves the instance through its states, and stops it ({@link StopSequence}:
+ * powerdown, quit, kill) when asked or when its {@link Watchdog} fires. The process is one this
+ * instance started, or one a previous farm process started and this one adopted ({@link #adopted}):
+ * then it is known only by pid, which is all the stop sequence needs.
  */
 final class QemuInstance {
 
@@ -38,8 +43,12 @@ final class QemuInstance {
     private final KernelProfile.ExitDetection exitDetection;
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
+    private final Lifecycle lifecycle;
+    private final Watchdog watchdog;
+    private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
+    private volatile String hungLine;
     private volatile Integer waitStatus;
     /** Null when adopted: then only {@link #handle} is known. */
     private Process process;
@@ -48,9 +57,16 @@ final class QemuInstance {
     private PortForward forward;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
+        this(request, accel, node, listener, clock, Lifecycle.defaults(Duration.ofSeconds(5)));
+    }
+
+    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
+            Lifecycle lifecycle) {
         this.request = request;
         this.id = request.instanceId();
         this.dir = request.instanceDir();
+        this.lifecycle = lifecycle;
+        this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
         this.accel = accel;
         this.listener = listener;
         this.clock = clock;
@@ -59,8 +75,10 @@ final class QemuInstance {
         this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
     }
 
-    private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock) {
+    private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock, Lifecycle lifecycle) {
         this.request = null;
+        this.lifecycle = lifecycle;
+        this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
         this.id = adopt.instanceId();
         this.dir = adopt.instanceDir();
         this.accel = adopt.recorded().accel();
@@ -84,8 +102,9 @@ final class QemuInstance {
      * failure, an exit already on the console, and {@code console.log} are what they would have been
      * had the farm never stopped. Call {@link #followInBackground()} once it is tracked.
      */
-    static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock) {
-        return new QemuInstance(adopt, qemu, listener, clock);
+    static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock,
+            Lifecycle lifecycle) {
+        return new QemuInstance(adopt, qemu, listener, clock, lifecycle);
     }
 
     InstanceStatus status() {
@@ -152,8 +171,8 @@ final class QemuInstance {
         reader.start();
         if (forward != null) {
             Thread probe = new Thread(() -> ReadinessProbe.untilReady(forward,
-                    () -> process.isAlive() && status.state() == InstanceState.Booting, this::ready),
-                    "readiness-" + request.instanceId());
+                    () -> Adoption.running(handle) && status.state() == InstanceState.Booting, this::ready),
+                    "readiness-" + id);
             probe.setDaemon(true);
             probe.start();
         }
@@ -176,12 +195,14 @@ final class QemuInstance {
             LOG.debugf("console of %s no longer followed", id);
         }
         awaitExit();
+        watchdog.close();
         console.close();
         finish();
     }
 
     private void onLine(String line) {
         console.append(line);
+        watchdog.onLine(line);
         OptionalInt exit = waitStatus(exitDetection, line);
         if (exit.isPresent()) {
             waitStatus = exit.getAsInt();
@@ -225,10 +246,15 @@ final class QemuInstance {
 
     private void finish() {
         var now = clock.instant();
+        if (waitStatus == null && hungLine != null) {
+            publish(status.finished(InstanceState.Failed, null, "Hung", hungLine + " (no exit within "
+                    + lifecycle.watchdogGrace() + " of this line; " + stopDescription() + ")", now));
+            return;
+        }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
         // stop was asked for at the same moment.
         if (waitStatus == null && stopRequested) {
-            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request", now));
+            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request: " + stopDescription(), now));
             return;
         }
         if (waitStatus == null) {
@@ -249,32 +275,48 @@ final class QemuInstance {
     }
 
     /**
-     * Asks QEMU to quit over QMP and kills it if it has not gone within {@code grace}; returns once
-     * the process is gone. The console thread then records the end as {@code Stopped}.
+     * Stops QEMU with the {@link StopSequence} (powerdown, quit, kill) and returns once it is gone (or
+     * the sequence gave up). The console thread then records the end as {@code Stopped}, saying which
+     * step ended it.
      */
-    void stop(Duration grace) {
+    void stop() {
         stopRequested = true;
-        ProcessHandle qemu = handle;
-        if (qemu == null || !Adoption.running(qemu)) {
-            return;
-        }
-        try (QmpClient qmp = QmpClient.connect(SocketPaths.forConnecting(qmpSocket()))) {
-            qmp.execute("quit");
-        } catch (IOException e) {
-            LOG.debugf("QMP quit for %s failed (%s); killing QEMU", id, e.getMessage());
-        }
-        if (!awaitGone(qemu, grace)) {
-            qemu.destroyForcibly();
-            awaitGone(qemu, grace);
-        }
+        runStopSequence();
     }
 
-    private static boolean awaitGone(ProcessHandle qemu, Duration timeout) {
-        boolean gone = Adoption.awaitGone(qemu, timeout);
-        if (!gone && Thread.currentThread().isInterrupted()) {
-            qemu.destroyForcibly();
+    private synchronized void runStopSequence() {
+        if (stopOutcome.isDone()) {
+            return;
         }
-        return gone;
+        ProcessHandle qemu = handle;
+        if (qemu == null) {
+            stopOutcome.complete(new StopSequence.Outcome(StopSequence.Step.GONE, List.of("QEMU never started"), List.of()));
+            return;
+        }
+        // by pid: works alike for our child and for an adopted QEMU (see StopSequence)
+        stopOutcome.complete(new StopSequence(id, qemu, SocketPaths.forConnecting(qmpSocket()), lifecycle,
+                event -> LOG.infof("%s: QMP event %s", id, event)).run());
+    }
+
+    /** The watchdog fired: the VM printed {@code line} and did not end in time. */
+    private void hung(String line) {
+        LOG.warnf("%s: no exit within %s of the fatal line \"%s\"; stopping it", id, lifecycle.watchdogGrace(), line);
+        hungLine = line;
+        Thread stopper = new Thread(this::runStopSequence, "hung-" + id);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    private String stopDescription() {
+        try {
+            return stopOutcome.get(lifecycle.powerdownWait().plus(lifecycle.quitWait().multipliedBy(2))
+                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS).describe();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "stop sequence interrupted";
+        } catch (ExecutionException | TimeoutException e) {
+            return "stop sequence did not report";
+        }
     }
 
     /** A child's exit code is known; an adopted QEMU is not our child, so its code is not. */

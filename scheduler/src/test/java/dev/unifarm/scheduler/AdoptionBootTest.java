@@ -63,7 +63,7 @@ class AdoptionBootTest {
         await().atMost(BOOT).until(() -> Files.exists(raw) && Files.readString(raw).contains(LISTENING));
         Instant readyAt = Instant.parse("2020-01-01T00:00:10Z");
         InstanceStatus recorded = new InstanceStatus("i1", InstanceState.Running, null, null, null, Accelerator.tcg, "old-node",
-                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), readyAt, null, null);
+                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), readyAt, null, null, 0);
         scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
         Recorder recorder = new Recorder();
 
@@ -82,6 +82,7 @@ class AdoptionBootTest {
         InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));
 
         assertThat(end.state()).isEqualTo(InstanceState.Stopped);
+        assertThat(end.message()).as("stopped by pid with the stop sequence").contains("ended by");
         assertThat(end.readyAt()).isEqualTo(readyAt);
         assertThat(end.createdAt()).isEqualTo(recorded.createdAt());
         await().atMost(Duration.ofSeconds(10)).until(() -> !qemu.isAlive());

@@ -1,6 +1,7 @@
 package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ class CapacityBootTest {
     static Path work;
 
     private static Image hello;
+    private static Image echoHttp;
 
     @TempDir
     Path instances;
@@ -37,6 +39,7 @@ class CapacityBootTest {
     @BeforeAll
     static void buildImage() {
         hello = TestImages.build("hello", work);
+        echoHttp = TestImages.build("echo-http", work);
     }
 
     @AfterEach
@@ -131,6 +134,38 @@ class CapacityBootTest {
         assertThat(status.state()).isEqualTo(InstanceState.Failed);
         assertThat(status.reason()).isEqualTo("Unschedulable");
         assertThat(status.message()).contains("needs 448 MiB", "whole budget is 256 MiB");
+        assertThat(scheduler.liveCount()).isZero();
+    }
+
+    /** Merge of capacity and restart policies: a restart gives its capacity back during the backoff and is admitted again. */
+    @Test
+    void testRestart_goesThroughAdmissionAgain() {
+        Capacity roomForOne = new Capacity(MEMORY + OVERHEAD, 64, OVERHEAD, 1);
+        Lifecycle quickRestart = new Lifecycle(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2),
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(2)), Duration.ofSeconds(10));
+        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", quickRestart, Clock.systemUTC(), roomForOne);
+        Recorder restarting = new Recorder();
+        Recorder server = new Recorder();
+        scheduler.start(new LaunchRequest("a1", hello, null, null, MEMORY, instances.resolve("a1")), restarting, RestartPolicy.Always);
+        InstanceStatus waiting = scheduler.start(new LaunchRequest("b1", echoHttp, null, null, MEMORY, instances.resolve("b1")), server);
+        assertThat(waiting.reason()).isEqualTo("WaitingForCapacity");
+
+        // a1's first run ends: its backoff frees the capacity, b1 takes it, and a1's restart waits behind b1
+        await().atMost(Duration.ofMinutes(2)).until(() -> restarting.statuses().stream()
+                .anyMatch(s -> s.restarts() == 1 && "WaitingForCapacity".equals(s.reason())));
+        assertThat(restarting.statuses()).anySatisfy(s -> assertThat(s.reason()).isEqualTo("BackOff"));
+        assertThat(server.states()).contains(InstanceState.Booting);
+        assertThat(restarting.statuses()).filteredOn(s -> s.state() == InstanceState.Booting)
+                .allSatisfy(s -> assertThat(s.restarts()).isZero());
+
+        // b1's end admits a1's restart
+        assertThat(scheduler.stop("b1")).isTrue();
+        assertThat(server.awaitEnd(Duration.ofSeconds(30)).state()).isEqualTo(InstanceState.Stopped);
+        await().atMost(Duration.ofMinutes(1)).until(() -> restarting.statuses().stream()
+                .anyMatch(s -> s.restarts() == 1 && s.state() == InstanceState.Booting));
+
+        assertThat(scheduler.stop("a1")).isTrue();
+        assertThat(restarting.awaitEnd(Duration.ofSeconds(60)).state()).isEqualTo(InstanceState.Stopped);
         assertThat(scheduler.liveCount()).isZero();
     }
 }

@@ -99,6 +99,32 @@ public interface UnifarmConfig {
         @WithDefault("PT5S")
         Duration stopGrace();
 
+        /**
+         * How long the guest gets after QMP {@code system_powerdown} before {@code quit}. Our Linux
+         * guest ignores the power button (no ACPI handling in its init), so this is paid on every stop.
+         */
+        @WithDefault("PT3S")
+        Duration powerdownWait();
+
+        /** The longest wait for any QMP answer; none means QMP is unusable and QEMU is killed. */
+        @WithDefault("PT5S")
+        Duration qmpTimeout();
+
+        /** A VM whose console shows a fatal line and that has not ended this long after it is stopped as {@code Hung}. */
+        @WithDefault("PT10S")
+        Duration watchdogGrace();
+
+        /** Restart backoff: the first delay, doubled per restart up to the cap. */
+        @WithDefault("PT1S")
+        Duration restartBackoffInitial();
+
+        @WithDefault("PT60S")
+        Duration restartBackoffCap();
+
+        /** A run at least this long starts the backoff series again. */
+        @WithDefault("PT2M")
+        Duration restartBackoffReset();
+
         /** The local host's budget for instances; starts beyond it stay Pending until room frees up. */
         Capacity capacity();
     }

@@ -7,7 +7,9 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
+import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.LocalScheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -72,13 +74,16 @@ public class FarmParts {
     @Produces
     @Singleton
     LocalScheduler scheduler(UnifarmConfig config) {
-        var configured = config.instances().capacity();
+        UnifarmConfig.Instances instances = config.instances();
+        var configured = instances.capacity();
         Capacity host = Capacity.ofHost();
         Capacity capacity = new Capacity(configured.memoryMib().orElse(host.memoryMiB()), configured.vcpus().orElse(host.vcpus()),
                 configured.overheadMib(), configured.maxBooting().orElse(host.maxBooting()));
         LOG.infof("local capacity: %d MiB, %d vCPUs, %d MiB overhead per instance, %d boots at once",
                 capacity.memoryMiB(), capacity.vcpus(), capacity.overheadMiB(), capacity.maxBooting());
-        return LocalScheduler.onThisHost(config.instances().stopGrace(), capacity);
+        return LocalScheduler.onThisHost(new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
+                new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(), instances.restartBackoffReset()),
+                instances.watchdogGrace()), capacity);
     }
 
     /** Probes the accelerator at start-up, so its choice (and any TCG warning) is in the start-up log. */

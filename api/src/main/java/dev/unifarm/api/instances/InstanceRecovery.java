@@ -34,8 +34,11 @@ public class InstanceRecovery {
     private final LocalScheduler scheduler;
     private final AppService apps;
     private final ImageStore images;
+    private final InstanceMetrics metrics;
 
-    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, LocalScheduler scheduler, AppService apps, ImageStore images) {
+    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, LocalScheduler scheduler, AppService apps, ImageStore images,
+            InstanceMetrics metrics) {
+        this.metrics = metrics;
         this.instances = instances;
         this.dirs = dirs;
         this.scheduler = scheduler;
@@ -48,7 +51,10 @@ public class InstanceRecovery {
             Adoption.Finding finding;
             try {
                 finding = scheduler.adopt(new AdoptRequest(instance.id(), dirs.instance(instance.id()), exitDetection(instance),
-                        recorded(instance)), instances::update);
+                        recorded(instance)), status -> {
+                            instances.update(status);
+                            metrics.changed(instance.app(), instance.createdAt(), status);
+                        });
             } catch (RuntimeException e) {
                 finding = new Adoption.Finding(java.util.Optional.empty(), false, "adoption failed: " + e.getMessage());
                 LOG.warnf(e, "cannot adopt instance %s", instance.id());
@@ -63,6 +69,7 @@ public class InstanceRecovery {
             LOG.warnf("instance %s was %s when the farm stopped and %s; marked Failed", instance.id(), instance.state(),
                     finding.why());
         }
+        metrics.refresh();
     }
 
     /** How the app's end shows, from its image; the default profile's when the image is gone. */
@@ -79,6 +86,6 @@ public class InstanceRecovery {
     private static InstanceStatus recorded(Instance i) {
         Accelerator accel = i.accel() == null ? null : Accelerator.valueOf(i.accel());
         return new InstanceStatus(i.id(), i.state(), i.exitCode(), i.reason(), i.message(), accel, i.node(), i.createdAt(),
-                i.startedAt(), i.readyAt(), i.finishedAt(), i.endpoint());
+                i.startedAt(), i.readyAt(), i.finishedAt(), i.endpoint(), i.restarts());
     }
 }

@@ -28,9 +28,9 @@ public class InstanceRepository {
     /** Records a transition reported by the scheduler. */
     public void update(InstanceStatus s) {
         jdbc.update("UPDATE instances SET state = ?, exit_code = ?, reason = ?, message = ?, accel = ?, node = ?, "
-                + "endpoint = ?, started_at = ?, ready_at = ?, finished_at = ? WHERE id = ?",
+                + "endpoint = ?, started_at = ?, ready_at = ?, finished_at = ?, restarts = ? WHERE id = ?",
                 s.state().name(), s.exitCode(), s.reason(), s.message(), s.accel() == null ? null : s.accel().name(), s.node(),
-                s.endpoint(), s.startedAt(), s.readyAt(), s.finishedAt(), s.id());
+                s.endpoint(), s.startedAt(), s.readyAt(), s.finishedAt(), s.restarts(), s.id());
     }
 
     public void markFailed(String id, String reason, String message, Instant now) {
@@ -50,6 +50,15 @@ public class InstanceRepository {
         }
         return jdbc.query("SELECT * FROM instances WHERE app = ? AND id > ? ORDER BY id LIMIT ?", InstanceRepository::map,
                 app, from, limit);
+    }
+
+    /** How many instances each app has in each state. */
+    public List<AppStateCount> countsByAppAndState() {
+        return jdbc.query("SELECT app, state, COUNT(*) AS n FROM instances GROUP BY app, state",
+                row -> new AppStateCount(row.getString("app"), InstanceState.valueOf(row.getString("state")), row.getLong("n")));
+    }
+
+    public record AppStateCount(String app, InstanceState state, long count) {
     }
 
     /** Instances the last farm process left in a live state. */

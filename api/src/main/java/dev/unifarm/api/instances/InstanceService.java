@@ -12,6 +12,8 @@ import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.Lifecycle;
+import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.LocalScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,10 +39,12 @@ public class InstanceService {
     private final FarmDirs dirs;
     private final FarmRegistry registry;
     private final UnifarmConfig config;
+    private final InstanceMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     InstanceService(AppService apps, ImageStore images, LocalScheduler scheduler, InstanceRepository instances, FarmDirs dirs,
-            FarmRegistry registry, UnifarmConfig config) {
+            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics) {
+        this.metrics = metrics;
         this.apps = apps;
         this.images = images;
         this.scheduler = scheduler;
@@ -61,15 +66,21 @@ public class InstanceService {
         // Render once now so bad overrides are a 400 here, not a failed boot later.
         image.manifest().commandLine(request.args(), request.env());
 
-        String id = InstanceIds.next(clock.instant());
-        instances.insert(id, appName, revision.number(), scheduler.node(), clock.instant());
+        Instant requested = clock.instant();
+        String id = InstanceIds.next(requested);
+        instances.insert(id, appName, revision.number(), scheduler.node(), requested);
+        metrics.started(appName);
         int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
             int port = spec.port() != null ? spec.port() : 0;
             scheduler.start(new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port),
-                    instances::update);
+                    status -> {
+                        instances.update(status);
+                        metrics.changed(appName, requested, status);
+                    }, RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
             instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());
+            metrics.refresh();
             throw e;
         }
         return get(id);
@@ -124,11 +135,15 @@ public class InstanceService {
         return instances.list(app, after, limit);
     }
 
-    /** Stops a live instance (QMP quit, then kill) and returns its final record; ended ones are returned as they are. */
+    /**
+     * Stops a live instance (powerdown, quit, kill; a pending restart is cancelled) and returns its
+     * final record; ended ones are returned as they are.
+     */
     public Instance stop(String id) {
         get(id);
         if (scheduler.stop(id)) {
-            awaitTerminal(id, config.instances().stopGrace().plusSeconds(5));
+            Lifecycle timing = scheduler.lifecycle();
+            awaitTerminal(id, timing.qmpTimeout().plus(timing.powerdownWait()).plus(timing.quitWait().multipliedBy(2)).plusSeconds(5));
         }
         return get(id);
     }

@@ -165,7 +165,7 @@ public final class KubernetesLauncher implements AutoCloseable {
                 if (instance.status.state() == InstanceState.Pending && waiting != null && !Objects.equals(waiting.getReason(), instance.status.reason())) {
                     publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null,
                             waiting.getReason(), waiting.getMessage(), null, nodeName(pod), instance.status.createdAt(),
-                            null, null, null, null));
+                            null, null, null, null, instance.restarts));
                 }
             }
             case "Running" -> {
@@ -231,7 +231,7 @@ public final class KubernetesLauncher implements AutoCloseable {
         Duration delay = backoff(instance.restarts);
         publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null, "BackOff",
                 "restart " + instance.restarts + " in " + delay.toMillis() + " ms after " + reason + ": " + message,
-                null, null, instance.status.createdAt(), null, null, null, null));
+                null, null, instance.status.createdAt(), null, null, null, null, instance.restarts));
         actions.schedule(() -> {
             if (instance.stopRequested || instance.ended) {
                 return;
@@ -253,7 +253,7 @@ public final class KubernetesLauncher implements AutoCloseable {
 
     private InstanceStatus started(Tracked instance, Pod pod, java.time.Instant now) {
         return new InstanceStatus(instance.spec.instanceId(), InstanceState.Booting, null, null, null, null, nodeName(pod),
-                instance.status.createdAt(), now, null, null, null);
+                instance.status.createdAt(), now, null, null, null, instance.restarts);
     }
 
     private static String nodeName(Pod pod) {

@@ -59,7 +59,7 @@ public final class Launcher implements AutoCloseable {
         this.httpThreads = httpThreads;
         this.scheduler = scheduler;
         this.status = new InstanceStatus(config.instanceId(), InstanceState.Pending, null, "Pulling",
-                "pulling " + config.imageReference(), null, scheduler.node(), java.time.Instant.now(), null, null, null, null);
+                "pulling " + config.imageReference(), null, scheduler.node(), java.time.Instant.now(), null, null, null, null, 0);
     }
 
     /**
