@@ -1,7 +1,6 @@
 package dev.unifarm.imager;
 
 import java.io.ByteArrayInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +47,7 @@ final class CpioWriter {
     }
 
     private static CpioArchiveOutputStream open(OutputStream target) {
-        return new CpioArchiveOutputStream(new KeepOpen(target), CpioConstants.FORMAT_NEW, CpioConstants.BLOCK_SIZE,
+        return new CpioArchiveOutputStream(new KeepOpenOutputStream(target), CpioConstants.FORMAT_NEW, CpioConstants.BLOCK_SIZE,
                 StandardCharsets.UTF_8.name());
     }
 
@@ -100,22 +99,5 @@ final class CpioWriter {
             content.transferTo(cpio);
         }
         cpio.closeArchiveEntry();
-    }
-
-    /** Lets the archive stream close without closing the file the caller still writes to. */
-    private static final class KeepOpen extends FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
     }
 }

@@ -49,7 +49,7 @@ final class LayerTar {
             entry.setGroupName("");
             tar.putArchiveEntry(entry);
             try (InputStream in = Files.newInputStream(source);
-                    DigestOutputStream content = new DigestOutputStream(new KeepOpen(tar), contentDigest)) {
+                    DigestOutputStream content = new DigestOutputStream(new KeepOpenOutputStream(tar), contentDigest)) {
                 long copied = in.transferTo(content);
                 if (copied != size) {
                     throw new IOException(source + " changed size while it was written into a layer");
@@ -90,22 +90,5 @@ final class LayerTar {
             name = name.startsWith("/") ? name.substring(1) : name.substring(2);
         }
         return name;
-    }
-
-    /** Lets the entry's content stream be closed without closing the tar. */
-    private static final class KeepOpen extends java.io.FilterOutputStream {
-        KeepOpen(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
     }
 }

@@ -89,22 +89,7 @@ public final class OciRegistry {
             }
             putVerified(store, json, digest);
             for (OciLayout.Blob blob : new OciLayout(store).references(digest)) {
-                if (Files.isRegularFile(store.blobPath(blob.digest()))) {
-                    continue;
-                }
-                Path temp = store.newTempFile();
-                Files.delete(temp); // ORAS writes the blob to a path that must not exist yet
-                try {
-                    registry.fetchBlob(ref.withDigest(blob.digest()), temp);
-                    String got = Digests.of(temp);
-                    if (!got.equals(blob.digest()) || Files.size(temp) != blob.size()) {
-                        throw new ImagerException("registry-error", "blob " + blob.digest() + " of " + ref + " arrived as "
-                                + got + " (" + Files.size(temp) + " bytes, " + blob.size() + " expected)");
-                    }
-                    store.putBlob(temp, blob.digest());
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+                fetchVerified(store, ref, blob);
             }
         } catch (OrasException e) {
             throw new ImagerException("registry-error", "pulling " + ref + " failed: " + e.getMessage(), e);
