@@ -2,6 +2,7 @@ package dev.unifarm.api.instances;
 
 import dev.unifarm.api.apps.Page;
 import dev.unifarm.api.problem.Problem;
+import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.sse.SseLineStream;
 import dev.unifarm.api.sse.SseWriter;
 import jakarta.ws.rs.DELETE;
@@ -103,7 +104,7 @@ public class InstancesResource {
             StreamingOutput events = out -> {
                 SseLineStream lines = new SseLineStream(out);
                 follower.write(lines);
-                lines.finish(instances.get(id).state().name());
+                lines.finish(finalState(id));
             };
             return Response.ok(events, SseWriter.MEDIA_TYPE).header("Cache-Control", "no-cache").build();
         }
@@ -114,7 +115,24 @@ public class InstancesResource {
     }
 
     private ConsoleFollower follower(String id) {
-        return new ConsoleFollower(instances.consoleFile(id), () -> instances.get(id).state().isTerminal(), FOLLOW_LIMIT);
+        return new ConsoleFollower(instances.consoleFile(id), () -> ended(id), FOLLOW_LIMIT);
+    }
+
+    /** An instance whose record is gone (its app was deleted) has ended too. */
+    private boolean ended(String id) {
+        try {
+            return instances.get(id).state().isTerminal();
+        } catch (ProblemException e) {
+            return true;
+        }
+    }
+
+    private String finalState(String id) {
+        try {
+            return instances.get(id).state().name();
+        } catch (ProblemException e) {
+            return "Deleted";
+        }
     }
 
     /** Events only when the client prefers them by name: a wildcard Accept (curl's, browsers') keeps text. */
