@@ -1,6 +1,7 @@
 package dev.unifarm.api.apps;
 
 import dev.unifarm.api.instances.Instance;
+import dev.unifarm.api.instances.InstanceMetrics;
 import dev.unifarm.api.instances.InstanceRepository;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
@@ -27,10 +28,12 @@ public class AppDeletion {
     private final InstanceRepository instanceRecords;
     private final StoreGarbage garbage;
     private final StoreSweeper sweeper;
+    private final InstanceMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
     AppDeletion(AppRepository apps, RevisionRepository revisions, InstanceService instances, InstanceRepository instanceRecords,
-            StoreGarbage garbage, StoreSweeper sweeper) {
+            StoreGarbage garbage, StoreSweeper sweeper, InstanceMetrics metrics) {
+        this.metrics = metrics;
         this.apps = apps;
         this.revisions = revisions;
         this.instances = instances;
@@ -53,6 +56,7 @@ public class AppDeletion {
             }
         }
         QuarkusTransaction.requiringNew().run(() -> forget(name, all));
+        metrics.refresh(); // the app's instance gauges drop to 0 with its records
         sweeper.sweep();
         return stopped;
     }
