@@ -39,6 +39,10 @@ public class AppRepository {
         return jdbc.update("UPDATE apps SET latest_revision = latest_revision + 1, spec_json = ? WHERE name = ?", specJson, name) == 1;
     }
 
+    public int delete(String name) {
+        return jdbc.update("DELETE FROM apps WHERE name = ?", name);
+    }
+
     private static AppRow map(ResultSet row) throws SQLException {
         return new AppRow(row.getString("name"), row.getString("spec_json"), row.getInt("latest_revision"),
                 Jdbc.instant(row, "created_at"));

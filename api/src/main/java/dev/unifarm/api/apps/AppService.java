@@ -36,11 +36,13 @@ public class AppService {
     private final FarmDirs dirs;
     private final AppSpecParser specs;
     private final ObjectMapper json;
+    private final StoreGuard guard;
     private final long maxUploadBytes;
     private final Clock clock = Clock.systemUTC();
 
     AppService(AppRepository apps, RevisionRepository revisions, BuildQueue builds, BundleReader bundles, ImageStore store,
-            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels) {
+            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, StoreGuard guard) {
+        this.guard = guard;
         this.apps = apps;
         this.revisions = revisions;
         this.builds = builds;
@@ -69,11 +71,52 @@ public class AppService {
         AppSpec spec = specJson != null ? specs.parse(specJson)
                 : existing.map(row -> specs.parse(row.specJson())).orElse(AppSpec.EMPTY);
         checkBundle(bundle, spec);
-        String bundleDigest = storeBundle(bundle);
         String storedSpec = specs.write(spec);
-        int number = recordRevisionRetrying(name, storedSpec, bundleDigest);
+        // Held from storing the bundle to recording its revision, so a deletion's sweep cannot take the blob in between.
+        int number = guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, storeBundle(bundle)));
         builds.submit(name, number);
         return get(name);
+    }
+
+    /**
+     * Replaces the app's spec. A different spec makes a new revision, built from the latest
+     * revision's bundle (kept in the store by digest); the same spec changes nothing.
+     *
+     * @return the app, and whether a new revision was made
+     */
+    public SpecUpdate updateSpec(String name, String specJson) {
+        AppRepository.AppRow current = apps.find(name)
+                .orElseThrow(() -> ProblemException.notFound("app", "there is no app named \"" + name + "\""));
+        if (specJson == null || specJson.isBlank()) {
+            throw ProblemException.badRequest(AppSpecParser.INVALID, "the body must be an app spec as JSON, e.g. {\"memoryMiB\": 256}; "
+                    + "send {} to clear every field");
+        }
+        AppSpec spec = specs.parse(specJson);
+        String storedSpec = specs.write(spec);
+        if (storedSpec.equals(specs.write(specs.parse(current.specJson())))) {
+            return new SpecUpdate(toApp(current), false);
+        }
+        RevisionRepository.RevisionRow latest = revisions.find(name, current.latestRevision()).orElseThrow();
+        Path bundle = store.blobPath(latest.bundleDigest());
+        if (!Files.isRegularFile(bundle)) {
+            throw ProblemException.conflict("bundle-missing", "the bundle " + latest.bundleDigest() + " of revision "
+                    + latest.number() + " is no longer in the store: upload the app again with the new spec");
+        }
+        checkBundle(bundle, spec);
+        int number = guard.whileStoring(() -> QuarkusTransaction.requiringNew().call(() -> {
+            if (!apps.bumpRevision(name, storedSpec)) {
+                throw ProblemException.notFound("app", "there is no app named \"" + name + "\" (it was deleted meanwhile)");
+            }
+            int claimed = apps.find(name).orElseThrow().latestRevision();
+            revisions.insert(name, claimed, latest.bundleDigest(), storedSpec, clock.instant());
+            return claimed;
+        }));
+        builds.submit(name, number);
+        return new SpecUpdate(get(name), true);
+    }
+
+    /** The outcome of {@link #updateSpec}. */
+    public record SpecUpdate(App app, boolean newRevision) {
     }
 
     /** A chunked upload has no Content-Length for {@link UploadSizeLimit} to check: its spooled size is checked here. */
@@ -148,9 +191,10 @@ public class AppService {
                 .orElseThrow(() -> ProblemException.notFound("revision", "app \"" + name + "\" has no revision " + number));
     }
 
-    public List<Revision> revisions(String name) {
+    /** Oldest first, after revision {@code after} (0: from the first). */
+    public List<Revision> revisions(String name, int after, int limit) {
         get(name);
-        return revisions.list(name).stream().map(this::toRevision).toList();
+        return revisions.list(name, after, limit).stream().map(this::toRevision).toList();
     }
 
     private App toApp(AppRepository.AppRow row) {

@@ -23,7 +23,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -51,10 +50,12 @@ public class BuildQueue {
     private final OciLayout layout;
     private final FarmRegistry registry;
     private final ObjectMapper json;
+    private final BuildProgress progress;
     private final ExecutorService executor;
 
     BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, BaseLayerCache layers, RuntimeStore runtimes,
-            KernelProfiles profiles, FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config) {
+            KernelProfiles profiles, FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress) {
+        this.progress = progress;
         this.revisions = revisions;
         this.specs = new AppSpecParser(json, profiles.names());
         this.bundles = bundles;
@@ -126,8 +127,8 @@ public class BuildQueue {
             return; // the app was deleted meanwhile
         }
         RevisionRepository.RevisionRow row = found.get();
+        List<String> log = progress.start(app, number);
         revisions.markBuilding(app, number);
-        List<String> log = new ArrayList<>();
         Path work = dirs.newWorkDir("build-" + app + "-");
         long started = System.nanoTime();
         try {
@@ -175,6 +176,7 @@ public class BuildQueue {
             log.add("error: " + e);
             revisions.markFailed(app, number, "the build failed unexpectedly: " + e.getMessage(), String.join("\n", log));
         } finally {
+            progress.finish(app, number);
             FarmDirs.deleteTree(work);
         }
     }

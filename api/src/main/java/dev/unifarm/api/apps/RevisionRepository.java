@@ -33,8 +33,29 @@ public class RevisionRepository {
         return jdbc.queryOne("SELECT * FROM revisions WHERE app = ? AND number = ?", RevisionRepository::map, app, number);
     }
 
-    public List<RevisionRow> list(String app) {
+    /** Oldest first; {@code after} is the last number of the previous page (0 for the first page). */
+    public List<RevisionRow> list(String app, int after, int limit) {
+        return jdbc.query("SELECT * FROM revisions WHERE app = ? AND number > ? ORDER BY number LIMIT ?", RevisionRepository::map,
+                app, after, limit);
+    }
+
+    public List<RevisionRow> all(String app) {
         return jdbc.query("SELECT * FROM revisions WHERE app = ? ORDER BY number", RevisionRepository::map, app);
+    }
+
+    /** Whether any revision (of any app) was made from this bundle blob or produced this image. */
+    public boolean references(String digest) {
+        return !jdbc.query("SELECT number FROM revisions WHERE bundle_digest = ? OR image_digest = ?", row -> row.getInt(1),
+                digest, digest).isEmpty();
+    }
+
+    /** Image digests of every revision that has one, for the root filesystems still in use. */
+    public List<String> imageDigests() {
+        return jdbc.query("SELECT DISTINCT image_digest FROM revisions WHERE image_digest IS NOT NULL", row -> row.getString(1));
+    }
+
+    public int deleteAll(String app) {
+        return jdbc.update("DELETE FROM revisions WHERE app = ?", app);
     }
 
     /** Revisions whose build had not ended when the farm last stopped. */

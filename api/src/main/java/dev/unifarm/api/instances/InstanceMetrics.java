@@ -91,7 +91,7 @@ public class InstanceMetrics {
     }
 
     /** Re-reads the per-app, per-state counts from the instance records. */
-    void refresh() {
+    public void refresh() {
         Map<String, Long> now = new ConcurrentHashMap<>();
         instances.countsByAppAndState().forEach(c -> now.put(key(c.app(), c.state()), c.count()));
         now.keySet().forEach(key -> {

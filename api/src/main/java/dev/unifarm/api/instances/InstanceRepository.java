@@ -52,6 +52,11 @@ public class InstanceRepository {
                 app, from, limit);
     }
 
+    /** Forgets an app's instances (the app is being deleted; live ones were stopped first). */
+    public int deleteByApp(String app) {
+        return jdbc.update("DELETE FROM instances WHERE app = ?", app);
+    }
+
     /** How many instances each app has in each state. */
     public List<AppStateCount> countsByAppAndState() {
         return jdbc.query("SELECT app, state, COUNT(*) AS n FROM instances GROUP BY app, state",

@@ -1,6 +1,10 @@
 package dev.unifarm.api.instances;
 
 import dev.unifarm.api.apps.Page;
+import dev.unifarm.api.problem.Problem;
+import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.sse.SseLineStream;
+import dev.unifarm.api.sse.SseWriter;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -8,10 +12,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -20,6 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "instances")
 @SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class InstancesResource {
 
     /** A followed console is cut after this long; clients reconnect if they want more. */
@@ -32,7 +47,12 @@ public class InstancesResource {
     }
 
     @GET
-    @Operation(summary = "List instances, oldest first, optionally of one app")
+    @Operation(summary = "List instances, oldest first, optionally of one app",
+            description = "A page of at most limit instances; pass next (an instance id) as after for the next page.")
+    @APIResponse(responseCode = "200", description = "A page of instances",
+            content = @Content(schema = @Schema(implementation = InstancePage.class)))
+    @APIResponse(responseCode = "400", description = "limit out of range (invalid-limit)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Page<Instance> list(@QueryParam("app") String app, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         int size = Page.checkLimit(limit);
@@ -42,28 +62,95 @@ public class InstancesResource {
     @GET
     @Path("{id}")
     @Operation(summary = "Get an instance")
+    @APIResponse(responseCode = "200", description = "The instance", content = @Content(schema = @Schema(implementation = Instance.class)))
+    @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Instance get(@PathParam("id") String id) {
         return instances.get(id);
     }
 
     @DELETE
     @Path("{id}")
-    @Operation(summary = "Stop an instance (QMP quit, then kill); returns its final state")
+    @Operation(summary = "Stop an instance (ACPI powerdown, QMP quit, then kill); returns its final state")
+    @APIResponse(responseCode = "200", description = "The stopped (or already ended) instance",
+            content = @Content(schema = @Schema(implementation = Instance.class)))
+    @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Instance stop(@PathParam("id") String id) {
         return instances.stop(id);
     }
 
     @GET
     @Path("{id}/console")
-    @Produces(MediaType.TEXT_PLAIN)
-    @Operation(summary = "The instance's serial console; follow=true keeps streaming until it ends")
-    public Response console(@PathParam("id") String id, @QueryParam("follow") @DefaultValue("false") boolean follow) {
+    @Produces({MediaType.TEXT_PLAIN, SseWriter.MEDIA_TYPE})
+    @Operation(summary = "The instance's serial console: text, or with follow=true streamed (chunked) until it ends; "
+            + "Accept: text/event-stream streams it as events",
+            description = "text/plain (default): the console so far, or with follow=true the whole console streamed as chunked "
+                    + "text until the instance ends. text/event-stream (Accept): one data event per console line, following "
+                    + "until the instance ends, then an end event whose data is the final state.")
+    @APIResponse(responseCode = "200", description = "The console",
+            content = {@Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "hello", value = "Hello from Unifarm!\nargs: []\n")),
+                @Content(mediaType = SseWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "hello", value = "data: Hello from Unifarm!\n\ndata: args: []\n\n"
+                            + "event: end\ndata: Succeeded\n\n"))})
+    @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response console(@PathParam("id") String id, @QueryParam("follow") @DefaultValue("false") boolean follow,
+            @Context HttpHeaders headers) {
+        instances.get(id);
+        if (wantsEvents(headers.getAcceptableMediaTypes())) {
+            ConsoleFollower follower = follower(id);
+            StreamingOutput events = out -> {
+                SseLineStream lines = new SseLineStream(out);
+                follower.write(lines);
+                lines.finish(finalState(id));
+            };
+            return Response.ok(events, SseWriter.MEDIA_TYPE).header("Cache-Control", "no-cache").build();
+        }
         if (!follow) {
             return Response.ok(instances.console(id), MediaType.TEXT_PLAIN_TYPE).build();
         }
-        instances.get(id);
-        ConsoleFollower follower = new ConsoleFollower(instances.consoleFile(id),
-                () -> instances.get(id).state().isTerminal(), FOLLOW_LIMIT);
-        return Response.ok(follower, MediaType.TEXT_PLAIN_TYPE).build();
+        return Response.ok(follower(id), MediaType.TEXT_PLAIN_TYPE).build();
+    }
+
+    private ConsoleFollower follower(String id) {
+        return new ConsoleFollower(instances.consoleFile(id), () -> ended(id), FOLLOW_LIMIT);
+    }
+
+    /** An instance whose record is gone (its app was deleted) has ended too. */
+    private boolean ended(String id) {
+        try {
+            return instances.get(id).state().isTerminal();
+        } catch (ProblemException e) {
+            return true;
+        }
+    }
+
+    private String finalState(String id) {
+        try {
+            return instances.get(id).state().name();
+        } catch (ProblemException e) {
+            return "Deleted";
+        }
+    }
+
+    /** Events only when the client prefers them by name: a wildcard Accept (curl's, browsers') keeps text. */
+    private static boolean wantsEvents(List<MediaType> acceptable) {
+        for (MediaType type : acceptable) {
+            if (type.isCompatible(MediaType.TEXT_PLAIN_TYPE) && !type.isWildcardType()) {
+                return false;
+            }
+            if (!type.isWildcardType() && !type.isWildcardSubtype() && type.getType().equals("text")
+                    && type.getSubtype().equals("event-stream")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Schema of a page of instances. */
+    @Schema(name = "InstancePage")
+    public record InstancePage(List<Instance> items, String next) {
     }
 }

@@ -1,0 +1,37 @@
+package dev.unifarm.api.kernels;
+
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.StackRange;
+
+/**
+ * A configured kernel profile as the API shows it. The syscalls each kernel implements are not known
+ * to the farm yet, so there is no field for them.
+ *
+ * @param kernel a file path on the farm ({@code kernelSource} {@code file}) or an OCI reference ({@code oci})
+ * @param delivery how the root filesystem reaches the kernel: {@code initrd} or {@code 9pfs}
+ * @param commandLine the command-line kind the kernel understands: {@code linux} or {@code unikraft}
+ * @param maxEnv env entries its command line can carry (the runtime's own included)
+ * @param exit how the app's end shows: {@code linux-panic}, or {@code none} (the VM runs on until stopped)
+ * @param nonPieViaInterpreter whether a non-PIE host is started through its ELF interpreter
+ * @param isDefault whether an app spec without {@code kernel} gets this profile
+ */
+public record KernelInfo(String name, String kernel, String kernelSource, String arch, String delivery, String commandLine,
+        int maxEnv, String exit, boolean nonPieViaInterpreter, Stack stack, boolean isDefault) {
+
+    /** The application stack range the image's {@code /proc/1/maps} describes, and where it came from. */
+    public record Stack(String start, String end, String source) {
+    }
+
+    static KernelInfo of(KernelProfile profile, boolean isDefault) {
+        StackRange stack = profile.stack();
+        String source = profile.kernel() instanceof KernelProfile.KernelLocation.File ? "file" : "oci";
+        return new KernelInfo(profile.name(), profile.kernel().location(), source, profile.arch().configName(),
+                profile.delivery().configName(), profile.commandLine().configName(), profile.maxEnv(), profile.exit().configName(),
+                profile.nonPieViaInterpreter(),
+                new Stack(hex(stack.start()), hex(stack.end()), profile.stackSource().configName()), isDefault);
+    }
+
+    private static String hex(long address) {
+        return "0x" + Long.toHexString(address);
+    }
+}

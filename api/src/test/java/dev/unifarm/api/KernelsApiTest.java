@@ -1,0 +1,52 @@
+package dev.unifarm.api;
+
+import static dev.unifarm.api.FarmClient.api;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /api/v1/kernels}: the profiles application.properties configures, as data. */
+@QuarkusTest
+class KernelsApiTest {
+
+    @Test
+    void testList_showsTheConfiguredProfiles() {
+        api().get("/api/v1/kernels").then().statusCode(200)
+                .body("items.name", hasItems("linux", "unikraft-elfloader", "unikraft-elfloader-9pfs"))
+                .body("next", nullValue())
+                .body("items.find { it.name == 'linux' }.isDefault", equalTo(true))
+                .body("items.find { it.name == 'linux' }.kernelSource", equalTo("file"))
+                .body("items.find { it.name == 'linux' }.kernel", endsWith("vmlinuz"))
+                .body("items.find { it.name == 'linux' }.commandLine", equalTo("linux"))
+                .body("items.find { it.name == 'linux' }.exit", equalTo("linux-panic"))
+                .body("items.find { it.name == 'linux' }.delivery", equalTo("initrd"))
+                .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.delivery", equalTo("9pfs"))
+                .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.commandLine", equalTo("unikraft"))
+                .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.exit", equalTo("none"))
+                .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.isDefault", equalTo(false))
+                .body("items.find { it.name == 'unikraft-elfloader' }.stack.start", equalTo("0x400040000"));
+    }
+
+    @Test
+    void testGet_oneProfileAndNoSyscallTable() {
+        api().get("/api/v1/kernels/linux").then().statusCode(200)
+                .body("name", equalTo("linux")).body("arch", equalTo("x86_64")).body("stack.source", equalTo("derived"))
+                .body("syscalls", nullValue());
+    }
+
+    @Test
+    void testGet_unknownProfileIs404ProblemNamingTheConfiguredOnes() {
+        api().get("/api/v1/kernels/plan9").then().statusCode(404).contentType("application/problem+json")
+                .body("type", endsWith("/kernel-not-found")).body("detail", containsString("linux"));
+    }
+
+    @Test
+    void testList_needsAToken() {
+        io.restassured.RestAssured.given().get("/api/v1/kernels").then().statusCode(401);
+    }
+}
