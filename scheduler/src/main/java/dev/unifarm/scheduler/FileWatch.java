@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,7 +49,8 @@ public final class FileWatch {
         return SHARED.register(dir);
     }
 
-    private Signal register(Path dir) {
+    /** Synchronized with {@link #unregister}: the JDK hands out one key per directory, which the last follower cancels. */
+    private synchronized Signal register(Path dir) {
         if (service == null) {
             return new Signal(null, null);
         }
@@ -64,7 +65,7 @@ public final class FileWatch {
         }
     }
 
-    private void unregister(WatchKey key, Signal signal) {
+    private synchronized void unregister(WatchKey key, Signal signal) {
         signals.computeIfPresent(key, (k, list) -> {
             list.remove(signal);
             if (list.isEmpty()) {
