@@ -26,6 +26,7 @@ public final class LocalScheduler implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Supervisor> live = new ConcurrentHashMap<>();
     private final Admission admission;
+    private final long consoleRawCap;
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
         this(accel, node, Lifecycle.defaults(stopGrace), clock);
@@ -40,6 +41,13 @@ public final class LocalScheduler implements AutoCloseable {
     }
 
     public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity) {
+        this(accel, node, lifecycle, clock, capacity, QemuInstance.CONSOLE_RAW_BYTES);
+    }
+
+    /** {@code consoleRawCapBytes}: when each instance's {@code console.raw} is copy-truncated (see {@link ConsoleTail}). */
+    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
+            long consoleRawCapBytes) {
+        this.consoleRawCap = consoleRawCapBytes;
         this.accel = accel;
         this.node = node;
         this.lifecycle = lifecycle;
@@ -91,7 +99,7 @@ public final class LocalScheduler implements AutoCloseable {
         prepareDir(request);
         String id = request.instanceId();
         Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle),
+                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle, consoleRawCap),
                 run -> launch(request, run));
         if (live.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");
@@ -146,7 +154,7 @@ public final class LocalScheduler implements AutoCloseable {
         }
         ProcessHandle qemu = finding.qemu().orElseThrow();
         Supervisor instance = new Supervisor(request.instanceId(), RestartPolicy.Never, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> QemuInstance.adopted(request, qemu, runListener, clock, lifecycle));
+                runListener -> QemuInstance.adopted(request, qemu, runListener, clock, lifecycle, consoleRawCap));
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }

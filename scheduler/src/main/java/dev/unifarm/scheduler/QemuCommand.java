@@ -27,7 +27,8 @@ final class QemuCommand {
         List<String> command = new ArrayList<>(List.of(BINARY,
                 "-nodefaults", "-no-reboot", "-nographic",
                 // QEMU writes the console to a file itself: it outlives the farm process (adoption).
-                "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + CONSOLE_RAW,
+                // append=on: after the tail truncates it (its size cap), QEMU writes at the new end.
+                "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + CONSOLE_RAW + ",append=on",
                 "-serial", "chardev:" + CONSOLE_CHARDEV,
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
                 "-pidfile", pidFile.toString(),

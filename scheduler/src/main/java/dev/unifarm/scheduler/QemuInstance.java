@@ -29,6 +29,8 @@ final class QemuInstance {
     private static final Logger LOG = Logger.getLogger(QemuInstance.class);
     private static final int CONSOLE_CHARS = 256 * 1024;
     private static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
+    /** console.raw's cap (copy-truncate by {@link ConsoleTail}): like console.log's, so both stay bounded. */
+    static final long CONSOLE_RAW_BYTES = 8L * 1024 * 1024;
     private static final int KEPT_APP_LINES = 64;
     static final String QMP_SOCKET = "qmp.sock";
     static final String PID_FILE = "qemu.pid";
@@ -44,6 +46,7 @@ final class QemuInstance {
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
     private final Lifecycle lifecycle;
+    private final long consoleRawCap;
     private final Watchdog watchdog;
     private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
     private volatile InstanceStatus status;
@@ -62,7 +65,13 @@ final class QemuInstance {
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
             Lifecycle lifecycle) {
+        this(request, accel, node, listener, clock, lifecycle, CONSOLE_RAW_BYTES);
+    }
+
+    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
+            Lifecycle lifecycle, long consoleRawCap) {
         this.request = request;
+        this.consoleRawCap = consoleRawCap;
         this.id = request.instanceId();
         this.dir = request.instanceDir();
         this.lifecycle = lifecycle;
@@ -75,8 +84,10 @@ final class QemuInstance {
         this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
     }
 
-    private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock, Lifecycle lifecycle) {
+    private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock, Lifecycle lifecycle,
+            long consoleRawCap) {
         this.request = null;
+        this.consoleRawCap = consoleRawCap;
         this.lifecycle = lifecycle;
         this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
         this.id = adopt.instanceId();
@@ -103,8 +114,8 @@ final class QemuInstance {
      * had the farm never stopped. Call {@link #followInBackground()} once it is tracked.
      */
     static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle) {
-        return new QemuInstance(adopt, qemu, listener, clock, lifecycle);
+            Lifecycle lifecycle, long consoleRawCap) {
+        return new QemuInstance(adopt, qemu, listener, clock, lifecycle, consoleRawCap);
     }
 
     InstanceStatus status() {
@@ -145,6 +156,7 @@ final class QemuInstance {
         }
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
         Files.deleteIfExists(dir.resolve(QemuCommand.CONSOLE_RAW));
+        Files.deleteIfExists(ConsoleTail.older(dir.resolve(QemuCommand.CONSOLE_RAW)));
         try {
             // Nothing of QEMU's is tied to this JVM: stdin from /dev/null, stdout and stderr to a file,
             // the console into its own file, so it keeps running if the farm is killed (adoption).
@@ -187,7 +199,8 @@ final class QemuInstance {
 
     private void followConsole() {
         ConsoleTail tail = new ConsoleTail(dir.resolve(QemuCommand.CONSOLE_RAW), 0,
-                raw -> ConsoleCleaner.lines(raw).forEach(this::onLine));
+                raw -> ConsoleCleaner.lines(raw).forEach(this::onLine), consoleRawCap);
+        tail.replayOlder(); // adopted after a rotation: the older part first (a started run has none)
         try {
             tail.follow(() -> !Adoption.running(handle));
         } catch (InterruptedException e) {

@@ -73,6 +73,40 @@ class ConsoleTailTest {
         assertThat(lines).containsExactly("a", "last without newline");
     }
 
+    @Test
+    void testReadAvailable_pastTheCapCopiesAndTruncatesAndGoesOnFromTheStart() throws IOException {
+        Path file = dir.resolve("console.raw");
+        List<String> lines = new ArrayList<>();
+        ConsoleTail tail = new ConsoleTail(file, 0, lines::add, 10);
+
+        Files.writeString(file, "one\ntwo\nthr", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        tail.readAvailable();
+
+        assertThat(Files.size(file)).isZero();
+        assertThat(Files.readString(ConsoleTail.older(file))).isEqualTo("one\ntwo\nthr");
+        assertThat(tail.position()).isZero();
+
+        // QEMU (append=on) writes on at the new end; the partial line goes on across the truncate
+        Files.writeString(file, "ee\nfour\n", StandardOpenOption.APPEND);
+        tail.readAvailable();
+
+        assertThat(lines).containsExactly("one", "two", "three", "four");
+        assertThat(Files.readString(file)).isEqualTo("ee\nfour\n");
+    }
+
+    @Test
+    void testReplayOlder_handsOnTheRotatedCopyFirst() throws Exception {
+        Path file = Files.writeString(dir.resolve("console.raw"), "ee\nfour\n");
+        Files.writeString(ConsoleTail.older(file), "one\ntwo\nthr");
+        List<String> lines = new ArrayList<>();
+        ConsoleTail tail = new ConsoleTail(file, 0, lines::add, 1024);
+
+        tail.replayOlder();
+        tail.follow(() -> true);
+
+        assertThat(lines).containsExactly("one", "two", "three", "four");
+    }
+
     private static List<String> readLines(String text) throws IOException {
         List<String> lines = new ArrayList<>();
         BufferedReader in = new BufferedReader(new StringReader(text));

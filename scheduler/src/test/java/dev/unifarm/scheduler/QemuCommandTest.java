@@ -41,7 +41,7 @@ class QemuCommandTest {
         assertThat(command).containsSequence("-m", "384M")
                 .containsSequence("-smp", "1")
                 .contains("-nodefaults", "-no-reboot")
-                .containsSequence("-chardev", "file,id=con0,path=console.raw")
+                .containsSequence("-chardev", "file,id=con0,path=console.raw,append=on")
                 .containsSequence("-serial", "chardev:con0")
                 .doesNotContain("stdio")
                 .containsSequence("-qmp", "unix:qmp.sock,server=on,wait=off")

@@ -1,5 +1,6 @@
 package dev.unifarm.api.instances;
 
+import dev.unifarm.scheduler.FileWatch;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,10 +12,13 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Streams a console file as it grows ({@code ?follow=true}) until the instance has ended and the
- * file is read to its end, or a time limit passes so no request is held forever.
+ * file is read to its end, or a time limit passes so no request is held forever. Reads as soon as
+ * the instance dir changes ({@link FileWatch}), so a line reaches the client when it is written;
+ * whether the instance ended (a database read) is asked at most every {@link #POLL_MILLIS}.
  */
 final class ConsoleFollower implements StreamingOutput {
 
+    /** Fallback read interval, and how often the end is checked. */
     private static final long POLL_MILLIS = 200;
 
     private final Path file;
@@ -31,15 +35,23 @@ final class ConsoleFollower implements StreamingOutput {
     public void write(OutputStream out) throws IOException {
         long deadline = System.nanoTime() + limit.toNanos();
         long position = 0;
+        long nextEndCheck = 0;
         byte[] buffer = new byte[64 * 1024];
-        while (System.nanoTime() < deadline) {
-            boolean endedBeforeRead = ended.getAsBoolean();
-            position = copyNew(position, buffer, out);
-            out.flush();
-            if (endedBeforeRead) {
-                return;
+        try (FileWatch.Signal changed = FileWatch.watch(file.getParent())) {
+            while (System.nanoTime() < deadline) {
+                // asked before the read, so the last read after the end sees everything
+                boolean endedBeforeRead = false;
+                if (System.nanoTime() >= nextEndCheck) {
+                    endedBeforeRead = ended.getAsBoolean();
+                    nextEndCheck = System.nanoTime() + POLL_MILLIS * 1_000_000;
+                }
+                position = copyNew(position, buffer, out);
+                out.flush();
+                if (endedBeforeRead) {
+                    return;
+                }
+                await(changed);
             }
-            sleep();
         }
     }
 
@@ -57,9 +69,9 @@ final class ConsoleFollower implements StreamingOutput {
         return position;
     }
 
-    private static void sleep() throws IOException {
+    private static void await(FileWatch.Signal changed) throws IOException {
         try {
-            Thread.sleep(POLL_MILLIS);
+            changed.await(POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
