@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
  * Backpressure for the two expensive calls: uploads ({@code POST /api/v1/apps}: spooling, bundle
@@ -25,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class ConcurrencyLimits {
 
     public static final String TYPE = "too-many-requests";
+    private static final Logger LOG = Logger.getLogger(ConcurrencyLimits.class);
 
     private final Semaphore uploads;
     private final Semaphore starts;
@@ -41,6 +43,8 @@ public class ConcurrencyLimits {
         // Retry-After takes whole seconds; round up so clients never come back early.
         this.retryAfterSeconds = Math.max(1, (config.limits().retryAfter().toMillis() + 999) / 1000);
         this.json = json;
+        LOG.infof("limits: %d uploads and %d instance starts in flight at once (unifarm.limits.*); beyond: 429, Retry-After %d s",
+                uploadLimit, startLimit, retryAfterSeconds);
     }
 
     void install(@Observes Router router) {
