@@ -46,10 +46,11 @@ public class ApiTokens {
         }
     }
 
-    private final List<Known> known = new ArrayList<>();
+    private final List<Known> known;
 
     ApiTokens(UnifarmConfig config) {
         String main = config.api().token().orElseGet(() -> generatedToken(config.dataDir().toAbsolutePath()));
+        List<Known> known = new ArrayList<>();
         known.add(new Known(DEFAULT_NAME, Access.READ_WRITE, sha256(main)));
         for (Map.Entry<String, UnifarmConfig.Token> entry : config.api().tokens().entrySet()) {
             String value = entry.getValue().value().trim();
@@ -60,6 +61,7 @@ public class ApiTokens {
             }
             known.add(new Known(entry.getKey(), entry.getValue().access(), sha256(value)));
         }
+        this.known = List.copyOf(known);
         LOG.infof("API tokens: %d (%s)", known.size(), known.stream().map(k -> k.name() + " " + k.access()).toList());
     }
 
