@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class BackpressureTest {
 
     static final Duration GATE_WAIT = Duration.ofSeconds(30);
+    static final long MAX_UPLOAD = 16L << 20;
 
     public static class OneAtATime implements QuarkusTestProfile {
         @Override
@@ -44,7 +45,8 @@ class BackpressureTest {
             return Map.of("unifarm.data-dir", "./target/test-data-backpressure",
                     "unifarm.limits.uploads", "1",
                     "unifarm.limits.starts", "1",
-                    "unifarm.limits.retry-after", "PT2.5S");
+                    "unifarm.limits.retry-after", "PT2.5S",
+                    "unifarm.builds.max-upload-bytes", Long.toString(MAX_UPLOAD));
         }
     }
 
@@ -70,6 +72,25 @@ class BackpressureTest {
         api().get("/api/v1/apps/" + held).then().statusCode(200);
         // The permit is back: the next upload goes through.
         FarmClient.upload(refused, FarmClient.sample("hello")).then().statusCode(201);
+    }
+
+    @Test
+    void testUploadsRefusedEarly_giveTheirPermitBack() throws Exception {
+        // An upload refused by the size cap before its body is read (413, connection closed), then
+        // one refused after (400): neither may keep the only permit.
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+                socket.getOutputStream().write(("POST /api/v1/apps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + FarmClient.token() + "\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: "
+                        + (MAX_UPLOAD + 1) + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                socket.setSoTimeout((int) Duration.ofMinutes(1).toMillis());
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(response).startsWith("HTTP/1.1 413");
+            }
+            FarmClient.upload("Not_A_Name", FarmClient.sample("hello")).then().statusCode(400);
+        }
+        String name = FarmClient.uniqueName("after");
+        FarmClient.upload(name, FarmClient.sample("hello")).then().statusCode(201);
     }
 
     @Test
