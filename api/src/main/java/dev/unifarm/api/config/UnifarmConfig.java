@@ -88,6 +88,43 @@ public interface UnifarmConfig {
     interface Api {
         /** A fixed bearer token; without one the farm generates {@code <data-dir>/api-token}. */
         Optional<String> token();
+
+        /**
+         * More tokens by name ({@code unifarm.api.tokens.<name>.value}, {@code .access}), accepted beside
+         * the one above: e.g. one per CI job, or a read-only one for dashboards.
+         */
+        Map<String, Token> tokens();
+    }
+
+    /** One configured bearer token; the name only appears in logs and 403 details, never the value. */
+    interface Token {
+        String value();
+
+        /** {@code read-write} (every call) or {@code read-only} ({@code GET}/{@code HEAD} only; anything else is 403). */
+        @WithDefault("read-write")
+        Access access();
+    }
+
+    /** What a token may do; written {@code read-write} / {@code read-only} in configuration. */
+    enum Access {
+        READ_WRITE, READ_ONLY
+    }
+
+    /** Backpressure: requests beyond these get 429 problem+json with {@code Retry-After} at once, never a wait. */
+    Limits limits();
+
+    interface Limits {
+        /** Uploads ({@code POST /api/v1/apps}) in flight at once, counted from their first byte to their response. */
+        @WithDefault("4")
+        int uploads();
+
+        /** Instance starts ({@code POST /api/v1/apps/{name}/instances}) in flight at once. */
+        @WithDefault("8")
+        int starts();
+
+        /** What {@code Retry-After} tells a refused client (whole seconds, at least 1). */
+        @WithDefault("PT2S")
+        Duration retryAfter();
     }
 
     interface Instances {

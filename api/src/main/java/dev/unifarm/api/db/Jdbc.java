@@ -1,7 +1,9 @@
 package dev.unifarm.api.db;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,8 +31,12 @@ public class Jdbc {
 
     private final AgroalDataSource dataSource;
 
-    Jdbc(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    /**
+     * Two datasources are built in, H2 (default) and {@code postgresql}; configuration activates
+     * exactly one at run time (db-kind is fixed at build time, activity is not), and this is it.
+     */
+    Jdbc(@Any InjectableInstance<AgroalDataSource> dataSources) {
+        this.dataSource = dataSources.getActive();
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {

@@ -53,12 +53,14 @@ public class UploadSizeLimit {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem record always serializes", e);
         }
-        // Like Quarkus' own limit: answer, then close rather than read the rest of the body.
+        // Like Quarkus' own limit: answer, then close rather than read the rest of the body. Through
+        // the context's end handlers, not response().endHandler: that single slot is where the
+        // context runs them all (ConcurrencyLimits gives its permit back there).
+        context.addEndHandler(ended -> context.request().connection().close());
         context.response()
                 .setStatusCode(413)
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close")
-                .endHandler(ended -> context.request().connection().close())
                 .end(body);
     }
 
