@@ -114,7 +114,7 @@ abstract class PersistenceContract {
         assertThat(ready.createdAt()).isEqualTo(now);
         assertThat(revisions.find(app, 2).orElseThrow().message()).isEqualTo("no runtime");
         assertThat(revisions.unfinished()).noneMatch(r -> r.app().equals(app));
-        assertThat(revisions.list(app)).extracting(RevisionRepository.RevisionRow::state)
+        assertThat(revisions.all(app)).extracting(RevisionRepository.RevisionRow::state)
                 .containsExactly(RevisionState.Ready, RevisionState.Failed);
     }
 
@@ -159,7 +159,7 @@ abstract class PersistenceContract {
             throw new IllegalStateException("the farm dies between the revision and the build");
         })).hasMessageContaining("farm dies");
         assertThat(apps.find(app)).isEmpty();
-        assertThat(revisions.list(app)).isEmpty();
+        assertThat(revisions.all(app)).isEmpty();
     }
 
     @Test
@@ -185,7 +185,7 @@ abstract class PersistenceContract {
             }
             // Each transaction holds the app row's lock from its UPDATE on, so each sees its own number.
             assertThat(got).containsExactlyInAnyOrder(2, 3, 4, 5, 6, 7, 8, 9);
-            assertThat(revisions.list(app)).hasSize(writers);
+            assertThat(revisions.all(app)).hasSize(writers);
         } finally {
             pool.shutdownNow();
         }
