@@ -51,7 +51,7 @@ class SelfContainedImageTest {
         assertThat(Long.toOctalString(hostMode)).isEqualTo("755");
         assertThat(symlinks).containsEntry("proc/1/exe", "/app/dotnet");
         assertThat(image.manifest().runtime()).isEqualTo("self-contained");
-        assertThat(image.manifest().commandLine()).contains("rdinit=/app/dotnet ").endsWith("-- /app/hello.dll");
+        assertThat(image.manifest().commandLine()).contains("rdinit=/init ").endsWith("-- /app/hello.dll");
     }
 
     @Test
