@@ -46,6 +46,8 @@ final class QemuInstance {
     private final Lifecycle lifecycle;
     private final Watchdog watchdog;
     private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
+    /** QEMU's QMP connection for the whole run: events recorded, the stop's commands sent on it. */
+    private volatile QmpMonitor qmp;
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
     private volatile String hungLine;
@@ -166,6 +168,8 @@ final class QemuInstance {
     }
 
     void followInBackground() {
+        qmp = new QmpMonitor(id, SocketPaths.forConnecting(qmpSocket()), lifecycle.qmpTimeout());
+        qmp.connectInBackground(() -> Adoption.running(handle));
         Thread reader = new Thread(this::followConsole, "console-" + id);
         reader.setDaemon(true);
         reader.start();
@@ -195,6 +199,7 @@ final class QemuInstance {
             LOG.debugf("console of %s no longer followed", id);
         }
         awaitExit();
+        qmp.drainAndClose(Duration.ofSeconds(1));
         watchdog.close();
         console.close();
         finish();
@@ -254,15 +259,26 @@ final class QemuInstance {
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
         // stop was asked for at the same moment.
         if (waitStatus == null && stopRequested) {
-            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request: " + stopDescription(), now));
+            StopSequence.Outcome outcome = stopOutcome();
+            publish(status.finished(InstanceState.Stopped, null, outcome == null ? "Stopped" : outcome.endedBy().reason,
+                    "stopped on request: " + describe(outcome), now));
             return;
         }
         if (waitStatus == null) {
-            publish(status.finished(InstanceState.Failed, null, "VmExited",
-                    exitDescription() + " before the app ended: " + qemuLogTail(), now));
+            List<String> guest = qmp.guestEvents();
+            publish(status.finished(InstanceState.Failed, null, GuestEnd.reason(guest),
+                    exitDescription() + " before the app ended" + (guest.isEmpty() ? "" : " (guest: " + String.join(", ", guest) + ")")
+                            + ": " + qemuLogTail(), now));
             return;
         }
         int code = LinuxConsoleProtocol.exitCode(waitStatus);
+        StopSequence.Outcome outcome = stopRequested ? stopOutcome() : null;
+        if (outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN) {
+            // The guest honoured the power button: the app got SIGTERM and exited by itself, with its own code.
+            publish(status.finished(InstanceState.Stopped, code, outcome.endedBy().reason, "stopped on request: the app exited with code "
+                    + code + " after the power button; " + outcome.describe(), now));
+            return;
+        }
         if (code == 0) {
             publish(status.finished(InstanceState.Succeeded, 0, "Completed", "the app exited with code 0", now));
         } else if (LinuxConsoleProtocol.killedBySignal(waitStatus)) {
@@ -295,7 +311,7 @@ final class QemuInstance {
         }
         // by pid: works alike for our child and for an adopted QEMU (see StopSequence)
         stopOutcome.complete(new StopSequence(id, qemu, SocketPaths.forConnecting(qmpSocket()), lifecycle,
-                event -> LOG.infof("%s: QMP event %s", id, event)).run());
+                event -> LOG.infof("%s: QMP event %s", id, event.describe()), qmp).run());
     }
 
     /** The watchdog fired: the VM printed {@code line} and did not end in time. */
@@ -308,14 +324,23 @@ final class QemuInstance {
     }
 
     private String stopDescription() {
+        return describe(stopOutcome());
+    }
+
+    private static String describe(StopSequence.Outcome outcome) {
+        return outcome == null ? "stop sequence did not report" : outcome.describe();
+    }
+
+    /** The stop sequence's outcome once it has reported (bounded wait), or null. */
+    private StopSequence.Outcome stopOutcome() {
         try {
             return stopOutcome.get(lifecycle.powerdownWait().plus(lifecycle.quitWait().multipliedBy(2))
-                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS).describe();
+                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "stop sequence interrupted";
+            return null;
         } catch (ExecutionException | TimeoutException e) {
-            return "stop sequence did not report";
+            return null;
         }
     }
 
