@@ -22,6 +22,8 @@ final class QmpMonitor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(QmpMonitor.class);
     private static final long RETRY_MILLIS = 50;
+    /** QEMU binds its socket before the guest starts; one that has none by then never will. */
+    private static final Duration SOCKET_WAIT = Duration.ofSeconds(60);
 
     private final String id;
     private final Path socket;
@@ -39,7 +41,8 @@ final class QmpMonitor implements AutoCloseable {
 
     /**
      * Connects in the background: QEMU creates its socket shortly after it starts, so this retries
-     * while {@code alive} says QEMU runs, for at most {@code timeout} after the socket first exists.
+     * while {@code alive} says QEMU runs, for at most {@code timeout} after the socket first exists
+     * (and gives up if no socket appears within a minute).
      */
     void connectInBackground(BooleanSupplier alive) {
         Thread connector = new Thread(() -> connect(alive), "qmp-" + id);
@@ -48,10 +51,14 @@ final class QmpMonitor implements AutoCloseable {
     }
 
     private void connect(BooleanSupplier alive) {
-        long deadline = Long.MAX_VALUE;
+        long deadline = System.nanoTime() + SOCKET_WAIT.toNanos();
+        boolean seen = false;
         while (!closed && alive.getAsBoolean()) {
             if (Files.exists(socket)) {
-                deadline = Math.min(deadline, System.nanoTime() + timeout.toNanos());
+                if (!seen) {
+                    seen = true;
+                    deadline = System.nanoTime() + timeout.toNanos();
+                }
                 try {
                     QmpClient connected = QmpClient.connect(socket, message -> onEvent(QmpEvent.of(message)), timeout);
                     synchronized (this) {
@@ -69,6 +76,10 @@ final class QmpMonitor implements AutoCloseable {
                         return;
                     }
                 }
+            }
+            if (!seen && System.nanoTime() > deadline) {
+                LOG.warnf("%s: QEMU made no QMP socket %s within %s; events are not recorded", id, socket, SOCKET_WAIT);
+                return;
             }
             try {
                 Thread.sleep(RETRY_MILLIS);
