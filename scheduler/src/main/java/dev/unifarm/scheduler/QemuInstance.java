@@ -251,17 +251,21 @@ final class QemuInstance {
 
     private void finish() {
         var now = clock.instant();
-        if (waitStatus == null && hungLine != null) {
-            publish(status.finished(InstanceState.Failed, null, "Hung", hungLine + " (no exit within "
-                    + lifecycle.watchdogGrace() + " of this line; " + stopDescription() + ")", now));
+        StopSequence.Outcome outcome = stopRequested || hungLine != null ? stopOutcome() : null;
+        // The app exited because the stop pressed the power button (SIGTERM): the stop's end, with the app's code.
+        boolean exitedOnPowerButton = waitStatus != null && outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN;
+        Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
+        if (hungLine != null && (waitStatus == null || exitedOnPowerButton)) {
+            publish(status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
+                    + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")", now));
             return;
         }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
         // stop was asked for at the same moment.
-        if (waitStatus == null && stopRequested) {
-            StopSequence.Outcome outcome = stopOutcome();
-            publish(status.finished(InstanceState.Stopped, null, outcome == null ? "Stopped" : outcome.endedBy().reason,
-                    "stopped on request: " + describe(outcome), now));
+        if (stopRequested && (waitStatus == null || exitedOnPowerButton)) {
+            String what = waitStatus == null ? "" : "the app exited with code " + code + " after the power button; ";
+            publish(status.finished(InstanceState.Stopped, code, outcome == null ? "Stopped" : outcome.endedBy().reason,
+                    "stopped on request: " + what + describe(outcome), now));
             return;
         }
         if (waitStatus == null) {
@@ -269,14 +273,6 @@ final class QemuInstance {
             publish(status.finished(InstanceState.Failed, null, GuestEnd.reason(guest),
                     exitDescription() + " before the app ended" + (guest.isEmpty() ? "" : " (guest: " + String.join(", ", guest) + ")")
                             + ": " + qemuLogTail(), now));
-            return;
-        }
-        int code = LinuxConsoleProtocol.exitCode(waitStatus);
-        StopSequence.Outcome outcome = stopRequested ? stopOutcome() : null;
-        if (outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN) {
-            // The guest honoured the power button: the app got SIGTERM and exited by itself, with its own code.
-            publish(status.finished(InstanceState.Stopped, code, outcome.endedBy().reason, "stopped on request: the app exited with code "
-                    + code + " after the power button; " + outcome.describe(), now));
             return;
         }
         if (code == 0) {
@@ -321,10 +317,6 @@ final class QemuInstance {
         Thread stopper = new Thread(this::runStopSequence, "hung-" + id);
         stopper.setDaemon(true);
         stopper.start();
-    }
-
-    private String stopDescription() {
-        return describe(stopOutcome());
     }
 
     private static String describe(StopSequence.Outcome outcome) {
