@@ -66,7 +66,8 @@ class LifecycleApiTest {
         Response stopped = api().delete("/api/v1/instances/" + id);
         assertThat(stopped.<String>path("state")).as(stopped.asString()).isEqualTo("Stopped");
         assertThat(stopped.<Integer>path("restarts")).isEqualTo(1);
-        assertThat(stopped.<String>path("message")).contains("ended by quit");
+        // echo-http exits on SIGTERM, which the guest's power button sends (quit only if the powerdown wait runs out)
+        assertThat(stopped.<String>path("message")).containsAnyOf("ended by powerdown", "ended by quit");
     }
 
     private static void awaitRunning(String id, int restarts) {

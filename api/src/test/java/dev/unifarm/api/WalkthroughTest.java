@@ -100,7 +100,7 @@ class WalkthroughTest {
                 .when().post("/api/v1/apps").then().statusCode(201);
         Response built = FarmClient.awaitBuilt(app, 1);
         assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
-        assertThat(built.<String>path("buildLog")).contains("network: /init-net");
+        assertThat(built.<String>path("buildLog")).contains("network: /init loads", "power: /init loads");
         String id = FarmClient.startInstance(app);
         try {
             org.awaitility.Awaitility.await().atMost(FarmClient.RUN_TIMEOUT)

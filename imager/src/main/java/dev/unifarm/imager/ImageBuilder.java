@@ -46,7 +46,7 @@ public final class ImageBuilder {
     private BaseLayerCache cache;
     private RollForward rollForward;
     private boolean network;
-    private Path busybox = GuestNetwork.HOST_BUSYBOX;
+    private Path busybox = GuestInit.HOST_BUSYBOX;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -88,17 +88,16 @@ public final class ImageBuilder {
     }
 
     /**
-     * For an app that listens on a port: on the {@code linux} profile the image gets the network
-     * init step ({@link GuestNetwork}: static busybox, the kernel's virtio modules, {@code /init-net}
-     * as init). Other profiles are unchanged. Off by default: an image without it is byte for byte
-     * what it was before.
+     * For an app that listens on a port: on the {@code linux} profile the image's {@code /init}
+     * gets the network step ({@link GuestNetwork}: the kernel's virtio modules, eth0 up). Other
+     * profiles are unchanged.
      */
     public ImageBuilder network(boolean network) {
         this.network = network;
         return this;
     }
 
-    /** The static busybox the network init step copies (default: the host's {@code /bin/busybox}). */
+    /** The static busybox {@code /init} runs on (default: the host's {@code /bin/busybox}). */
     public ImageBuilder busybox(Path busybox) {
         this.busybox = busybox;
         return this;
@@ -139,16 +138,9 @@ public final class ImageBuilder {
         // From here on, the bundle as the image holds it: a framework-dependent app asks for exactly the picked runtime.
         Bundle bundle = runtime.shared().map(shared -> pinFramework(this.bundle, shared)).orElse(this.bundle);
         String loader = loaderFor(runtime);
-        GuestNetwork guestNetwork = network && profile.commandLine() == CommandLineKind.LINUX
-                ? GuestNetwork.forKernel(profile.kernelFile(), busybox) : null;
-        // With the network step the kernel starts /init-net, which execs the host.
-        String init = guestNetwork != null ? GuestNetwork.INIT : runtime.executable();
-        if (guestNetwork != null) {
-            log.accept("network: " + GuestNetwork.INIT + " loads the kernel's virtio modules and brings up eth0 "
-                    + GuestNetwork.GUEST_ADDRESS + " (gateway " + GuestNetwork.GATEWAY + ") before the app");
-        } else if (network) {
-            log.accept("network: the " + profile.name() + " kernel profile needs no init step");
-        }
+        GuestInit guestInit = guestInit();
+        // With init steps the kernel starts /init, which execs the host.
+        String init = guestInit != null ? GuestInit.INIT : runtime.executable();
         // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
         profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, init,
                 argv, imageEnv));
@@ -162,7 +154,7 @@ public final class ImageBuilder {
         log.accept("native closure: " + closure.libraries().size() + " libraries + " + closure.interpreter().soname() + " ("
                 + (System.nanoTime() - closureStarted) / 1_000_000 + " ms)");
 
-        RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted, guestNetwork).lay();
+        RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted, guestInit).lay();
         long started = System.nanoTime();
         InitrdWriter.Written initrd;
         if (profile.delivery() == KernelProfile.Delivery.NINE_P) {
@@ -185,6 +177,46 @@ public final class ImageBuilder {
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
+    }
+
+    /**
+     * The {@code linux} profile's {@code /init} with its steps (power button when the kernel dir has
+     * the modules, network for an app with a port), or null: other profiles start the host directly.
+     */
+    private GuestInit guestInit() {
+        if (profile.commandLine() != CommandLineKind.LINUX) {
+            if (network) {
+                log.accept("network: the " + profile.name() + " kernel profile needs no init step");
+            }
+            // Unikraft's app-elfloader has no ACPI: QMP system_powerdown reaches nothing, stops end by quit.
+            log.accept("power: the " + profile.name() + " kernel profile has no power button; stops end by quit");
+            return null;
+        }
+        if (!(profile.kernel() instanceof KernelProfile.KernelLocation.File)) {
+            if (network) {
+                throw new ImagerException("network-unsupported", "an app with a port on the " + profile.name()
+                        + " kernel profile needs the kernel's network modules, and an OCI kernel has none: use a kernel file");
+            }
+            log.accept("power: the kernel is an OCI image without modules: this image ignores system_powerdown");
+            return null;
+        }
+        GuestNetwork guestNetwork = network ? GuestNetwork.forKernel(profile.kernelFile(), busybox) : null;
+        PowerButton power = null;
+        if (!GuestInit.isStatic(busybox)) {
+            log.accept("power: no static busybox at " + busybox + " (install busybox-static: scripts/provision does):"
+                    + " this image ignores system_powerdown");
+        } else {
+            power = PowerButton.forKernel(profile.kernelFile(), log).orElse(null);
+        }
+        if (power != null) {
+            log.accept("power: " + GuestInit.INIT + " loads the ACPI power button (" + String.join(", ", power.modules())
+                    + ") and turns a press (QMP system_powerdown) into SIGTERM for the app");
+        }
+        if (guestNetwork != null) {
+            log.accept("network: " + GuestInit.INIT + " loads the kernel's virtio modules and brings up eth0 "
+                    + GuestNetwork.GUEST_ADDRESS + " (gateway " + GuestNetwork.GATEWAY + ") before the app");
+        }
+        return power == null && guestNetwork == null ? null : new GuestInit(busybox, power, guestNetwork);
     }
 
     private RuntimeSource runtimeSource(RuntimeConfig config) {

@@ -23,17 +23,17 @@ final class RootfsLayout {
     private final NativeClosure.Result closure;
     private final KernelProfile profile;
     private final Set<ProcPatch> omitted;
-    private final GuestNetwork network;
+    private final GuestInit init;
 
     RootfsLayout(Bundle bundle, RuntimeSource runtime, NativeClosure.Result closure, KernelProfile profile,
             Set<ProcPatch> omitted) {
         this(bundle, runtime, closure, profile, omitted, null);
     }
 
-    /** With {@code network} (or null): its init step, busybox and modules join the base layer. */
+    /** With {@code init} (or null): {@code /init}, busybox and its steps' modules join the base layer. */
     RootfsLayout(Bundle bundle, RuntimeSource runtime, NativeClosure.Result closure, KernelProfile profile,
-            Set<ProcPatch> omitted, GuestNetwork network) {
-        this.network = network;
+            Set<ProcPatch> omitted, GuestInit init) {
+        this.init = init;
         this.bundle = bundle;
         this.runtime = runtime;
         this.closure = closure;
@@ -52,8 +52,8 @@ final class RootfsLayout {
         base.copy(closure.interpreter().soname(), 0755, closure.interpreter().source());
         addProcAndSys(base);
         addDevAndEtc(base);
-        if (network != null) {
-            network.addTo(base, runtime.executable());
+        if (init != null) {
+            init.addTo(base, runtime.executable());
         }
         RootfsTree app = new RootfsTree();
         addApp(app);

@@ -15,30 +15,28 @@ class GuestNetworkTest {
     Path temp;
 
     @Test
-    void testAddTo_busyboxModulesInLoadOrderAndInit() throws Exception {
-        GuestNetwork network = GuestNetwork.forKernel(RealParts.linuxKernel(), GuestNetwork.HOST_BUSYBOX);
+    void testAppendTo_modulesInLoadOrderThenEth0() throws Exception {
+        GuestNetwork network = GuestNetwork.forKernel(RealParts.linuxKernel(), GuestInit.HOST_BUSYBOX);
         RootfsTree tree = new RootfsTree();
+        StringBuilder script = new StringBuilder();
 
-        network.addTo(tree, "/usr/share/dotnet/dotnet");
+        network.addModulesTo(tree);
+        network.appendTo(script);
 
         List<String> order = Files.readAllLines(RealParts.linuxKernel().getParent().resolve("modules/load-order"));
-        assertThat(tree.contains("/bin/busybox")).isTrue();
         assertThat(order).isNotEmpty().allSatisfy(m -> assertThat(tree.contains("/lib/modules/unifarm/" + m)).as(m).isTrue());
-        RootfsEntry init = tree.entries().stream().filter(e -> e.path().equals("/init-net")).findFirst().orElseThrow();
-        assertThat(((RootfsEntry.GeneratedFile) init).mode()).isEqualTo(0755);
-        String script = network.script("/usr/share/dotnet/dotnet");
-        assertThat(script).startsWith("#!/bin/busybox sh\n")
+        assertThat(script.toString())
                 .contains("insmod /lib/modules/unifarm/" + order.get(0))
-                .contains("ip addr add 10.0.2.15/24 dev eth0", "ip route add default via 10.0.2.2")
-                .endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
+                .contains("ip addr add 10.0.2.15/24 dev eth0", "ip route add default via 10.0.2.2");
         assertThat(script.indexOf(order.get(0))).isLessThan(script.indexOf(order.get(order.size() - 1)));
+        assertThat(script.indexOf(order.get(order.size() - 1))).isLessThan(script.indexOf("ip link set eth0 up"));
     }
 
     @Test
     void testForKernel_withoutModulesIsRefused() throws Exception {
         Path kernel = Files.writeString(temp.resolve("vmlinuz"), "not a kernel");
 
-        assertThatThrownBy(() -> GuestNetwork.forKernel(kernel, GuestNetwork.HOST_BUSYBOX))
+        assertThatThrownBy(() -> GuestNetwork.forKernel(kernel, GuestInit.HOST_BUSYBOX))
                 .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("network-unsupported"))
                 .hasMessageContaining("load-order");
     }

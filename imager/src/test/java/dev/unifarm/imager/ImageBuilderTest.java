@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Builds real images of the hello sample on the real CoreCLR 2.0.0 runtime and reads their initrds back. */
 class ImageBuilderTest {
 
-    private static final String HELLO_COMMAND_LINE = "console=ttyS0 panic=-1 norandmaps quiet rdinit=/usr/share/dotnet/dotnet"
+    private static final String HELLO_COMMAND_LINE = "console=ttyS0 panic=-1 norandmaps quiet rdinit=/init"
             + " COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 -- /app/hello.dll";
     private static final String STACK_RANGE = "7fffff7ff000-7ffffffff000";
 
@@ -197,6 +197,17 @@ class ImageBuilderTest {
     }
 
     @Test
+    void testInitrd_powerButtonInitExecsTheHost() {
+        assertThat(entry(helloInitrd, "init").text()).startsWith("#!/bin/busybox sh\n")
+                .contains("= \"Power Button\"", "kill -TERM 1")
+                .endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
+        assertThat(helloInitrd).containsKey("bin/busybox");
+        assertThat(helloInitrd.keySet()).anySatisfy(path -> assertThat(path).startsWith("lib/modules/unifarm/").endsWith("/button.ko"))
+                .noneSatisfy(path -> assertThat(path).endsWith("/virtio_net.ko"));
+        assertThat(helloLog).anySatisfy(line -> assertThat(line).startsWith("power: /init loads the ACPI power button"));
+    }
+
+    @Test
     void testInitrd_etcFiles() {
         assertThat(entry(helloInitrd, "etc/hosts").text()).contains("127.0.0.1 localhost");
         assertThat(entry(helloInitrd, "etc/resolv.conf").text()).startsWith("nameserver ");
@@ -211,7 +222,7 @@ class ImageBuilderTest {
     void testManifest_commandLineWithInstanceOverrides() {
         String line = hello.manifest().commandLine(List.of("x"), Map.of("DOTNET_EnableDiagnostics", "1", "A", "b"));
 
-        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps quiet rdinit=/usr/share/dotnet/dotnet"
+        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps quiet rdinit=/init"
                 + " A=b COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1"
                 + " -- /app/hello.dll x");
     }
@@ -225,7 +236,8 @@ class ImageBuilderTest {
         assertThat(manifest.kernel()).isEqualTo(RealParts.linuxKernel().toString());
         assertThat(hello.kernel()).isEqualTo(RealParts.linuxKernel());
         assertThat(manifest.kernelDigest()).isEqualTo(Digests.of(RealParts.linuxKernel()));
-        assertThat(manifest.executable()).isEqualTo("/usr/share/dotnet/dotnet");
+        // the power-button init, which execs the host as PID 1
+        assertThat(manifest.executable()).isEqualTo("/init");
         assertThat(manifest.entrypoint()).isEqualTo("/app/hello.dll");
         assertThat(manifest.args()).isEmpty();
         assertThat(manifest.runtime()).isEqualTo("2.0.0");
@@ -269,7 +281,7 @@ class ImageBuilderTest {
         assertThat(image.manifest().args()).containsExactly("a", "b");
         assertThat(image.manifest().env()).containsEntry("GREETING", "hi").containsKey("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT");
         assertThat(image.manifest().commandLine()).isEqualTo("console=ttyS0 panic=-1 norandmaps quiet"
-                + " rdinit=/usr/share/dotnet/dotnet COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=0"
+                + " rdinit=/init COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=0"
                 + " DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 GREETING=hi -- /app/hello.dll a b");
         assertThat(image.digest()).isNotEqualTo(hello.digest());
         assertThat(image.manifest().initrd()).as("args and env live in the manifest, not the initrd")

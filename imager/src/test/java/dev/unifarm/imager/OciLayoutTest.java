@@ -75,8 +75,9 @@ class OciLayoutTest {
         JsonNode config = JSON.readTree(blob(configDescriptor));
         assertThat(config.path("os").asText()).isEqualTo("qemu");
         assertThat(config.path("architecture").asText()).isEqualTo("x86_64");
+        // what the kernel starts: the linux profile's /init, which execs the host with this argv
         assertThat(strings(config.path("config").path("Cmd")))
-                .containsExactly("/usr/share/dotnet/dotnet", "/app/hello.dll", "one", "two");
+                .containsExactly("/init", "/app/hello.dll", "one", "two");
         assertThat(strings(config.path("config").path("Env"))).containsExactly("COMPlus_EnableDiagnostics=0",
                 "DOTNET_EnableDiagnostics=0", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1", "GREETING=hi");
         assertThat(config.path("rootfs").path("type").asText()).isEqualTo("layers");

@@ -32,6 +32,7 @@ class SelfContainedImageTest {
         boolean sharedRuntime = false;
         boolean ownCoreclr = false;
         long hostMode = 0;
+        String init = null;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(image.initrd()));
                 CpioArchiveInputStream cpio = new CpioArchiveInputStream(in)) {
             for (CpioArchiveEntry e = cpio.getNextEntry(); e != null; e = cpio.getNextEntry()) {
@@ -39,6 +40,9 @@ class SelfContainedImageTest {
                 ownCoreclr |= e.getName().equals("app/libcoreclr.so");
                 if (e.getName().equals("app/dotnet")) {
                     hostMode = e.getMode() & 07777;
+                }
+                if (e.getName().equals("init")) {
+                    init = new String(cpio.readAllBytes(), StandardCharsets.UTF_8);
                 }
                 if (e.isSymbolicLink()) {
                     symlinks.put(e.getName(), new String(cpio.readAllBytes(), StandardCharsets.UTF_8));
@@ -51,7 +55,8 @@ class SelfContainedImageTest {
         assertThat(Long.toOctalString(hostMode)).isEqualTo("755");
         assertThat(symlinks).containsEntry("proc/1/exe", "/app/dotnet");
         assertThat(image.manifest().runtime()).isEqualTo("self-contained");
-        assertThat(image.manifest().commandLine()).contains("rdinit=/app/dotnet ").endsWith("-- /app/hello.dll");
+        assertThat(image.manifest().commandLine()).contains("rdinit=/init ").endsWith("-- /app/hello.dll");
+        assertThat(init).as("/init starts the bundle's own host").endsWith("exec /app/dotnet \"$@\"\n");
     }
 
     @Test

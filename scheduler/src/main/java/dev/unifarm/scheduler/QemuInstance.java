@@ -49,6 +49,8 @@ final class QemuInstance {
     private final long consoleRawCap;
     private final Watchdog watchdog;
     private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
+    /** QEMU's QMP connection for the whole run: events recorded, the stop's commands sent on it. */
+    private volatile QmpMonitor qmp;
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
     private volatile String hungLine;
@@ -178,6 +180,8 @@ final class QemuInstance {
     }
 
     void followInBackground() {
+        qmp = new QmpMonitor(id, SocketPaths.forConnecting(qmpSocket()), lifecycle.qmpTimeout());
+        qmp.connectInBackground(() -> Adoption.running(handle));
         Thread reader = new Thread(this::followConsole, "console-" + id);
         reader.setDaemon(true);
         reader.start();
@@ -208,6 +212,7 @@ final class QemuInstance {
             LOG.debugf("console of %s no longer followed", id);
         }
         awaitExit();
+        qmp.drainAndClose(Duration.ofSeconds(1));
         watchdog.close();
         console.close();
         finish();
@@ -259,23 +264,30 @@ final class QemuInstance {
 
     private void finish() {
         var now = clock.instant();
-        if (waitStatus == null && hungLine != null) {
-            publish(status.finished(InstanceState.Failed, null, "Hung", hungLine + " (no exit within "
-                    + lifecycle.watchdogGrace() + " of this line; " + stopDescription() + ")", now));
+        StopSequence.Outcome outcome = stopRequested || hungLine != null ? stopOutcome() : null;
+        // The app exited because the stop pressed the power button (SIGTERM): the stop's end, with the app's code.
+        boolean exitedOnPowerButton = waitStatus != null && outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN;
+        Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
+        if (hungLine != null && (waitStatus == null || exitedOnPowerButton)) {
+            publish(status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
+                    + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")", now));
             return;
         }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
         // stop was asked for at the same moment.
-        if (waitStatus == null && stopRequested) {
-            publish(status.finished(InstanceState.Stopped, null, "Stopped", "stopped on request: " + stopDescription(), now));
+        if (stopRequested && (waitStatus == null || exitedOnPowerButton)) {
+            String what = waitStatus == null ? "" : "the app exited with code " + code + " after the power button; ";
+            publish(status.finished(InstanceState.Stopped, code, outcome == null ? "Stopped" : outcome.endedBy().reason,
+                    "stopped on request: " + what + describe(outcome), now));
             return;
         }
         if (waitStatus == null) {
-            publish(status.finished(InstanceState.Failed, null, "VmExited",
-                    exitDescription() + " before the app ended: " + qemuLogTail(), now));
+            List<String> guest = qmp.guestEvents();
+            publish(status.finished(InstanceState.Failed, null, GuestEnd.reason(guest),
+                    exitDescription() + " before the app ended" + (guest.isEmpty() ? "" : " (guest: " + String.join(", ", guest) + ")")
+                            + ": " + qemuLogTail(), now));
             return;
         }
-        int code = LinuxConsoleProtocol.exitCode(waitStatus);
         if (code == 0) {
             publish(status.finished(InstanceState.Succeeded, 0, "Completed", "the app exited with code 0", now));
         } else if (LinuxConsoleProtocol.killedBySignal(waitStatus)) {
@@ -308,7 +320,7 @@ final class QemuInstance {
         }
         // by pid: works alike for our child and for an adopted QEMU (see StopSequence)
         stopOutcome.complete(new StopSequence(id, qemu, SocketPaths.forConnecting(qmpSocket()), lifecycle,
-                event -> LOG.infof("%s: QMP event %s", id, event)).run());
+                event -> LOG.infof("%s: QMP event %s", id, event.describe()), qmp).run());
     }
 
     /** The watchdog fired: the VM printed {@code line} and did not end in time. */
@@ -320,15 +332,20 @@ final class QemuInstance {
         stopper.start();
     }
 
-    private String stopDescription() {
+    private static String describe(StopSequence.Outcome outcome) {
+        return outcome == null ? "stop sequence did not report" : outcome.describe();
+    }
+
+    /** The stop sequence's outcome once it has reported (bounded wait), or null. */
+    private StopSequence.Outcome stopOutcome() {
         try {
             return stopOutcome.get(lifecycle.powerdownWait().plus(lifecycle.quitWait().multipliedBy(2))
-                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS).describe();
+                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "stop sequence interrupted";
+            return null;
         } catch (ExecutionException | TimeoutException e) {
-            return "stop sequence did not report";
+            return null;
         }
     }
 

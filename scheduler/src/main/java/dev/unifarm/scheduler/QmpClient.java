@@ -36,6 +36,7 @@ public final class QmpClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
     private final Consumer<JsonNode> events;
     private final Duration timeout;
+    private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     private QmpClient(SocketChannel channel, Consumer<JsonNode> events, Duration timeout) {
         this.channel = channel;
@@ -69,7 +70,8 @@ public final class QmpClient implements AutoCloseable {
     }
 
     /** Runs a command and returns its {@code return} value; a QMP error, a closed connection or no answer in time is an IOException. */
-    public JsonNode execute(String command) throws IOException {
+    public synchronized JsonNode execute(String command) throws IOException {
+        // synchronized: a shared connection (QmpMonitor) must not interleave two commands' replies
         ObjectNode request = JSON.createObjectNode().put("execute", command);
         ByteBuffer bytes = ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
@@ -128,6 +130,12 @@ public final class QmpClient implements AutoCloseable {
             // closed by us or by QEMU: either way there are no more replies
         }
         replies.add(CLOSED);
+        ended.countDown();
+    }
+
+    /** Waits until the connection has ended (QEMU exited or closed it) and every event before that was handed on. */
+    boolean awaitEnd(Duration wait) throws InterruptedException {
+        return ended.await(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.unifarm.scheduler;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +24,20 @@ final class StopSequence {
     /** The step after which QEMU was gone. */
     enum Step {
         /** QEMU had already exited. */
-        GONE,
+        GONE("Stopped"),
         /** The guest powered off after ACPI power-button. */
-        POWERDOWN,
+        POWERDOWN("PoweredDown"),
         /** QEMU quit on the QMP command. */
-        QUIT,
+        QUIT("Quit"),
         /** QEMU was killed. */
-        KILL
+        KILL("Killed");
+
+        /** The instance's {@code Stopped} reason when this step ended it. */
+        final String reason;
+
+        Step(String reason) {
+            this.reason = reason;
+        }
     }
 
     record Outcome(Step endedBy, List<String> steps, List<String> events) {
@@ -45,11 +51,19 @@ final class StopSequence {
     private final ProcessHandle process;
     private final Path qmpSocket;
     private final Lifecycle timing;
-    private final Consumer<JsonNode> eventLog;
+    private final Consumer<QmpEvent> eventLog;
+    private final QmpMonitor monitor;
     private final List<String> steps = Collections.synchronizedList(new ArrayList<>());
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
-    StopSequence(String id, ProcessHandle process, Path qmpSocket, Lifecycle timing, Consumer<JsonNode> eventLog) {
+    StopSequence(String id, ProcessHandle process, Path qmpSocket, Lifecycle timing, Consumer<QmpEvent> eventLog) {
+        this(id, process, qmpSocket, timing, eventLog, null);
+    }
+
+    /** With {@code monitor} (or null): its open connection is used, as QEMU serves one QMP client at a time. */
+    StopSequence(String id, ProcessHandle process, Path qmpSocket, Lifecycle timing, Consumer<QmpEvent> eventLog,
+            QmpMonitor monitor) {
+        this.monitor = monitor;
         this.id = id;
         this.process = process;
         this.qmpSocket = qmpSocket;
@@ -61,15 +75,26 @@ final class StopSequence {
         if (!Adoption.running(process)) {
             return outcome(Step.GONE);
         }
-        try (QmpClient qmp = QmpClient.connect(qmpSocket, this::onEvent, timing.qmpTimeout())) {
-            if (command(qmp, "system_powerdown") && exitedWithin(timing.powerdownWait())) {
-                return outcome(Step.POWERDOWN);
+        QmpClient shared = monitor != null ? monitor.client().orElse(null) : null;
+        if (shared != null) {
+            monitor.listen(this::onEvent);
+            try {
+                Step ended = gracefulSteps(shared);
+                if (ended != null) {
+                    return outcome(ended);
+                }
+            } finally {
+                monitor.listen(null);
             }
-            if (command(qmp, "quit") && exitedWithin(timing.quitWait())) {
-                return outcome(Step.QUIT);
+        } else {
+            try (QmpClient qmp = QmpClient.connect(qmpSocket, message -> onEvent(QmpEvent.of(message)), timing.qmpTimeout())) {
+                Step ended = gracefulSteps(qmp);
+                if (ended != null) {
+                    return outcome(ended);
+                }
+            } catch (IOException e) {
+                record("QMP unusable: " + e.getMessage());
             }
-        } catch (IOException e) {
-            record("QMP unusable: " + e.getMessage());
         }
         if (!Adoption.running(process)) {
             // it went while we were finding out that QMP does not answer
@@ -79,6 +104,17 @@ final class StopSequence {
         record("killed");
         exitedWithin(timing.quitWait());
         return outcome(Step.KILL);
+    }
+
+    /** Powerdown, then quit: the step after which QEMU was gone, or null (kill it). */
+    private Step gracefulSteps(QmpClient qmp) {
+        if (command(qmp, "system_powerdown") && exitedWithin(timing.powerdownWait())) {
+            return Step.POWERDOWN;
+        }
+        if (command(qmp, "quit") && exitedWithin(timing.quitWait())) {
+            return Step.QUIT;
+        }
+        return null;
     }
 
     /** Sends a command; false (recorded) when QEMU did not accept it. */
@@ -101,10 +137,8 @@ final class StopSequence {
         return false;
     }
 
-    private void onEvent(JsonNode event) {
-        String name = event.path("event").asText();
-        JsonNode reason = event.path("data").path("reason");
-        events.add(reason.isMissingNode() ? name : name + "(" + reason.asText() + ")");
+    private void onEvent(QmpEvent event) {
+        events.add(event.describe());
         eventLog.accept(event);
     }
 

@@ -35,6 +35,7 @@ class LifecycleBootTest {
     private static Image hello;
     private static Image echoHttp;
     private static Image hang;
+    private static Image graceful;
     private static LocalScheduler scheduler;
 
     @TempDir
@@ -45,6 +46,7 @@ class LifecycleBootTest {
         hello = TestImages.build("hello", work);
         echoHttp = TestImages.build("echo-http", work);
         hang = TestImages.build("hang", work);
+        graceful = TestImages.build("graceful", work);
         scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", FAST, Clock.systemUTC());
     }
 
@@ -63,29 +65,72 @@ class LifecycleBootTest {
 
     // --- graceful stop: powerdown → quit → kill ---
 
-    /** Our Linux guest has no ACPI power-button handling in its init (the .NET host is PID 1): powerdown is ignored. */
+    /**
+     * The linux-profile guest honours system_powerdown: its /init turns the ACPI power button into
+     * SIGTERM for the app, CoreCLR runs the ProcessExit handler, the app exits and the VM ends with
+     * its exit code, during the powerdown wait (long here, so a busy machine does not turn it into quit).
+     */
     @Test
-    void testStop_guestIgnoresPowerdownSoQuitEndsIt() {
+    void testStop_guestHonoursPowerdownAndTheAppShutsDownCleanly() {
+        Lifecycle patient = new Lifecycle(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                FAST.backoff(), FAST.watchdogGrace());
+        LocalScheduler own = new LocalScheduler(AcceleratorProbe.detect(), "test-node", patient, Clock.systemUTC());
+        try {
+            Recorder recorder = new Recorder();
+            LaunchRequest request = request("g1", graceful);
+            own.start(request, recorder);
+            awaitConsole(own, request, recorder, "graceful: waiting for SIGTERM");
+            long pid = qemuPid(request);
+
+            long started = System.nanoTime();
+            own.stop("g1");
+            InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(90));
+
+            System.out.println("stop of a guest that honours powerdown took " + (System.nanoTime() - started) / 1_000_000
+                    + " ms: " + end.message());
+            assertThat(end.state()).isEqualTo(InstanceState.Stopped);
+            assertThat(end.reason()).isEqualTo("PoweredDown");
+            assertThat(end.exitCode()).as("the app's own exit code after ProcessExit").isZero();
+            assertThat(end.message()).startsWith("stopped on request: the app exited with code 0 after the power button")
+                    .contains("ended by powerdown", "system_powerdown sent", "POWERDOWN", "SHUTDOWN(guest-reset)")
+                    .doesNotContain("quit sent", "killed", "still running");
+            assertThat(recorder.states()).containsExactly(
+                    InstanceState.Pending, InstanceState.Booting, InstanceState.Running, InstanceState.Stopped);
+            assertGone(pid);
+            assertThat(consoleLines(request)).contains("graceful: ProcessExit, shutting down cleanly");
+        } finally {
+            own.close();
+        }
+    }
+
+    /** An app whose ProcessExit handler never returns ignores powerdown in effect: quit ends it. */
+    @Test
+    void testStop_appStuckInShutdownSoQuitEndsIt() throws Exception {
         Recorder recorder = new Recorder();
-        LaunchRequest request = request("s1", echoHttp);
+        LaunchRequest request = new LaunchRequest("s1", graceful, List.of("stuck"), null, MEMORY, instances.resolve("s1"));
         scheduler.start(request, recorder);
-        awaitListening(request, recorder, 0);
+        awaitConsole(scheduler, request, recorder, "graceful: waiting for SIGTERM");
         long pid = qemuPid(request);
 
+        long started = System.nanoTime();
         scheduler.stop("s1");
         InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));
 
-        System.out.println("stop of a guest that ignores powerdown: " + end.message());
+        System.out.println("stop of a guest that does not finish within the powerdown wait took "
+                + (System.nanoTime() - started) / 1_000_000 + " ms: " + end.message());
         assertThat(end.state()).isEqualTo(InstanceState.Stopped);
-        assertThat(end.reason()).isEqualTo("Stopped");
+        assertThat(end.reason()).isEqualTo("Quit");
+        assertThat(end.exitCode()).isNull();
         assertThat(end.message()).startsWith("stopped on request: ended by quit")
                 .containsSubsequence("system_powerdown sent", "still running after PT1S", "quit sent")
                 .contains("POWERDOWN", "SHUTDOWN(host-qmp-quit)")
                 .doesNotContain("killed");
         assertGone(pid);
+        // the power button did reach the app: it is stuck in its handler, not deaf
+        await().atMost(Duration.ofSeconds(10)).until(() -> consoleLines(request).contains("graceful: ProcessExit, stuck"));
     }
 
-    /** A frozen QEMU (SIGSTOP) accepts the QMP connection but never answers: only the kill ends it. */
+    /** A frozen QEMU (SIGSTOP) never answers on the open QMP connection: only the kill ends it. */
     @Test
     void testStop_frozenQemuIsKilled() throws Exception {
         Recorder recorder = new Recorder();
@@ -101,15 +146,20 @@ class LifecycleBootTest {
 
         System.out.println("stop of a frozen QEMU: " + end.message());
         assertThat(end.state()).isEqualTo(InstanceState.Stopped);
+        assertThat(end.reason()).isEqualTo("Killed");
         assertThat(end.message()).startsWith("stopped on request: ended by kill")
-                .containsSubsequence("QMP unusable: no QMP answer to greeting", "killed")
+                .containsSubsequence("system_powerdown failed: no QMP answer to system_powerdown within PT2S",
+                        "quit failed: no QMP answer to quit", "killed")
                 .doesNotContain("quit sent");
         assertGone(pid);
     }
 
-    /** QMP socket gone (renamed away): nothing to ask, so the kill ends it. */
+    /**
+     * QMP socket renamed away while the instance runs: the connection opened at start stays usable
+     * (QEMU serves one client, and this is it), so the stop still goes through powerdown.
+     */
     @Test
-    void testStop_withoutQmpSocketQemuIsKilled() throws Exception {
+    void testStop_socketRenamedAwayStopsOverTheOpenConnection() throws Exception {
         Recorder recorder = new Recorder();
         LaunchRequest request = request("s3", echoHttp);
         scheduler.start(request, recorder);
@@ -121,9 +171,7 @@ class LifecycleBootTest {
         InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));
 
         assertThat(end.state()).isEqualTo(InstanceState.Stopped);
-        assertThat(end.message()).startsWith("stopped on request: ended by kill")
-                .containsSubsequence("QMP unusable", "killed")
-                .doesNotContain("system_powerdown sent");
+        assertThat(end.message()).contains("system_powerdown sent").doesNotContain("QMP unusable", "killed");
         assertGone(pid);
     }
 
@@ -286,6 +334,26 @@ class LifecycleBootTest {
             return on.status(id).map(s -> s.state() == InstanceState.Running && s.restarts() == restarts).orElse(false)
                     && on.console(id).orElse(List.of()).stream().anyMatch(line -> line.contains(LISTENING));
         });
+    }
+
+    /** Until the instance is Running and printed {@code line}. */
+    private static void awaitConsole(LocalScheduler on, LaunchRequest request, Recorder recorder, String line) {
+        String id = request.instanceId();
+        await().atMost(BOOT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            if (recorder.ended()) {
+                throw new AssertionError(id + " ended before printing " + line + ": " + recorder.statuses());
+            }
+            return on.status(id).map(s -> s.state() == InstanceState.Running).orElse(false)
+                    && on.console(id).orElse(List.of()).contains(line);
+        });
+    }
+
+    private static List<String> consoleLines(LaunchRequest request) {
+        try {
+            return Files.readAllLines(request.instanceDir().resolve("console.log"));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static long qemuPid(LaunchRequest request) {

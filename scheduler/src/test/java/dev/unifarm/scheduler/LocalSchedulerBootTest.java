@@ -199,7 +199,8 @@ class LocalSchedulerBootTest {
 
         assertThat(stopped).isTrue();
         assertThat(end.state()).isEqualTo(InstanceState.Stopped);
-        assertThat(end.reason()).isEqualTo("Stopped");
+        // echo-http exits on SIGTERM: the power button ends it, unless the machine is too busy for the powerdown wait
+        assertThat(end.reason()).isIn("PoweredDown", "Quit");
         assertThat(end.finishedAt()).isNotNull();
         assertThat(recorder.states()).containsExactly(
                 InstanceState.Pending, InstanceState.Booting, InstanceState.Running, InstanceState.Stopped);
@@ -238,7 +239,7 @@ class LocalSchedulerBootTest {
         for (Recorder recorder : recorders) {
             InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));
             assertThat(end.state()).isEqualTo(InstanceState.Stopped);
-            assertThat(end.reason()).isEqualTo("Stopped");
+            assertThat(end.reason()).isIn("PoweredDown", "Quit");
         }
         pids.forEach(LocalSchedulerBootTest::assertGone);
         await().atMost(Duration.ofSeconds(10)).until(() -> own.liveCount() == 0);

@@ -1,0 +1,70 @@
+package dev.unifarm.imager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GuestInitTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void testAddTo_busyboxBothStepsModulesAndInitThatExecsTheHost() throws Exception {
+        Path kernel = RealParts.linuxKernel();
+        PowerButton power = PowerButton.forKernel(kernel, line -> { }).orElseThrow();
+        GuestNetwork network = GuestNetwork.forKernel(kernel, GuestInit.HOST_BUSYBOX);
+        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, power, network);
+        RootfsTree tree = new RootfsTree();
+
+        init.addTo(tree, "/usr/share/dotnet/dotnet");
+
+        assertThat(tree.contains("/bin/busybox")).isTrue();
+        List<String> modules = new ArrayList<>(power.modules());
+        modules.addAll(network.modules());
+        assertThat(modules).allSatisfy(m -> assertThat(tree.contains("/lib/modules/unifarm/" + m)).as(m).isTrue());
+        RootfsEntry entry = tree.entries().stream().filter(e -> e.path().equals("/init")).findFirst().orElseThrow();
+        assertThat(((RootfsEntry.GeneratedFile) entry).mode()).isEqualTo(0755);
+        String script = init.script("/usr/share/dotnet/dotnet");
+        assertThat(script).startsWith("#!/bin/busybox sh\n").endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
+        // The watcher is in place before the (slower) network comes up.
+        assertThat(script.indexOf("kill -TERM 1")).isLessThan(script.indexOf("ip link set eth0 up"));
+    }
+
+    @Test
+    void testScript_powerOnlyHasNoNetwork() {
+        PowerButton power = PowerButton.forKernel(RealParts.linuxKernel(), line -> { }).orElseThrow();
+
+        String script = new GuestInit(GuestInit.HOST_BUSYBOX, power, null).script("/usr/share/dotnet/dotnet");
+
+        assertThat(script).contains("kill -TERM 1").doesNotContain("eth0");
+    }
+
+    @Test
+    void testNew_withoutStepsIsRefused() {
+        assertThatThrownBy(() -> new GuestInit(GuestInit.HOST_BUSYBOX, null, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void testIsStatic_hostBusyboxYesJavaLauncherNo() {
+        assertThat(GuestInit.isStatic(GuestInit.HOST_BUSYBOX)).isTrue();
+        assertThat(GuestInit.isStatic(Path.of(System.getProperty("java.home"), "bin", "java"))).isFalse();
+        assertThat(GuestInit.isStatic(temp.resolve("missing"))).isFalse();
+    }
+
+    @Test
+    void testModuleList_pathOutsideTheKernelDirIsRefused() throws Exception {
+        Path modules = Files.createDirectories(temp.resolve("modules"));
+        Path list = Files.writeString(modules.resolve("power-order"), "../../etc/passwd.ko\n");
+
+        assertThatThrownBy(() -> GuestInit.moduleList(list, modules, "power-unsupported"))
+                .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("power-unsupported"))
+                .hasMessageContaining("power-order");
+    }
+}
