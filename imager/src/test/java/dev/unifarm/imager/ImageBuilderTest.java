@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Builds real images of the hello sample on the real CoreCLR 2.0.0 runtime and reads their initrds back. */
 class ImageBuilderTest {
 
-    private static final String HELLO_COMMAND_LINE = "console=ttyS0 panic=-1 norandmaps quiet rdinit=/init"
+    private static final String HELLO_COMMAND_LINE = "console=ttyS0 panic=-1 norandmaps no_timer_check quiet rdinit=/init"
             + " COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 -- /app/hello.dll";
     private static final String STACK_RANGE = "7fffff7ff000-7ffffffff000";
 
@@ -222,7 +222,7 @@ class ImageBuilderTest {
     void testManifest_commandLineWithInstanceOverrides() {
         String line = hello.manifest().commandLine(List.of("x"), Map.of("DOTNET_EnableDiagnostics", "1", "A", "b"));
 
-        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps quiet rdinit=/init"
+        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet rdinit=/init"
                 + " A=b COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1"
                 + " -- /app/hello.dll x");
     }
@@ -280,7 +280,7 @@ class ImageBuilderTest {
 
         assertThat(image.manifest().args()).containsExactly("a", "b");
         assertThat(image.manifest().env()).containsEntry("GREETING", "hi").containsKey("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT");
-        assertThat(image.manifest().commandLine()).isEqualTo("console=ttyS0 panic=-1 norandmaps quiet"
+        assertThat(image.manifest().commandLine()).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet"
                 + " rdinit=/init COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=0"
                 + " DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 GREETING=hi -- /app/hello.dll a b");
         assertThat(image.digest()).isNotEqualTo(hello.digest());

@@ -18,7 +18,7 @@ class LinuxCommandLineTest {
     void testRender_envBeforeDashDashArgvAfter() {
         String line = LinuxCommandLine.render(HOST, List.of("/app/x.dll", "a", "b"), new TreeMap<>(Map.of("B", "2", "A", "1")));
 
-        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps quiet rdinit=/usr/share/dotnet/dotnet A=1 B=2 -- /app/x.dll a b");
+        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet rdinit=/usr/share/dotnet/dotnet A=1 B=2 -- /app/x.dll a b");
     }
 
     @Test

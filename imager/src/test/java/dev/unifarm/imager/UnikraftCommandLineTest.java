@@ -148,6 +148,6 @@ class UnikraftCommandLineTest {
                 List.of("/app/hello.dll"), env));
 
         assertThat(line).isEqualTo(LinuxCommandLine.render(HOST, List.of("/app/hello.dll"), env))
-                .isEqualTo("console=ttyS0 panic=-1 norandmaps quiet rdinit=/usr/share/dotnet/dotnet A=b -- /app/hello.dll");
+                .isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet rdinit=/usr/share/dotnet/dotnet A=b -- /app/hello.dll");
     }
 }
