@@ -3,8 +3,10 @@ package dev.unifarm.scheduler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
+import dev.unifarm.scheduler.RestartPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -52,7 +54,8 @@ class KubernetesLauncherTest {
     }
 
     private KubernetesLauncher launcher(LauncherPodConfig config) {
-        launcher = new KubernetesLauncher(client, config, Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC());
+        launcher = new KubernetesLauncher(client, config,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(2)), Clock.systemUTC());
         return launcher;
     }
 
