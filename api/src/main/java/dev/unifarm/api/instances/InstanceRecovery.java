@@ -6,14 +6,15 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.AdoptRequest;
-import dev.unifarm.scheduler.Adoption;
 import dev.unifarm.scheduler.InstanceStatus;
-import dev.unifarm.scheduler.LocalScheduler;
+import dev.unifarm.scheduler.RestartPolicy;
+import dev.unifarm.scheduler.Scheduler;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,16 +28,15 @@ import org.jboss.logging.Logger;
 public class InstanceRecovery {
 
     private static final Logger LOG = Logger.getLogger(InstanceRecovery.class);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final InstanceRepository instances;
     private final FarmDirs dirs;
-    private final LocalScheduler scheduler;
+    private final Scheduler scheduler;
     private final AppService apps;
     private final ImageStore images;
     private final InstanceMetrics metrics;
 
-    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, LocalScheduler scheduler, AppService apps, ImageStore images,
+    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, Scheduler scheduler, AppService apps, ImageStore images,
             InstanceMetrics metrics) {
         this.metrics = metrics;
         this.instances = instances;
@@ -47,29 +47,47 @@ public class InstanceRecovery {
     }
 
     void settle(@Observes StartupEvent event) {
+        recover();
+    }
+
+    /**
+     * Re-attaches or fails every instance the database has as live and the scheduler does not run yet,
+     * then has the scheduler end whatever runs for any other instance (Kubernetes: launcher Pods of
+     * instances this farm does not know).
+     */
+    public void recover() {
+        Set<String> live = new HashSet<>();
         for (Instance instance : instances.live()) {
-            Adoption.Finding finding;
-            try {
-                finding = scheduler.adopt(new AdoptRequest(instance.id(), dirs.instance(instance.id()), exitDetection(instance),
-                        recorded(instance)), status -> {
-                            instances.update(status);
-                            metrics.changed(instance.app(), instance.createdAt(), status);
-                        });
-            } catch (RuntimeException e) {
-                finding = new Adoption.Finding(java.util.Optional.empty(), false, "adoption failed: " + e.getMessage());
-                LOG.warnf(e, "cannot adopt instance %s", instance.id());
-            }
-            if (finding.adoptable()) {
-                LOG.infof("instance %s was %s when the farm stopped; adopted its running QEMU", instance.id(), instance.state());
+            if (scheduler.status(instance.id()).isPresent()) {
+                live.add(instance.id());
                 continue;
             }
-            boolean killed = Adoption.kill(finding.qemu(), KILL_WAIT);
-            instances.markFailed(instance.id(), "FarmRestarted", "the farm restarted while this instance was "
-                    + instance.state() + " and " + finding.why() + (killed ? "; its QEMU was stopped" : ""), Instant.now());
+            Scheduler.Reattachment outcome = scheduler.reattach(new AdoptRequest(instance.id(), dirs.instance(instance.id()),
+                    exitDetection(instance), recorded(instance)), status -> {
+                        instances.update(status);
+                        metrics.changed(instance.app(), instance.createdAt(), status);
+                    }, restartPolicy(instance));
+            if (outcome.attached()) {
+                live.add(instance.id());
+                LOG.infof("instance %s was %s when the farm stopped; %s", instance.id(), instance.state(), outcome.why());
+                continue;
+            }
+            instances.markFailed(instance.id(), outcome.reason(), "the farm restarted while this instance was "
+                    + instance.state() + " and " + outcome.why(), Instant.now());
             LOG.warnf("instance %s was %s when the farm stopped and %s; marked Failed", instance.id(), instance.state(),
-                    finding.why());
+                    outcome.why());
         }
+        scheduler.removeOthers(live);
         metrics.refresh();
+    }
+
+    /** The app's policy as its spec says now (the record keeps none); {@code Never} when the app is gone. */
+    private RestartPolicy restartPolicy(Instance instance) {
+        try {
+            return RestartPolicy.of(apps.get(instance.app()).spec().restartPolicy());
+        } catch (RuntimeException e) {
+            return RestartPolicy.Never;
+        }
     }
 
     /** How the app's end shows, from its image; the default profile's when the image is gone. */

@@ -122,7 +122,11 @@ public final class KubernetesScheduler implements Scheduler {
             return Optional.empty();
         }
         try {
-            return Optional.of(http.status(base.get(), tracked.get()));
+            InstanceStatus now = http.status(base.get(), tracked.get());
+            if (now.state().isTerminal()) {
+                console(id); // the run is over: the mirror gets its last lines before anyone stops following
+            }
+            return Optional.of(now);
         } catch (IOException | RuntimeException e) {
             InstanceStatus s = tracked.get();
             return Optional.of(new InstanceStatus(s.id(), s.state(), s.exitCode(), "LauncherUnreachable",
