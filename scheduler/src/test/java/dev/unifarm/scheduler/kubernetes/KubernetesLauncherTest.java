@@ -246,6 +246,32 @@ class KubernetesLauncherTest {
     }
 
     @Test
+    void testReattach_actsOnAnEndMissedWhileNoFarmRanAndDeletesOlderAndUnknownPods() {
+        KubernetesLauncher l = launcher(config());
+        client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("r"), 0)).create();
+        Pod newest = client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("r"), 1)).create();
+        client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("stray"), 0)).create();
+        newest.setStatus(new PodStatusBuilder().withPhase("Failed").withContainerStatuses(new ContainerStatusBuilder()
+                .withName("launcher").withNewState().withNewTerminated().withExitCode(3).endTerminated().endState().build()).build());
+        client.pods().inNamespace(NS).resource(newest).updateStatus();
+        Statuses heard = new Statuses();
+        var now = java.time.Instant.now();
+        InstanceStatus recorded = new InstanceStatus("r", InstanceState.Running, null, null, null, null, "node-a", now, now, now,
+                null, null, 1);
+
+        assertThat(l.reattach("r", RestartPolicy.OnFailure, recorded, heard)).isTrue();
+        assertThat(l.reattach("nobody", RestartPolicy.Always, recorded, status -> { })).as("no Pod").isFalse();
+        assertThat(l.deleteUntracked()).containsExactly("unifarm-stray-0");
+
+        await().atMost(WAIT).until(() -> podNames().equals(List.of("unifarm-r-2")));
+        LauncherInstance instance = l.instance("r").orElseThrow();
+        assertThat(instance.restarts()).as("the recorded restart and this one").isEqualTo(2);
+        assertThat(instance.lastTermination().exitCode()).isEqualTo(3);
+        assertThat(heard.states()).startsWith(InstanceState.Pending);
+        assertThat(heard.last().reason()).isEqualTo("BackOff");
+    }
+
+    @Test
     void testBackoff_growsAndIsCapped() {
         KubernetesLauncher l = launcher(config());
         assertThat(l.backoff(1)).isEqualTo(Duration.ofMillis(10));
