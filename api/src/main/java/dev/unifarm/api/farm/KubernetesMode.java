@@ -40,7 +40,8 @@ final class KubernetesMode {
 
     static KubernetesScheduler scheduler(UnifarmConfig config, KubernetesClient client) {
         String registry = requireRegistry(config);
-        LauncherPodConfig pods = podConfig(config.scheduler().kubernetes(), client, registry.startsWith("http://"));
+        String namespace = Optional.ofNullable(client.getNamespace()).orElse("default");
+        LauncherPodConfig pods = podConfig(config.scheduler().kubernetes(), namespace, registry.startsWith("http://"));
         UnifarmConfig.Instances instances = config.instances();
         Backoff backoff = new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(),
                 instances.restartBackoffReset());
@@ -48,8 +49,9 @@ final class KubernetesMode {
                 config.scheduler().kubernetes().launcherTimeout());
     }
 
-    static LauncherPodConfig podConfig(UnifarmConfig.Kubernetes k, KubernetesClient client, boolean insecureRegistry) {
-        String namespace = k.namespace().orElseGet(() -> Optional.ofNullable(client.getNamespace()).orElse("default"));
+    /** @param clientNamespace where Pods go unless {@code namespace} is set */
+    static LauncherPodConfig podConfig(UnifarmConfig.Kubernetes k, String clientNamespace, boolean insecureRegistry) {
+        String namespace = k.namespace().orElse(clientNamespace);
         String kvm = "none".equals(k.kvmResource()) ? null : k.kvmResource();
         List<Toleration> tolerations = k.tolerations().orElse(List.of()).stream().map(KubernetesMode::toleration).toList();
         return new LauncherPodConfig(namespace, k.launcherImage(), k.qemuOverheadMib(), k.cpuRequest(), kvm,
