@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Runs instances as QEMU processes on this host. Entry point of the scheduler: {@link #start},
+ * The {@link Scheduler} of local mode: runs instances as QEMU processes on this host. Entry point of the scheduler: {@link #start},
  * {@link #stop}, and read access to live instances' status and console.
  */
 public final class LocalScheduler implements Scheduler {

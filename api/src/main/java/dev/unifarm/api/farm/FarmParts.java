@@ -82,7 +82,7 @@ public class FarmParts {
         return switch (config.scheduler().mode()) {
             case local -> localScheduler(config);
             case kubernetes -> {
-                KubernetesMode.requireRegistry(config);
+                KubernetesMode.requireRegistry(config); // before a client is made for nothing
                 KubernetesScheduler scheduler = KubernetesMode.scheduler(config, kubernetes.get());
                 LOG.infof("instances run in launcher Pods (image %s) on %s, API server %s",
                         config.scheduler().kubernetes().launcherImage(), scheduler.node(), kubernetes.get().getMasterUrl());

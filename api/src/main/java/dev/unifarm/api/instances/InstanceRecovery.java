@@ -19,10 +19,12 @@ import org.jboss.logging.Logger;
 
 /**
  * At start-up, settles instances a previous farm process left live (DESIGN section 6: adopted or
- * cleaned up, never forgotten). An instance whose QEMU is still running in its dir and answers QMP is
- * adopted: the scheduler supervises it again with its recorded state and timestamps, its console
- * continues, and it can be stopped. Any other is cleaned up: its QEMU, if one is left, is killed and
- * the record marked {@code Failed} with reason {@code FarmRestarted}.
+ * cleaned up, never forgotten), through {@link Scheduler#reattach}. Local mode: an instance whose QEMU
+ * is still running in its dir and answers QMP is adopted (recorded state and timestamps kept, console
+ * continued, stoppable); any other has its QEMU, if one is left, killed and is marked {@code Failed}
+ * with reason {@code FarmRestarted}. Kubernetes mode: an instance is re-attached to its launcher Pod
+ * and supervised again under its app's restart policy, or marked {@code Failed}/{@code PodGone};
+ * launcher Pods of instances the database does not have as live are deleted.
  */
 @ApplicationScoped
 public class InstanceRecovery {

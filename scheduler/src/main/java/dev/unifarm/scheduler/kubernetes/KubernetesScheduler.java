@@ -70,7 +70,12 @@ public final class KubernetesScheduler implements Scheduler {
         LauncherSpec spec = new LauncherSpec(request.instanceId(), request.app(), request.imageReference(),
                 request.launch().memoryMiB(), port > 0 ? port : null);
         mirrors.put(request.instanceId(), new ConsoleMirror(consoleFile(request.launch().instanceDir())));
-        return launcher.launch(spec, policy, mirroring(listener));
+        try {
+            return launcher.launch(spec, policy, mirroring(listener));
+        } catch (RuntimeException e) {
+            mirrors.remove(request.instanceId());
+            throw e;
+        }
     }
 
     /** Finds the instance's launcher Pod by label; none left → not attached, reason {@code PodGone}. */
@@ -85,7 +90,11 @@ public final class KubernetesScheduler implements Scheduler {
                 + LauncherPods.labelValue(request.instanceId()) + " exists in namespace " + config.namespace());
     }
 
-    /** Deletes launcher Pods of instances not supervised here (the DB does not know them as live). */
+    /**
+     * Deletes every launcher Pod that is not the current Pod of an instance supervised here: after
+     * {@link #reattach} those are exactly the instances in {@code live}, so what is left belongs to
+     * instances the farm does not know (or to their older generations).
+     */
     @Override
     public void removeOthers(Set<String> live) {
         List<String> deleted = launcher.deleteUntracked();
