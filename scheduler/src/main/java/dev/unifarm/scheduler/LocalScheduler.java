@@ -13,12 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Runs instances as QEMU processes on this host. Entry point of the scheduler: {@link #start},
+ * The {@link Scheduler} of local mode: runs instances as QEMU processes on this host. Entry point of the scheduler: {@link #start},
  * {@link #stop}, and read access to live instances' status and console.
  */
-public final class LocalScheduler implements AutoCloseable {
+public final class LocalScheduler implements Scheduler {
 
     private static final Logger LOG = Logger.getLogger(LocalScheduler.class);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final Accelerator accel;
     private final String node;
@@ -79,6 +80,7 @@ public final class LocalScheduler implements AutoCloseable {
         return accel;
     }
 
+    @Override
     public String node() {
         return node;
     }
@@ -110,6 +112,38 @@ public final class LocalScheduler implements AutoCloseable {
             // the run published Failed, which released the admission
             throw new UncheckedIOException("cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public InstanceStatus start(InstanceRequest request, InstanceListener listener, RestartPolicy policy) {
+        return start(request.launch(), listener, policy);
+    }
+
+    /**
+     * {@link #adopt}, and when the QEMU cannot be adopted, kills what is left of it (reason
+     * {@code FarmRestarted}). Adopted instances run under policy {@code Never} whatever {@code policy} says:
+     * the record keeps no policy.
+     */
+    @Override
+    public Reattachment reattach(AdoptRequest request, InstanceListener listener, RestartPolicy policy) {
+        Adoption.Finding finding;
+        try {
+            finding = adopt(request, listener);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "cannot adopt instance %s", request.instanceId());
+            finding = new Adoption.Finding(Optional.empty(), false, "adoption failed: " + e.getMessage());
+        }
+        if (finding.adoptable()) {
+            return new Reattachment(true, null, "adopted its running QEMU");
+        }
+        boolean killed = Adoption.kill(finding.qemu(), KILL_WAIT);
+        return new Reattachment(false, "FarmRestarted", finding.why() + (killed ? "; its QEMU was stopped" : ""));
+    }
+
+    /** The whole stop sequence: QMP timeout, powerdown wait, quit and kill waits, and a margin. */
+    @Override
+    public Duration stopWait() {
+        return lifecycle.qmpTimeout().plus(lifecycle.powerdownWait()).plus(lifecycle.quitWait().multipliedBy(2)).plusSeconds(5);
     }
 
     /**
@@ -230,11 +264,13 @@ public final class LocalScheduler implements AutoCloseable {
         }
     }
 
+    @Override
     public Optional<InstanceStatus> status(String id) {
         return Optional.ofNullable(live.get(id)).map(Supervisor::status);
     }
 
     /** The in-memory console of a live instance; ended instances keep theirs in {@code console.log}. */
+    @Override
     public Optional<List<String>> console(String id) {
         return Optional.ofNullable(live.get(id)).map(i -> i.console().lines());
     }
@@ -243,6 +279,7 @@ public final class LocalScheduler implements AutoCloseable {
      * Stops a live instance (powerdown, quit, kill: {@link StopSequence}; a pending restart is cancelled)
      * and waits (bounded) for QEMU to go; false when it was not live.
      */
+    @Override
     public boolean stop(String id) {
         Supervisor instance = live.get(id);
         if (instance == null) {

@@ -29,6 +29,80 @@ public interface UnifarmConfig {
     /** The OCI registry the farm pushes built images to and pulls missing ones from; none by default. */
     Registry registry();
 
+    /** Where instances run: QEMU on this host, or launcher Pods in a Kubernetes cluster. */
+    SchedulerSettings scheduler();
+
+    /** {@code local}: QEMU processes on the farm's host; {@code kubernetes}: one launcher Pod per instance. */
+    enum SchedulerMode {
+        local, kubernetes
+    }
+
+    interface SchedulerSettings {
+        @WithDefault("local")
+        SchedulerMode mode();
+
+        /** Used in {@code kubernetes} mode only. */
+        Kubernetes kubernetes();
+    }
+
+    /**
+     * Launcher Pods ({@code unifarm.scheduler.kubernetes.*}). The API server is the client's usual
+     * configuration (in-cluster service account, {@code ~/.kube/config}, {@code KUBERNETES_MASTER})
+     * unless {@code master-url} names one.
+     */
+    interface Kubernetes {
+        Optional<String> masterUrl();
+
+        /** Where launcher Pods go; default the client's namespace ({@code default} outside a cluster). */
+        Optional<String> namespace();
+
+        /** The image that runs {@code dev.unifarm.scheduler.launcher.Launcher} (JRE, QEMU, the scheduler jar). */
+        @WithDefault("ghcr.io/unifarm/launcher:0.1.0")
+        String launcherImage();
+
+        /** Extended resource for {@code /dev/kvm} (KubeVirt's device plugin); {@code none} requests none (TCG). */
+        @WithDefault("devices.kubevirt.io/kvm")
+        String kvmResource();
+
+        @WithDefault("1")
+        int kvmCount();
+
+        /** Node labels a launcher Pod needs, e.g. {@code node-selector."unifarm.dev/kvm"=true}. */
+        Map<String, String> nodeSelector();
+
+        /** {@code key[=value][:Effect]} each; no value means operator {@code Exists}, no effect every effect. */
+        Optional<List<String>> tolerations();
+
+        /** The launcher's HTTP port: status, console, readiness. */
+        @WithDefault("8080")
+        int statusPort();
+
+        /** Memory for QEMU and the launcher JVM on top of the guest's, requested and limited. */
+        @WithDefault("128")
+        int qemuOverheadMib();
+
+        @WithDefault("250m")
+        String cpuRequest();
+
+        /** How long the farm waits for a launcher's {@code /status} or {@code /console}. */
+        @WithDefault("PT5S")
+        Duration launcherTimeout();
+
+        /** The owner every launcher Pod gets (e.g. the farm's Deployment), so deleting it deletes them; none by default. */
+        Owner owner();
+    }
+
+    /** An owner reference: all of api-version, kind, name and uid, or none of them. */
+    interface Owner {
+        Optional<String> apiVersion();
+
+        Optional<String> kind();
+
+        Optional<String> name();
+
+        Optional<String> uid();
+    }
+
     interface Runtimes {
         /** The runtime store: {@code <dir>/Microsoft.NETCore.App/<version>/}; {@code POST /api/v1/runtimes} installs here. */
         Path dir();

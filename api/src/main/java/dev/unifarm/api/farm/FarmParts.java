@@ -11,10 +11,14 @@ import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.LocalScheduler;
+import dev.unifarm.scheduler.Scheduler;
+import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -71,9 +75,34 @@ public class FarmParts {
         return new BundleReader(config.builds().maxBundleBytes(), config.builds().maxBundleEntries());
     }
 
+    /** QEMU on this host ({@code unifarm.scheduler.mode=local}, the default) or launcher Pods ({@code kubernetes}). */
     @Produces
     @Singleton
-    LocalScheduler scheduler(UnifarmConfig config) {
+    Scheduler scheduler(UnifarmConfig config, jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes) {
+        return switch (config.scheduler().mode()) {
+            case local -> localScheduler(config);
+            case kubernetes -> {
+                KubernetesMode.requireRegistry(config); // before a client is made for nothing
+                KubernetesScheduler scheduler = KubernetesMode.scheduler(config, kubernetes.get());
+                LOG.infof("instances run in launcher Pods (image %s) on %s, API server %s",
+                        config.scheduler().kubernetes().launcherImage(), scheduler.node(), kubernetes.get().getMasterUrl());
+                yield scheduler;
+            }
+        };
+    }
+
+    /** Only made in Kubernetes mode (the scheduler asks for it), closed with the farm. */
+    @Produces
+    @Singleton
+    KubernetesClient kubernetesClient(UnifarmConfig config) {
+        return KubernetesMode.client(config.scheduler().kubernetes());
+    }
+
+    void closeKubernetesClient(@Disposes KubernetesClient client) {
+        client.close();
+    }
+
+    private static LocalScheduler localScheduler(UnifarmConfig config) {
         UnifarmConfig.Instances instances = config.instances();
         var configured = instances.capacity();
         Capacity host = Capacity.ofHost();
@@ -87,12 +116,17 @@ public class FarmParts {
     }
 
     /** Probes the accelerator at start-up, so its choice (and any TCG warning) is in the start-up log. */
-    void announceScheduler(@Observes StartupEvent event, LocalScheduler scheduler) {
-        LOG.infof("instances run under QEMU with %s on node %s", scheduler.accelerator(), scheduler.node());
+    void announceScheduler(@Observes StartupEvent event, Scheduler scheduler) {
+        if (scheduler instanceof LocalScheduler local) {
+            LOG.infof("instances run under QEMU with %s on node %s", local.accelerator(), local.node());
+        }
     }
 
-    /** No QEMU outlives the farm: stopping it stops every instance it runs. */
-    void stopInstances(@Observes ShutdownEvent event, LocalScheduler scheduler) {
+    /**
+     * No QEMU outlives the farm: stopping it stops every instance it runs. Launcher Pods do outlive it:
+     * the next farm process re-attaches to them ({@code InstanceRecovery}).
+     */
+    void stopInstances(@Observes ShutdownEvent event, Scheduler scheduler) {
         scheduler.close();
     }
 }

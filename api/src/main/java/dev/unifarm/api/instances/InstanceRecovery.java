@@ -6,37 +6,39 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.AdoptRequest;
-import dev.unifarm.scheduler.Adoption;
 import dev.unifarm.scheduler.InstanceStatus;
-import dev.unifarm.scheduler.LocalScheduler;
+import dev.unifarm.scheduler.RestartPolicy;
+import dev.unifarm.scheduler.Scheduler;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * At start-up, settles instances a previous farm process left live (DESIGN section 6: adopted or
- * cleaned up, never forgotten). An instance whose QEMU is still running in its dir and answers QMP is
- * adopted: the scheduler supervises it again with its recorded state and timestamps, its console
- * continues, and it can be stopped. Any other is cleaned up: its QEMU, if one is left, is killed and
- * the record marked {@code Failed} with reason {@code FarmRestarted}.
+ * cleaned up, never forgotten), through {@link Scheduler#reattach}. Local mode: an instance whose QEMU
+ * is still running in its dir and answers QMP is adopted (recorded state and timestamps kept, console
+ * continued, stoppable); any other has its QEMU, if one is left, killed and is marked {@code Failed}
+ * with reason {@code FarmRestarted}. Kubernetes mode: an instance is re-attached to its launcher Pod
+ * and supervised again under its app's restart policy, or marked {@code Failed}/{@code PodGone};
+ * launcher Pods of instances the database does not have as live are deleted.
  */
 @ApplicationScoped
 public class InstanceRecovery {
 
     private static final Logger LOG = Logger.getLogger(InstanceRecovery.class);
-    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     private final InstanceRepository instances;
     private final FarmDirs dirs;
-    private final LocalScheduler scheduler;
+    private final Scheduler scheduler;
     private final AppService apps;
     private final ImageStore images;
     private final InstanceMetrics metrics;
 
-    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, LocalScheduler scheduler, AppService apps, ImageStore images,
+    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, Scheduler scheduler, AppService apps, ImageStore images,
             InstanceMetrics metrics) {
         this.metrics = metrics;
         this.instances = instances;
@@ -47,29 +49,47 @@ public class InstanceRecovery {
     }
 
     void settle(@Observes StartupEvent event) {
+        recover();
+    }
+
+    /**
+     * Re-attaches or fails every instance the database has as live and the scheduler does not run yet,
+     * then has the scheduler end whatever runs for any other instance (Kubernetes: launcher Pods of
+     * instances this farm does not know).
+     */
+    public void recover() {
+        Set<String> live = new HashSet<>();
         for (Instance instance : instances.live()) {
-            Adoption.Finding finding;
-            try {
-                finding = scheduler.adopt(new AdoptRequest(instance.id(), dirs.instance(instance.id()), exitDetection(instance),
-                        recorded(instance)), status -> {
-                            instances.update(status);
-                            metrics.changed(instance.app(), instance.createdAt(), status);
-                        });
-            } catch (RuntimeException e) {
-                finding = new Adoption.Finding(java.util.Optional.empty(), false, "adoption failed: " + e.getMessage());
-                LOG.warnf(e, "cannot adopt instance %s", instance.id());
-            }
-            if (finding.adoptable()) {
-                LOG.infof("instance %s was %s when the farm stopped; adopted its running QEMU", instance.id(), instance.state());
+            if (scheduler.status(instance.id()).isPresent()) {
+                live.add(instance.id());
                 continue;
             }
-            boolean killed = Adoption.kill(finding.qemu(), KILL_WAIT);
-            instances.markFailed(instance.id(), "FarmRestarted", "the farm restarted while this instance was "
-                    + instance.state() + " and " + finding.why() + (killed ? "; its QEMU was stopped" : ""), Instant.now());
+            Scheduler.Reattachment outcome = scheduler.reattach(new AdoptRequest(instance.id(), dirs.instance(instance.id()),
+                    exitDetection(instance), recorded(instance)), status -> {
+                        instances.update(status);
+                        metrics.changed(instance.app(), instance.createdAt(), status);
+                    }, restartPolicy(instance));
+            if (outcome.attached()) {
+                live.add(instance.id());
+                LOG.infof("instance %s was %s when the farm stopped; %s", instance.id(), instance.state(), outcome.why());
+                continue;
+            }
+            instances.markFailed(instance.id(), outcome.reason(), "the farm restarted while this instance was "
+                    + instance.state() + " and " + outcome.why(), Instant.now());
             LOG.warnf("instance %s was %s when the farm stopped and %s; marked Failed", instance.id(), instance.state(),
-                    finding.why());
+                    outcome.why());
         }
+        scheduler.removeOthers(live);
         metrics.refresh();
+    }
+
+    /** The app's policy as its spec says now (the record keeps none); {@code Never} when the app is gone. */
+    private RestartPolicy restartPolicy(Instance instance) {
+        try {
+            return RestartPolicy.of(apps.get(instance.app()).spec().restartPolicy());
+        } catch (RuntimeException e) {
+            return RestartPolicy.Never;
+        }
     }
 
     /** How the app's end shows, from its image; the default profile's when the image is gone. */

@@ -11,10 +11,11 @@ import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
+import dev.unifarm.scheduler.InstanceRequest;
+import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
-import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.RestartPolicy;
-import dev.unifarm.scheduler.LocalScheduler;
+import dev.unifarm.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public class InstanceService {
 
     private final AppService apps;
     private final ImageStore images;
-    private final LocalScheduler scheduler;
+    private final Scheduler scheduler;
     private final InstanceRepository instances;
     private final FarmDirs dirs;
     private final FarmRegistry registry;
@@ -42,7 +43,7 @@ public class InstanceService {
     private final InstanceMetrics metrics;
     private final Clock clock = Clock.systemUTC();
 
-    InstanceService(AppService apps, ImageStore images, LocalScheduler scheduler, InstanceRepository instances, FarmDirs dirs,
+    InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
             FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics) {
         this.metrics = metrics;
         this.apps = apps;
@@ -63,6 +64,7 @@ public class InstanceService {
         Revision revision = latestReadyRevision(appName);
         Image image = localOrPulled(appName, revision);
         StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
+        String reference = kubernetes() ? launcherReference(appName, revision, request) : revision.ociReference();
         // Render once now so bad overrides are a 400 here, not a failed boot later.
         image.manifest().commandLine(request.args(), request.env());
 
@@ -73,7 +75,8 @@ public class InstanceService {
         int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
             int port = spec.port() != null ? spec.port() : 0;
-            scheduler.start(new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port),
+            LaunchRequest launch = new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port);
+            scheduler.start(new InstanceRequest(appName, launch, reference),
                     status -> {
                         instances.update(status);
                         metrics.changed(appName, requested, status);
@@ -84,6 +87,26 @@ public class InstanceService {
             throw e;
         }
         return get(id);
+    }
+
+    private boolean kubernetes() {
+        return config.scheduler().mode() == UnifarmConfig.SchedulerMode.kubernetes;
+    }
+
+    /**
+     * Kubernetes mode: the launcher Pod pulls the revision's image by digest from the registry, so the
+     * push must have worked; it boots the image as built (no per-instance overrides yet).
+     */
+    private static String launcherReference(String appName, Revision revision, StartRequest request) {
+        if (request.args() != null || request.env() != null) {
+            throw ProblemException.badRequest("invalid-request", "per-instance args and env are not supported in "
+                    + "kubernetes mode yet: put them in the app's spec and upload again, or start with an empty body");
+        }
+        if (revision.ociReference() == null) {
+            throw ProblemException.conflict("image-not-in-registry", "revision " + revision.number() + " of " + appName
+                    + " was not pushed to the registry (see its build log), so no launcher Pod can pull it: upload the app again");
+        }
+        return revision.ociReference();
     }
 
     /**
@@ -127,8 +150,20 @@ public class InstanceService {
         return revision;
     }
 
+    /** The record, with what the instance's runner reports right now where it has more to say (a launcher Pod). */
     public Instance get(String id) {
+        Instance recorded = record(id);
+        return scheduler.report(id).map(live -> withStatus(recorded, live)).orElse(recorded);
+    }
+
+    private Instance record(String id) {
         return instances.find(id).orElseThrow(() -> ProblemException.notFound("instance", "there is no instance " + id));
+    }
+
+    private static Instance withStatus(Instance i, InstanceStatus s) {
+        return new Instance(i.id(), i.app(), i.revision(), s.state(), s.exitCode(), s.restarts(), s.reason(), s.message(),
+                s.endpoint(), s.accel() == null ? null : s.accel().name(), s.node(), i.createdAt(), s.startedAt(), s.readyAt(),
+                s.finishedAt());
     }
 
     public List<Instance> list(String app, String after, int limit) {
@@ -140,17 +175,16 @@ public class InstanceService {
      * final record; ended ones are returned as they are.
      */
     public Instance stop(String id) {
-        get(id);
+        record(id);
         if (scheduler.stop(id)) {
-            Lifecycle timing = scheduler.lifecycle();
-            awaitTerminal(id, timing.qmpTimeout().plus(timing.powerdownWait()).plus(timing.quitWait().multipliedBy(2)).plusSeconds(5));
+            awaitTerminal(id, scheduler.stopWait());
         }
-        return get(id);
+        return record(id);
     }
 
     private void awaitTerminal(String id, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && !get(id).state().isTerminal()) {
+        while (System.nanoTime() < deadline && !record(id).state().isTerminal()) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -162,7 +196,7 @@ public class InstanceService {
 
     /** The console: from memory while the instance is live, else from its console file. */
     public String console(String id) {
-        get(id);
+        record(id);
         Optional<List<String>> live = scheduler.console(id);
         if (live.isPresent()) {
             List<String> lines = live.get();

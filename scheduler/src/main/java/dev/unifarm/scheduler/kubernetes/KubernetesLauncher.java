@@ -1,8 +1,10 @@
 package dev.unifarm.scheduler.kubernetes;
 
+import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
+import dev.unifarm.scheduler.RestartPolicy;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -13,6 +15,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +32,8 @@ import org.jboss.logging.Logger;
  * {@code Booting}, ready → {@code Running}, {@code Succeeded}/{@code Failed} → the same, with the exit
  * code of the launcher container's terminated state (the launcher exits with the app's code). A Pod
  * that fails or is deleted by someone else ends its instance as {@code Failed}; the instance's
- * {@link RestartPolicy} then decides whether a new Pod is created (after a capped exponential backoff).
+ * {@link RestartPolicy} (the scheduler's, as in local mode) then decides whether a new Pod is created
+ * after the scheduler's {@link Backoff}.
  * Pods restart {@code Never} themselves: the farm drives restarts.
  */
 public final class KubernetesLauncher implements AutoCloseable {
@@ -37,8 +42,7 @@ public final class KubernetesLauncher implements AutoCloseable {
 
     private final KubernetesClient client;
     private final LauncherPodConfig config;
-    private final Duration backoffBase;
-    private final Duration backoffCap;
+    private final Backoff backoff;
     private final Clock clock;
     private final Map<String, Tracked> byId = new ConcurrentHashMap<>();
     private final Map<String, Tracked> byPod = new ConcurrentHashMap<>();
@@ -46,12 +50,10 @@ public final class KubernetesLauncher implements AutoCloseable {
     private final ScheduledExecutorService actions;
     private final SharedIndexInformer<Pod> informer;
 
-    public KubernetesLauncher(KubernetesClient client, LauncherPodConfig config, Duration backoffBase, Duration backoffCap,
-            Clock clock) {
+    public KubernetesLauncher(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Clock clock) {
         this.client = client;
         this.config = config;
-        this.backoffBase = backoffBase;
-        this.backoffCap = backoffCap;
+        this.backoff = backoff;
         this.clock = clock;
         this.actions = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kubernetes-launcher");
@@ -98,6 +100,64 @@ public final class KubernetesLauncher implements AutoCloseable {
             throw e;
         }
         return instance.status;
+    }
+
+    /**
+     * Supervises again an instance a previous farm process launched: its newest launcher Pod (by the
+     * {@code unifarm.dev/instance} label) becomes the current one, older ones are deleted, and the Pod's
+     * phase is read at once, so an end the farm missed is acted on (policy included). False when the
+     * instance has no Pod.
+     */
+    public boolean reattach(String id, RestartPolicy policy, InstanceStatus recorded, InstanceListener listener) {
+        List<Pod> pods = client.pods().inNamespace(config.namespace()).withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME)
+                .withLabel(LauncherPods.INSTANCE_LABEL, LauncherPods.labelValue(id)).list().getItems().stream()
+                .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                .sorted(Comparator.comparingInt(LauncherPods::generation)).toList();
+        if (pods.isEmpty()) {
+            return false;
+        }
+        Pod newest = pods.get(pods.size() - 1);
+        Tracked instance = new Tracked(LauncherPods.spec(id, newest), policy, listener, recorded);
+        instance.generation = LauncherPods.generation(newest);
+        instance.restarts = recorded.restarts();
+        if (byId.putIfAbsent(id, instance) != null) {
+            throw new IllegalArgumentException("instance " + id + " is already live");
+        }
+        call(() -> {
+            pods.subList(0, pods.size() - 1).forEach(old -> deletePod(old.getMetadata().getName()));
+            instance.pod = newest.getMetadata().getName();
+            byPod.put(instance.pod, instance);
+            observed(newest);
+            return null;
+        });
+        LOG.infof("re-attached instance %s to launcher Pod %s", id, newest.getMetadata().getName());
+        return true;
+    }
+
+    /** Deletes every launcher Pod that is not the current Pod of an instance supervised here; returns their names. */
+    public List<String> deleteUntracked() {
+        return call(() -> {
+            List<String> deleted = new java.util.ArrayList<>();
+            for (Pod pod : client.pods().inNamespace(config.namespace()).withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME)
+                    .list().getItems()) {
+                String name = pod.getMetadata().getName();
+                Tracked owner = byPod.get(name);
+                if (owner == null || !name.equals(owner.pod)) {
+                    deletePod(name);
+                    deleted.add(name);
+                }
+            }
+            return deleted;
+        });
+    }
+
+    /** The instance's current Pod as the informer last saw it. */
+    public Optional<Pod> pod(String id) {
+        Tracked instance = byId.get(id);
+        if (instance == null || instance.pod == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(informer.getStore().getByKey(config.namespace() + "/" + instance.pod));
     }
 
     public Optional<LauncherInstance> instance(String id) {
@@ -218,7 +278,7 @@ public final class KubernetesLauncher implements AutoCloseable {
         InstanceState state = succeeded ? InstanceState.Succeeded : InstanceState.Failed;
         InstanceStatus end = instance.status.finished(state, code, reason, message, clock.instant());
         instance.lastTermination = end;
-        if (!instance.policy.restartsAfter(succeeded)) {
+        if (!instance.policy.restarts(state)) {
             instance.ended = true;
             publish(instance, end);
             return;
@@ -228,7 +288,11 @@ public final class KubernetesLauncher implements AutoCloseable {
         deletePod(old); // a failed Pod stays until deleted; the restart gets a new name anyway
         instance.restarts++;
         instance.generation++;
-        Duration delay = backoff(instance.restarts);
+        if (instance.status.startedAt() != null
+                && backoff.resets(Duration.between(instance.status.startedAt(), clock.instant()))) {
+            instance.consecutive = 0;
+        }
+        Duration delay = backoff.delay(instance.consecutive++);
         publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null, "BackOff",
                 "restart " + instance.restarts + " in " + delay.toMillis() + " ms after " + reason + ": " + message,
                 null, null, instance.status.createdAt(), null, null, null, null, instance.restarts));
@@ -246,9 +310,9 @@ public final class KubernetesLauncher implements AutoCloseable {
         }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** The delay before restart number {@code restarts} (1-based) when no run lasted long enough to reset the series. */
     Duration backoff(int restarts) {
-        long millis = backoffBase.toMillis() << Math.min(20, Math.max(0, restarts - 1));
-        return Duration.ofMillis(Math.min(backoffCap.toMillis(), millis));
+        return backoff.delay(Math.max(0, restarts - 1));
     }
 
     private InstanceStatus started(Tracked instance, Pod pod, java.time.Instant now) {
@@ -307,6 +371,8 @@ public final class KubernetesLauncher implements AutoCloseable {
         volatile String pod;
         volatile int generation;
         volatile int restarts;
+        /** Restarts since a run last lasted long enough to reset the backoff. */
+        volatile int consecutive;
         volatile boolean podEnded;
         volatile boolean ended;
         volatile boolean stopRequested;

@@ -23,6 +23,7 @@ public final class LauncherPods {
     public static final String INSTANCE_LABEL = "unifarm.dev/instance";
     public static final String CONTAINER = "launcher";
     static final String DATA_DIR = "/var/lib/unifarm";
+    static final String GENERATION_ANNOTATION = "unifarm.dev/generation";
 
     private LauncherPods() {
     }
@@ -37,7 +38,7 @@ public final class LauncherPods {
     }
 
     /** Label values: at most 63 characters of {@code [A-Za-z0-9._-]}, alphanumeric at both ends. */
-    static String labelValue(String value) {
+    public static String labelValue(String value) {
         String cleaned = value.replaceAll("[^A-Za-z0-9._-]", "-");
         cleaned = cleaned.substring(0, Math.min(63, cleaned.length()));
         return cleaned.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
@@ -49,6 +50,26 @@ public final class LauncherPods {
         labels.put(APP_LABEL, labelValue(spec.app()));
         labels.put(INSTANCE_LABEL, labelValue(spec.instanceId()));
         return labels;
+    }
+
+    /** The generation a Pod was created for ({@code unifarm.dev/generation}), 0 when unreadable. */
+    public static int generation(Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        try {
+            return annotations == null ? 0 : Integer.parseInt(annotations.getOrDefault(GENERATION_ANNOTATION, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The spec a launcher Pod was made from (labels and the launcher container's env), for restarts after re-attachment. */
+    public static LauncherSpec spec(String instanceId, Pod pod) {
+        Map<String, String> env = new LinkedHashMap<>();
+        pod.getSpec().getContainers().stream().filter(c -> CONTAINER.equals(c.getName())).findFirst()
+                .ifPresent(c -> c.getEnv().forEach(e -> env.put(e.getName(), e.getValue())));
+        String port = env.get(LauncherConfig.APP_PORT);
+        return new LauncherSpec(instanceId, pod.getMetadata().getLabels().getOrDefault(APP_LABEL, ""), env.get(LauncherConfig.IMAGE),
+                Integer.parseInt(env.get(LauncherConfig.MEMORY_MIB)), port == null ? null : Integer.valueOf(port));
     }
 
     public static Pod pod(LauncherPodConfig config, LauncherSpec spec, int generation) {
@@ -85,7 +106,7 @@ public final class LauncherPods {
                     .withName(podName(spec.instanceId(), generation))
                     .withNamespace(config.namespace())
                     .withLabels(labels(spec))
-                    .addToAnnotations("unifarm.dev/generation", Integer.toString(generation))
+                    .addToAnnotations(GENERATION_ANNOTATION, Integer.toString(generation))
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never") // the farm restarts instances, with a new Pod

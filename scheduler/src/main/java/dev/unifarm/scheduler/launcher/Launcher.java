@@ -201,6 +201,7 @@ public final class Launcher implements AutoCloseable {
         body.put("message", s.message());
         body.put("accel", s.accel() == null ? null : s.accel().toString());
         body.put("node", s.node());
+        body.put("endpoint", s.endpoint());
         body.put("image", config.imageReference());
         body.put("memoryMiB", config.memoryMiB());
         body.put("appPort", config.appPort());

@@ -3,8 +3,10 @@ package dev.unifarm.scheduler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
+import dev.unifarm.scheduler.RestartPolicy;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -52,7 +54,8 @@ class KubernetesLauncherTest {
     }
 
     private KubernetesLauncher launcher(LauncherPodConfig config) {
-        launcher = new KubernetesLauncher(client, config, Duration.ofMillis(10), Duration.ofMillis(100), Clock.systemUTC());
+        launcher = new KubernetesLauncher(client, config,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(2)), Clock.systemUTC());
         return launcher;
     }
 
@@ -240,6 +243,32 @@ class KubernetesLauncherTest {
         assertThat(launcher.stop("s")).as("already stopped").isFalse();
         assertThat(launcher.instance("s").orElseThrow().restarts()).isZero();
         assertThat(heard.states()).containsExactly(InstanceState.Pending, InstanceState.Stopped);
+    }
+
+    @Test
+    void testReattach_actsOnAnEndMissedWhileNoFarmRanAndDeletesOlderAndUnknownPods() {
+        KubernetesLauncher l = launcher(config());
+        client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("r"), 0)).create();
+        Pod newest = client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("r"), 1)).create();
+        client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("stray"), 0)).create();
+        newest.setStatus(new PodStatusBuilder().withPhase("Failed").withContainerStatuses(new ContainerStatusBuilder()
+                .withName("launcher").withNewState().withNewTerminated().withExitCode(3).endTerminated().endState().build()).build());
+        client.pods().inNamespace(NS).resource(newest).updateStatus();
+        Statuses heard = new Statuses();
+        var now = java.time.Instant.now();
+        InstanceStatus recorded = new InstanceStatus("r", InstanceState.Running, null, null, null, null, "node-a", now, now, now,
+                null, null, 1);
+
+        assertThat(l.reattach("r", RestartPolicy.OnFailure, recorded, heard)).isTrue();
+        assertThat(l.reattach("nobody", RestartPolicy.Always, recorded, status -> { })).as("no Pod").isFalse();
+        assertThat(l.deleteUntracked()).containsExactly("unifarm-stray-0");
+
+        await().atMost(WAIT).until(() -> podNames().equals(List.of("unifarm-r-2")));
+        LauncherInstance instance = l.instance("r").orElseThrow();
+        assertThat(instance.restarts()).as("the recorded restart and this one").isEqualTo(2);
+        assertThat(instance.lastTermination().exitCode()).isEqualTo(3);
+        assertThat(heard.states()).startsWith(InstanceState.Pending);
+        assertThat(heard.last().reason()).isEqualTo("BackOff");
     }
 
     @Test

@@ -1,0 +1,62 @@
+package dev.unifarm.scheduler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the farm needs from whatever runs its instances: QEMU on this host ({@link LocalScheduler}) or
+ * launcher Pods in a cluster ({@code kubernetes.KubernetesScheduler}). Every state change reaches the
+ * listener given at start (or re-attachment), the last one terminal.
+ */
+public interface Scheduler extends AutoCloseable {
+
+    /** Where new instances are recorded to run before they report a node of their own. */
+    String node();
+
+    /** Starts one instance; returns its first status ({@code Pending} or {@code Booting}, or {@code Failed}). */
+    InstanceStatus start(InstanceRequest request, InstanceListener listener, RestartPolicy policy);
+
+    /**
+     * Supervises again an instance a previous farm process recorded as live. When that is not possible,
+     * whatever is left of it is cleaned up and the answer says why.
+     */
+    Reattachment reattach(AdoptRequest request, InstanceListener listener, RestartPolicy policy);
+
+    /** After re-attachment: ends whatever still runs for instances that are not live here (no orphans). */
+    default void removeOthers(Set<String> live) {
+    }
+
+    /** Stops a live instance; false when it was not live. {@link #stopWait()} bounds how long it takes to end. */
+    boolean stop(String id);
+
+    /** The longest a stop takes to reach a terminal state. */
+    Duration stopWait();
+
+    /** The last status published for a live instance. */
+    Optional<InstanceStatus> status(String id);
+
+    /**
+     * What the instance's runner says right now, where that may be fresher than the published status
+     * (a launcher Pod's own status); empty when the published one is all there is.
+     */
+    default Optional<InstanceStatus> report(String id) {
+        return Optional.empty();
+    }
+
+    /** The console of a live instance; ended ones keep theirs in the instance dir's {@code console.log}. */
+    Optional<List<String>> console(String id);
+
+    @Override
+    void close();
+
+    /**
+     * The outcome of {@link #reattach}.
+     *
+     * @param reason CamelCase word for the failed record when not attached, e.g. {@code FarmRestarted}
+     * @param why a sentence: what was found and done
+     */
+    record Reattachment(boolean attached, String reason, String why) {
+    }
+}
