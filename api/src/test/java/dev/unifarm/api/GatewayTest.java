@@ -96,6 +96,30 @@ class GatewayTest {
     }
 
     @Test
+    void testGateway_minInstancesAreKeptWarmBeforeAnyRequestAndServeIt() throws Exception {
+        String spec = "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"scaling\": {\"minInstances\": 1, \"idleTimeout\": \"PT1S\"}}";
+        String app = upload("echo-http", spec);
+
+        await().atMost(SCALE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> instances(app).stream().anyMatch(r -> "Running".equals(r.path("state"))));
+        Thread.sleep(3000);
+        HttpResponse<String> answer = get("/" + app + "/warm");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("echo-http: GET /warm\n");
+        assertThat(instances(app)).as("idle past idleTimeout, yet kept: it is the minimum").hasSize(1);
+        assertThat(metric("unifarm_gateway_activations_total", app)).isEqualTo(1.0);
+
+        // A new revision with minInstances 0 lets it go (the gateway re-reads the spec).
+        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("echo-http").toFile())
+                .multiPart("spec", spec.replace("\"minInstances\": 1", "\"minInstances\": 0"))
+                .when().post("/api/v1/apps").then().statusCode(201);
+        await().atMost(SCALE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> instances(app).stream().allMatch(r -> "Stopped".equals(r.path("state"))));
+    }
+
+    @Test
     void testGateway_appThatCannotBootIs502WithTheReason() throws Exception {
         String app = upload("crash", "{\"port\": 8090, \"memoryMiB\": 384, \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
 

@@ -26,6 +26,11 @@ final class AppPool {
 
     /** How often a ready instance's record is read to notice that it ended. */
     private static final long READY_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
+    /**
+     * After a failed start or boot, instances wanted only for {@code minInstances} wait this long
+     * before the next try, so an app that cannot boot is not started again on every tick.
+     */
+    private static final long WARM_RETRY_NANOS = Duration.ofSeconds(10).toNanos();
 
     private enum Phase { BOOTING, READY, STOPPING }
 
@@ -57,6 +62,9 @@ final class AppPool {
     /** Start calls under way that have no instance id yet. */
     private int starting;
     private boolean closed;
+    /** {@link #nanos} before which no instance is started for the warm minimum alone (after a failure). */
+    private long warmRetryAt;
+    private boolean warmBackoff;
 
     AppPool(String app, ScalingPolicy policy, InstanceControl control, Executor work, GatewayMetrics.AppMeters meters,
             LongSupplier nanos) {
@@ -235,7 +243,8 @@ final class AppPool {
     private void scaleOut(List<Runnable> after) {
         ScalingPolicy p = policy;
         int demand = inFlight() + waiters.size();
-        int wanted = p.minInstances();
+        boolean backingOff = warmBackoff && nanos.getAsLong() - warmRetryAt < 0;
+        int wanted = backingOff ? 0 : p.minInstances();
         if (demand > 0) {
             int perInstance = p.maxConcurrency();
             wanted = Math.max(wanted, perInstance == Integer.MAX_VALUE ? 1 : (demand + perInstance - 1) / perInstance);
@@ -274,6 +283,8 @@ final class AppPool {
 
     /** A boot failed: waiting requests get its reason unless another instance is still on its way. */
     private void failWaitersIfNothingComes(GatewayException failure, List<Runnable> after) {
+        warmBackoff = true;
+        warmRetryAt = nanos.getAsLong() + WARM_RETRY_NANOS;
         if (live() > 0) {
             return;
         }

@@ -128,7 +128,9 @@ public class GatewayServer {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem always serializes", e);
         }
-        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE).end(body);
+        // The request's body (if any) was never read: closing is simpler than draining it.
+        response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+                .putHeader("Connection", "close").end(body);
     }
 
     /** The app sees its own paths: {@code /{app}/x} arrives as {@code /x}. */
