@@ -252,7 +252,6 @@ final class AppPool {
         wanted = Math.min(wanted, p.maxInstances());
         for (int missing = wanted - live(); missing > 0; missing--) {
             starting++;
-            meters.activation();
             after.add(() -> work.execute(this::startOne));
         }
     }
@@ -272,6 +271,8 @@ final class AppPool {
             after.forEach(Runnable::run);
             return;
         }
+        // Counted once the farm made the instance: a start refused (e.g. revision still building) is no activation.
+        meters.activation();
         synchronized (this) {
             starting--;
             members.put(id, new Member(id));
