@@ -2,6 +2,8 @@
 // netcoreapp2.0 / mono 4.x APIs), used to test guest networking and port forwarding.
 //   PORT      listen port (default 8080)
 //   DELAY_MS  optional sleep before each answer, for concurrency tests
+// GET /slow?ms=N answers after N ms (at most 60000): one slow request without slowing the others,
+// e.g. the readiness probe's GET /, for the gateway's concurrency tests.
 // Answers every request with 200 and "echo-http: <METHOD> <PATH>\n" + request body.
 using System;
 using System.IO;
@@ -92,6 +94,8 @@ public static class EchoHttp
                 }
 
                 if (delayMs > 0) Thread.Sleep(delayMs);
+                int slowMs = SlowMillis(path);
+                if (slowMs > 0) Thread.Sleep(slowMs);
 
                 var payload = new MemoryStream();
                 byte[] prefix = Encoding.UTF8.GetBytes("echo-http: " + method + " " + path + "\n");
@@ -114,6 +118,16 @@ public static class EchoHttp
             // A broken connection must not take the server down.
             Console.Error.WriteLine("echo-http: connection error: " + e.Message);
         }
+    }
+
+    // "/slow?ms=1500" -> 1500; anything else -> 0.
+    static int SlowMillis(string path)
+    {
+        const string prefix = "/slow?ms=";
+        int ms;
+        if (!path.StartsWith(prefix, StringComparison.Ordinal)) return 0;
+        if (!int.TryParse(path.Substring(prefix.Length), out ms)) return 0;
+        return Math.Max(0, Math.Min(ms, 60000));
     }
 
     static int IndexOf(byte[] data, int length, string marker)

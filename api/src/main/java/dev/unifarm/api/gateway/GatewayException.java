@@ -1,0 +1,32 @@
+package dev.unifarm.api.gateway;
+
+import dev.unifarm.api.problem.Problem;
+
+/** A request the gateway cannot proxy, answered as problem+json. */
+final class GatewayException extends RuntimeException {
+
+    private final transient Problem problem;
+
+    GatewayException(int status, String kind, String title, String detail) {
+        super(detail, null, false, false);
+        this.problem = Problem.of(status, kind, title, detail);
+    }
+
+    static GatewayException unknownApp(String app) {
+        return new GatewayException(404, "app-not-found", "Not found", "there is no app \"" + app
+                + "\": the gateway serves /{app}/… for apps uploaded to POST /api/v1/apps");
+    }
+
+    static GatewayException timeout(String app, java.time.Duration waited) {
+        return new GatewayException(504, "activation-timeout", "Activation timed out", "no instance of " + app
+                + " became ready within " + waited + " (unifarm.gateway.activation-timeout); see GET /api/v1/instances?app=" + app);
+    }
+
+    static GatewayException bootFailed(String app, String detail) {
+        return new GatewayException(502, "activation-failed", "Instance failed to boot", detail);
+    }
+
+    Problem problem() {
+        return problem;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.unifarm.api.gateway;
+
+import dev.unifarm.api.instances.Instance;
+import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.api.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** {@link InstanceControl} through the farm's {@link InstanceService}, whatever scheduler runs behind it. */
+@ApplicationScoped
+class GatewayInstances implements InstanceControl {
+
+    private final InstanceService instances;
+
+    GatewayInstances(InstanceService instances) {
+        this.instances = instances;
+    }
+
+    @Override
+    public String start(String app) {
+        try {
+            return instances.start(app, null).id();
+        } catch (ProblemException e) {
+            // A revision still building is worth a retry later; anything else is the app's fault.
+            int status = "revision-not-ready".equals(e.type()) ? 503 : 502;
+            throw new GatewayException(status, "activation-failed", "Could not start an instance", "starting an instance of "
+                    + app + " failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Instance status(String id) {
+        return instances.get(id);
+    }
+
+    @Override
+    public void stop(String id) {
+        instances.stop(id);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.unifarm.api.gateway;
+
+import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.config.UnifarmConfig;
+import java.time.Duration;
+
+/**
+ * An app's on-demand scaling, the spec's {@code scaling} with the farm's defaults filled in.
+ *
+ * @param maxConcurrency in-flight requests per instance before another starts; {@link Integer#MAX_VALUE} = unlimited
+ */
+record ScalingPolicy(int minInstances, int maxInstances, Duration idleTimeout, int maxConcurrency) {
+
+    static ScalingPolicy of(AppSpec.Scaling scaling, UnifarmConfig.Gateway defaults) {
+        AppSpec.Scaling s = scaling != null ? scaling : new AppSpec.Scaling(null, null, null, null);
+        int min = s.minInstances() != null ? s.minInstances() : 0;
+        int max = s.maxInstances() != null ? s.maxInstances() : Math.max(min, defaults.defaultMaxInstances());
+        Duration idle = s.idleTimeout() != null ? Duration.parse(s.idleTimeout()) : defaults.defaultIdleTimeout();
+        int concurrency = s.maxConcurrency() != null ? s.maxConcurrency() : defaults.defaultMaxConcurrency();
+        return new ScalingPolicy(min, Math.max(min, max), idle, concurrency > 0 ? concurrency : Integer.MAX_VALUE);
+    }
+
+    boolean hasRoom(int inFlight) {
+        return inFlight < maxConcurrency;
+    }
+}
