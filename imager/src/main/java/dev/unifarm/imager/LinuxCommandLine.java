@@ -29,7 +29,7 @@ public final class LinuxCommandLine {
 
     public static String render(String executable, List<String> argv, Map<String, String> env) {
         validate(argv, env);
-        List<String> words = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "norandmaps", "quiet",
+        List<String> words = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "norandmaps", "no_timer_check", "quiet",
                 "rdinit=" + executable));
         env.forEach((name, value) -> words.add(name + "=" + value));
         words.add("--");
