@@ -24,22 +24,22 @@ class OpenApiContractTest {
 
     /** Every operation and the error statuses it can answer; a new operation must be added here. */
     private static final Map<String, Set<Integer>> ERRORS = new TreeMap<>(Map.ofEntries(
-            Map.entry("POST /api/v1/apps", Set.of(400, 401, 413)),
+            Map.entry("POST /api/v1/apps", Set.of(400, 401, 403, 413, 429)),
             Map.entry("GET /api/v1/apps", Set.of(400, 401)),
             Map.entry("GET /api/v1/apps/{name}", Set.of(401, 404)),
-            Map.entry("DELETE /api/v1/apps/{name}", Set.of(401, 404)),
-            Map.entry("PUT /api/v1/apps/{name}/spec", Set.of(400, 401, 404, 409)),
+            Map.entry("DELETE /api/v1/apps/{name}", Set.of(401, 403, 404)),
+            Map.entry("PUT /api/v1/apps/{name}/spec", Set.of(400, 401, 403, 404, 409)),
             Map.entry("GET /api/v1/apps/{name}/revisions", Set.of(400, 401, 404)),
             Map.entry("GET /api/v1/apps/{name}/revisions/{number}", Set.of(401, 404)),
             Map.entry("GET /api/v1/apps/{name}/revisions/{number}/events", Set.of(401, 404)),
-            Map.entry("POST /api/v1/apps/{name}/instances", Set.of(400, 401, 404, 409)),
+            Map.entry("POST /api/v1/apps/{name}/instances", Set.of(400, 401, 403, 404, 409, 429)),
             Map.entry("GET /api/v1/instances", Set.of(400, 401)),
             Map.entry("GET /api/v1/instances/{id}", Set.of(401, 404)),
-            Map.entry("DELETE /api/v1/instances/{id}", Set.of(401, 404)),
+            Map.entry("DELETE /api/v1/instances/{id}", Set.of(401, 403, 404)),
             Map.entry("GET /api/v1/instances/{id}/console", Set.of(401, 404)),
             Map.entry("GET /api/v1/kernels", Set.of(401)),
             Map.entry("GET /api/v1/kernels/{name}", Set.of(401, 404)),
-            Map.entry("POST /api/v1/runtimes", Set.of(400, 401, 409)),
+            Map.entry("POST /api/v1/runtimes", Set.of(400, 401, 403, 409)),
             Map.entry("GET /api/v1/runtimes", Set.of(401)),
             Map.entry("GET /api/v1/runtimes/{framework}/{version}", Set.of(401, 404))));
 

@@ -27,6 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -77,6 +79,11 @@ public class AppsResource {
                             + "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit\"}")))
     @APIResponse(responseCode = "413", description = "The upload is over unifarm.builds.max-upload-bytes",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Too many uploads in flight (too-many-requests; unifarm.limits.uploads): retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response upload(@RestForm("name") String name, @RestForm("bundle") FileUpload bundle,
             @RestForm("spec") String spec) {
         App app = apps.upload(name, bundle == null ? null : bundle.uploadedFile(), spec);
@@ -121,6 +128,8 @@ public class AppsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The latest bundle is no longer in the store (bundle-missing)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public App putSpec(@PathParam("name") String name, String spec) {
         return apps.updateSpec(name, spec).app();
     }
@@ -131,6 +140,8 @@ public class AppsResource {
     @APIResponse(responseCode = "200", description = "Deleted; the instances that were live and have been stopped",
             content = @Content(schema = @Schema(implementation = AppDeleted.class)))
     @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public AppDeleted delete(@PathParam("name") String name) {
         return new AppDeleted(name, deletion.delete(name));
@@ -195,6 +206,11 @@ public class AppsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The latest revision is not Ready (revision-not-ready), failed (revision-failed), "
             + "or its image is gone (image-missing)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "Too many starts in flight (too-many-requests; unifarm.limits.starts): retry after Retry-After seconds",
+            headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response start(@PathParam("name") String name, StartRequest overrides) {
         Instance instance = instances.start(name, overrides);

@@ -76,6 +76,8 @@ public class InstancesResource {
             content = @Content(schema = @Schema(implementation = Instance.class)))
     @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Instance stop(@PathParam("id") String id) {
         return instances.stop(id);
     }

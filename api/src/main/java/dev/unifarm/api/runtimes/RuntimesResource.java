@@ -45,6 +45,8 @@ public class RuntimesResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "That version is registered already (runtime-exists)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response register(@RestForm("archive") FileUpload archive) {
         RuntimeInfo runtime = runtimes.register(archive == null ? null : archive.uploadedFile());
         return Response.created(UriBuilder.fromResource(RuntimesResource.class).path(runtime.framework()).path(runtime.version())
