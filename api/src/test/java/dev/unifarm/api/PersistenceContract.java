@@ -58,10 +58,11 @@ abstract class PersistenceContract {
         // Flyway creates its table with quoted lower-case names on both databases.
         List<String> versions = jdbc.query("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE "
                 + "AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"", row -> row.getString("version"));
-        assertThat(versions).containsExactly("1", "2", "3");
-        // V2's columns and V3's table exist on this database too.
+        assertThat(versions).containsExactly("1", "2", "3", "4");
+        // V2's columns and V3's and V4's tables exist on this database too.
         assertThat(jdbc.query("SELECT oci_digest, oci_reference FROM revisions WHERE 1 = 0", row -> 1)).isEmpty();
         assertThat(jdbc.query("SELECT * FROM store_garbage WHERE 1 = 0", row -> 1)).isEmpty();
+        assertThat(jdbc.query("SELECT run_id, calls_json FROM syscall_profiles WHERE 1 = 0", row -> 1)).isEmpty();
     }
 
     @Test

@@ -24,15 +24,22 @@ final class GuestInit {
     private final Path busybox;
     private final PowerButton power;
     private final GuestNetwork network;
+    private final StraceWrapper strace;
 
     /** {@code power} and {@code network} may each be null (step left out), not both. */
     GuestInit(Path busybox, PowerButton power, GuestNetwork network) {
-        if (power == null && network == null) {
+        this(busybox, power, network, null);
+    }
+
+    /** {@code strace} (a coverage reference run) non-null: the host runs under strace instead of being exec'd. */
+    GuestInit(Path busybox, PowerButton power, GuestNetwork network, StraceWrapper strace) {
+        if (power == null && network == null && strace == null) {
             throw new IllegalArgumentException("an init without steps: start the host directly");
         }
         this.busybox = busybox;
         this.power = power;
         this.network = network;
+        this.strace = strace;
     }
 
     /** True when {@code busybox} can run in the guest: a file without an ELF interpreter (static). */
@@ -49,6 +56,9 @@ final class GuestInit {
         if (network != null) {
             network.addModulesTo(tree);
         }
+        if (strace != null) {
+            strace.addTo(tree);
+        }
         tree.add(new RootfsEntry.GeneratedFile(INIT, 0755, script(host).getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -63,7 +73,11 @@ final class GuestInit {
         if (network != null) {
             network.appendTo(s);
         }
-        s.append("exec ").append(host).append(" \"$@\"\n");
+        if (strace != null) {
+            strace.appendTo(s, host);
+        } else {
+            s.append("exec ").append(host).append(" \"$@\"\n");
+        }
         return s.toString();
     }
 

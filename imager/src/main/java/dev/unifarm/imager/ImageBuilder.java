@@ -47,6 +47,7 @@ public final class ImageBuilder {
     private RollForward rollForward;
     private boolean network;
     private Path busybox = GuestInit.HOST_BUSYBOX;
+    private Path strace;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -103,6 +104,16 @@ public final class ImageBuilder {
         return this;
     }
 
+    /**
+     * The traced variant for a coverage reference run ({@code linux} profile only): {@code /init}
+     * runs the host under this strace binary ({@link StraceWrapper}), whose libraries join the
+     * native closure. Null: an ordinary image.
+     */
+    public ImageBuilder trace(Path strace) {
+        this.strace = strace;
+        return this;
+    }
+
     /** Leaves out a {@code /proc} stand-in: for negative controls and diagnosis, never for apps. */
     public ImageBuilder omit(ProcPatch patch) {
         omitted.add(patch);
@@ -146,7 +157,10 @@ public final class ImageBuilder {
                 argv, imageEnv));
 
         long closureStarted = System.nanoTime();
-        List<Path> required = RuntimeNativeFiles.required(runtime);
+        List<Path> required = new ArrayList<>(RuntimeNativeFiles.required(runtime));
+        if (strace != null) {
+            required.add(strace);
+        }
         List<Path> optional = RuntimeNativeFiles.optional(runtime, bundle);
         Supplier<NativeClosure.Result> compute = () -> new NativeClosure(sysroot).compute(required, optional);
         NativeClosure.Result closure = cache != null ? cache.closure(required, optional, compute) : compute.get();
@@ -184,6 +198,12 @@ public final class ImageBuilder {
      * the modules, network for an app with a port), or null: other profiles start the host directly.
      */
     private GuestInit guestInit() {
+        StraceWrapper wrapper = strace == null ? null : new StraceWrapper(strace);
+        if (wrapper != null && (profile.commandLine() != CommandLineKind.LINUX
+                || !(profile.kernel() instanceof KernelProfile.KernelLocation.File) || !GuestInit.isStatic(busybox))) {
+            throw new ImagerException("profile-mismatch", "a traced image (coverage reference run) needs the linux kernel profile"
+                    + " with a kernel file and a static busybox; the " + profile.name() + " profile cannot run strace");
+        }
         if (profile.commandLine() != CommandLineKind.LINUX) {
             if (network) {
                 log.accept("network: the " + profile.name() + " kernel profile needs no init step");
@@ -216,7 +236,12 @@ public final class ImageBuilder {
             log.accept("network: " + GuestInit.INIT + " loads the kernel's virtio modules and brings up eth0 "
                     + GuestNetwork.GUEST_ADDRESS + " (gateway " + GuestNetwork.GATEWAY + ") before the app");
         }
-        return power == null && guestNetwork == null ? null : new GuestInit(busybox, power, guestNetwork);
+        if (wrapper != null) {
+            log.accept("trace: " + GuestInit.INIT + " runs the app under " + wrapper.binary() + " -f -C and prints the trace"
+                    + " on the console between " + StraceWrapper.BEGIN + " and " + StraceWrapper.END);
+        }
+        return power == null && guestNetwork == null && wrapper == null ? null
+                : new GuestInit(busybox, power, guestNetwork, wrapper);
     }
 
     private RuntimeSource runtimeSource(RuntimeConfig config) {

@@ -47,6 +47,28 @@ class GuestInitTest {
     }
 
     @Test
+    void testScript_tracedRunsTheHostUnderStracePrintsTheTraceAndExitsWithItsStatus() {
+        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(StraceWrapper.HOST_STRACE));
+        RootfsTree tree = new RootfsTree();
+
+        init.addTo(tree, "/usr/share/dotnet/dotnet");
+        String script = init.script("/usr/share/dotnet/dotnet");
+
+        assertThat(tree.contains("/usr/bin/strace")).isTrue();
+        assertThat(script).doesNotContain("exec ")
+                .contains("/usr/bin/strace -f -q -C -e signal=none -o /tmp/unifarm.strace /usr/share/dotnet/dotnet \"$@\"\nrc=$?\n")
+                .endsWith("echo " + StraceWrapper.END + "\nexit $rc\n");
+        assertThat(script.indexOf(StraceWrapper.BEGIN)).isLessThan(script.indexOf("$b cat /tmp/unifarm.strace"));
+    }
+
+    @Test
+    void testStraceWrapper_missingBinaryNamesProvision() {
+        assertThatThrownBy(() -> new StraceWrapper(temp.resolve("strace")))
+                .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("strace-missing"))
+                .hasMessageContaining("scripts/provision");
+    }
+
+    @Test
     void testNew_withoutStepsIsRefused() {
         assertThatThrownBy(() -> new GuestInit(GuestInit.HOST_BUSYBOX, null, null)).isInstanceOf(IllegalArgumentException.class);
     }

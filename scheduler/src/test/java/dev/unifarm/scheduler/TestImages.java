@@ -7,6 +7,7 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.ProcPatch;
 import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.imager.StraceWrapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -59,6 +60,16 @@ final class TestImages {
             builder.omit(patch);
         }
         return builder.build(new ImageStore(work.resolve("store")));
+    }
+
+    /** Builds the sample's traced variant (coverage reference run): the app runs under the host's strace. */
+    static Image buildTraced(String sample, Path work) {
+        Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
+        return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
+                .runtimes(runtimeStore())
+                .profile(KernelProfile.linux(linuxKernel()))
+                .trace(existing(StraceWrapper.HOST_STRACE))
+                .build(new ImageStore(work.resolve("store")));
     }
 
     /** Builds the sample for an app with a port: the image gets the linux profile's network init step. */

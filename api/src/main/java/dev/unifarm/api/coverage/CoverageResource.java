@@ -1,0 +1,70 @@
+package dev.unifarm.api.coverage;
+
+import dev.unifarm.api.problem.Problem;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** {@code /api/v1/apps/{name}/coverage}: syscall coverage per revision and kernel, and reference runs (DESIGN section 7). */
+@Path("/api/v1/apps/{name}/coverage")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "coverage")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class CoverageResource {
+
+    private final CoverageService coverage;
+    private final ReferenceRuns references;
+
+    CoverageResource(CoverageService coverage, ReferenceRuns references) {
+        this.coverage = coverage;
+        this.references = references;
+    }
+
+    @GET
+    @Operation(summary = "Get an app's syscall coverage: its traced runs, predicted and observed coverage per kernel, optionally a diff",
+            description = "kernels is shown for revision (default: the newest revision with a finished run). against=<kernel profile>"
+                    + " compares kernel (default linux) with that kernel (each observed where a run exists, else predicted);"
+                    + " against=<runId> compares run (default the newest finished run) with that run.")
+    @APIResponse(responseCode = "200", description = "The report", content = @Content(schema = @Schema(implementation = CoverageReport.class)))
+    @APIResponse(responseCode = "400", description = "against, kernel or run names nothing known (invalid-against, invalid-kernel, invalid-run)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such app (app-not-found), or no run of that revision (coverage-not-found)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A kernel in the diff has neither a run nor a prediction (coverage-unknown)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CoverageReport get(@PathParam("name") String name, @QueryParam("revision") Integer revision, @QueryParam("kernel") String kernel,
+            @QueryParam("run") String run, @QueryParam("against") String against) {
+        return coverage.report(name, revision, kernel, run, against);
+    }
+
+    @POST
+    @Path("reference")
+    @Operation(summary = "Start a reference run: the latest revision's traced variant under strace on the linux profile",
+            description = "Returns at once with the run Running; it builds the traced image, boots it, and once the app ends its"
+                    + " syscalls are the revision's reference profile (GET the coverage until the run is Done or Failed)."
+                    + " Only apps that end by themselves give a trace.")
+    @APIResponse(responseCode = "202", description = "The run, Running", content = @Content(schema = @Schema(implementation = CoverageReport.Run.class)))
+    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The latest revision is not Ready (revision-not-ready), or this farm cannot trace"
+            + " (reference-run-unsupported: kubernetes mode, or no linux kernel file)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response reference(@PathParam("name") String name) {
+        return Response.accepted(references.start(name)).build();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.unifarm.api.coverage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.apps.AppService;
+import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.apps.AppSpecParser;
+import dev.unifarm.api.apps.RevisionRepository;
+import dev.unifarm.api.apps.RevisionState;
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.KernelProfiles;
+import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.imager.BaseLayerCache;
+import dev.unifarm.imager.Bundle;
+import dev.unifarm.imager.BundleReader;
+import dev.unifarm.imager.CommandLineKind;
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.RollForward;
+import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.imager.StraceWrapper;
+import dev.unifarm.scheduler.InstanceRequest;
+import dev.unifarm.scheduler.InstanceStatus;
+import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.RestartPolicy;
+import dev.unifarm.scheduler.Scheduler;
+import dev.unifarm.scheduler.coverage.StraceParser;
+import dev.unifarm.scheduler.coverage.StraceTrace;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Coverage reference runs ({@code POST /api/v1/apps/{name}/coverage/reference}): the latest Ready
+ * revision is built again as the {@code linux} profile's traced variant ({@link StraceWrapper}),
+ * booted on the local scheduler with the spec's args and env, and the strace output its {@code /init}
+ * prints on the console once the app ends is parsed and stored as the revision's reference profile.
+ * Only apps that end by themselves give a trace: one still running after {@link #LIMIT} is stopped
+ * and its run fails.
+ */
+@ApplicationScoped
+public class ReferenceRuns {
+
+    static final String SOURCE = "reference";
+    /** strace slows every call, and TCG everything: generous, like the tests' margins. */
+    static final Duration LIMIT = Duration.ofMinutes(10);
+    private static final Logger LOG = Logger.getLogger(ReferenceRuns.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final AppService apps;
+    private final RevisionRepository revisions;
+    private final ProfileRepository profiles;
+    private final AppSpecParser specs;
+    private final BundleReader bundles;
+    private final ImageStore images;
+    private final BaseLayerCache layers;
+    private final RuntimeStore runtimes;
+    private final KernelProfiles kernels;
+    private final FarmDirs dirs;
+    private final Scheduler scheduler;
+    private final UnifarmConfig config;
+    private final CoverageMetrics metrics;
+    private final ObjectMapper json;
+    private final Clock clock = Clock.systemUTC();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "coverage-reference");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "coverage-reference-limit");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, BundleReader bundles, ImageStore images,
+            BaseLayerCache layers, RuntimeStore runtimes, KernelProfiles kernels, FarmDirs dirs, Scheduler scheduler,
+            UnifarmConfig config, CoverageMetrics metrics, ObjectMapper json) {
+        this.apps = apps;
+        this.revisions = revisions;
+        this.profiles = profiles;
+        this.specs = new AppSpecParser(json, kernels.names());
+        this.bundles = bundles;
+        this.images = images;
+        this.layers = layers;
+        this.runtimes = runtimes;
+        this.kernels = kernels;
+        this.dirs = dirs;
+        this.scheduler = scheduler;
+        this.config = config;
+        this.metrics = metrics;
+        this.json = json;
+    }
+
+    void atStart(@Observes StartupEvent event) {
+        int failed = profiles.failUnfinished("the farm stopped during this reference run: start another");
+        if (failed > 0) {
+            LOG.infof("%d unfinished coverage reference runs marked Failed", failed);
+        }
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    /** Records a {@code Running} reference run of the app's latest revision and starts it in the background. */
+    public CoverageReport.Run start(String app) {
+        int number = apps.get(app).latestRevision();
+        RevisionRepository.RevisionRow row = revisions.find(app, number).orElseThrow();
+        if (row.state() != RevisionState.Ready) {
+            throw ProblemException.conflict("revision-not-ready", "revision " + number + " of " + app + " is " + row.state()
+                    + ": a reference run needs a Ready revision (GET /api/v1/apps/" + app + "/revisions/" + number + ")");
+        }
+        if (config.scheduler().mode() == UnifarmConfig.SchedulerMode.kubernetes) {
+            throw ProblemException.conflict("reference-run-unsupported", "reference runs boot on this farm's own QEMU and the farm"
+                    + " runs in kubernetes mode: run the farm in local mode to trace an app");
+        }
+        KernelProfile linux = kernels.get(KernelProfiles.DEFAULT).filter(p -> p.commandLine() == CommandLineKind.LINUX)
+                .filter(p -> p.kernel() instanceof KernelProfile.KernelLocation.File)
+                .orElseThrow(() -> ProblemException.conflict("reference-run-unsupported", "a reference run needs the \""
+                        + KernelProfiles.DEFAULT + "\" kernel profile with a Linux kernel file; configure unifarm.kernels."
+                        + KernelProfiles.DEFAULT));
+        Instant now = clock.instant();
+        String runId = String.format("r-%011x%06x", now.toEpochMilli(), RANDOM.nextInt(1 << 24));
+        profiles.insertRunning(runId, app, number, KernelProfiles.DEFAULT, SOURCE, now);
+        executor.submit(() -> run(runId, row, linux));
+        return toRun(profiles.find(runId).orElseThrow());
+    }
+
+    static CoverageReport.Run toRun(ProfileRow row) {
+        return new CoverageReport.Run(row.runId(), row.revision(), row.kernel(), row.source(), row.state(), row.message(),
+                row.exitCode(), row.createdAt());
+    }
+
+    private void run(String runId, RevisionRepository.RevisionRow row, KernelProfile linux) {
+        Path work = dirs.newWorkDir("reference-" + row.app() + "-");
+        try {
+            AppSpec spec = specs.parse(row.specJson());
+            Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
+                    Optional.ofNullable(spec.entrypoint()));
+            Image image = ImageBuilder.forBundle(bundle)
+                    .runtimes(runtimes)
+                    .profile(linux)
+                    .args(spec.argsOrEmpty())
+                    .env(spec.envOrEmpty())
+                    .cache(layers)
+                    .network(spec.port() != null)
+                    .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
+                    .trace(StraceWrapper.HOST_STRACE)
+                    .log(line -> LOG.debugf("reference %s: %s", runId, line))
+                    .build(images);
+            int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
+            int port = spec.port() != null ? spec.port() : 0;
+            LaunchRequest launch = new LaunchRequest(runId, image, null, null, memory, dirs.instance(runId), port);
+            scheduler.start(new InstanceRequest(row.app(), launch, null), status -> {
+                if (status.state().isTerminal()) {
+                    executor.submit(() -> finish(runId, row.app(), status));
+                }
+            }, RestartPolicy.Never);
+            timer.schedule(() -> scheduler.stop(runId), LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "reference run %s of %s failed", runId, row.app());
+            profiles.markFailed(runId, null, "the traced image could not be built or started: " + e.getMessage());
+        } finally {
+            FarmDirs.deleteTree(work);
+        }
+    }
+
+    private void finish(String runId, String app, InstanceStatus end) {
+        Path instanceDir = dirs.instance(runId);
+        try {
+            Path console = instanceDir.resolve("console.log");
+            List<String> lines = Files.exists(console) ? Files.readAllLines(console) : List.of();
+            StraceTrace trace = StraceParser.fromConsole(lines);
+            if (trace.profile().names().isEmpty()) {
+                profiles.markFailed(runId, end.exitCode(), "no strace output on the console (" + end.state() + ", "
+                        + end.reason() + ": " + end.message() + "); a reference run needs an app that ends by itself within "
+                        + LIMIT.toMinutes() + " minutes");
+                return;
+            }
+            profiles.markDone(runId, end.exitCode(), ProfileJson.write(json, trace.profile()));
+            metrics.counted(app, trace.profile());
+            metrics.ratio(app, KernelProfiles.DEFAULT, "observed", trace.profile().distinctCoverage());
+            LOG.infof("reference run %s of %s: %d syscalls, %d calls", runId, app, trace.profile().names().size(),
+                    trace.profile().totalCalls());
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf(e, "reading reference run %s failed", runId);
+            profiles.markFailed(runId, end.exitCode(), "the run's console could not be read: " + e.getMessage());
+        } finally {
+            FarmDirs.deleteTree(instanceDir);
+        }
+    }
+}

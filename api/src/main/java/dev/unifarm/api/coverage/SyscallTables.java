@@ -1,0 +1,13 @@
+package dev.unifarm.api.coverage;
+
+import java.util.Optional;
+
+/**
+ * Where the coverage report gets a kernel profile's table from. {@link LinuxSyscallTables} knows only
+ * the {@code linux} profile (everything implemented); the Unikraft kernels' tables plug in here.
+ */
+public interface SyscallTables {
+
+    /** The profile's table; empty when this farm cannot tell (the report then has no predicted coverage). */
+    Optional<SyscallTable> table(String kernelProfile);
+}

@@ -1,0 +1,99 @@
+package dev.unifarm.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The coverage report and metrics after real reference runs (real QEMU, kernel, CoreCLR, Debian's
+ * strace in the guest) of the samples, and its bad-input answers.
+ */
+@QuarkusTest
+class CoverageApiTest {
+
+    /** Build + traced boot under TCG on a shared machine: generous. */
+    private static final Duration REFERENCE = Duration.ofMinutes(5);
+
+    /** {@code ending}: how the sample's process ends — hello exits, crash aborts (SIGABRT through tgkill). */
+    @ParameterizedTest
+    @CsvSource({"hello,exit_group", "crash,tgkill"})
+    void testReference_runsAndTheReportShowsPredictedAndObservedCoverage(String sample, String ending) {
+        String app = FarmClient.uniqueName(sample);
+        FarmClient.upload(app, FarmClient.sample(sample)).then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+
+        Response started = FarmClient.api().post("/api/v1/apps/" + app + "/coverage/reference");
+        started.then().statusCode(202);
+        assertThat(started.<String>path("state")).isEqualTo("Running");
+        String runId = started.path("runId");
+        String path = "/api/v1/apps/" + app + "/coverage";
+        await().atMost(REFERENCE).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !"Running".equals(FarmClient.api().get(path).path("runs[0].state")));
+        Response report = FarmClient.api().get(path);
+        System.out.println(sample + " coverage report: " + report.asString());
+
+        report.then().statusCode(200);
+        assertThat(report.<String>path("runs[0].runId")).isEqualTo(runId);
+        assertThat(report.<String>path("runs[0].state")).as(report.asString()).isEqualTo("Done");
+        assertThat(report.<Integer>path("revision")).isEqualTo(1);
+        Map<String, Object> linux = report.path("kernels.find { it.kernel == 'linux' }");
+        assertThat(report.<Float>path("kernels.find { it.kernel == 'linux' }.predicted.distinct")).as("linux implements all").isEqualTo(1.0f);
+        assertThat(report.<List<String>>path("kernels.find { it.kernel == 'linux' }.predicted.missing")).isEmpty();
+        assertThat(report.<String>path("kernels.find { it.kernel == 'linux' }.observed.runId")).isEqualTo(runId);
+        List<String> ok = report.path("kernels.find { it.kernel == 'linux' }.observed.ok");
+        List<String> error = report.path("kernels.find { it.kernel == 'linux' }.observed.error");
+        assertThat(ok).as(linux.toString()).contains("mmap", "execve", ending);
+        assertThat(error).as("CoreCLR probes files that do not exist").contains("openat");
+        assertThat(report.<Integer>path("kernels.find { it.kernel == 'linux' }.observed.counts.mmap")).isPositive();
+        double distinct = report.<Float>path("kernels.find { it.kernel == 'linux' }.observed.distinct");
+        assertThat(distinct).isBetween(0.0, 1.0).isEqualTo((double) ok.size() / report.<Map<String, Object>>path(
+                "kernels.find { it.kernel == 'linux' }.observed.counts").size(), org.assertj.core.data.Offset.offset(1e-6));
+
+        Response diff = FarmClient.api().queryParam("against", "linux").get(path);
+        diff.then().statusCode(200);
+        assertThat(diff.<List<Object>>path("diff.changes")).as("a kernel against itself").isEmpty();
+        Response runDiff = FarmClient.api().queryParam("against", runId).get(path);
+        assertThat(runDiff.<String>path("diff.left")).isEqualTo(runId);
+        assertThat(runDiff.<List<Object>>path("diff.changes")).as("a run against itself").isEmpty();
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(value(metrics, "unifarm_syscalls_total{app=\"" + app + "\",outcome=\"ok\",syscall=\"mmap\"}")).isPositive();
+        assertThat(value(metrics, "unifarm_syscalls_total{app=\"" + app + "\",outcome=\"error\",syscall=\"openat\"}")).isPositive();
+        assertThat(value(metrics, "unifarm_syscall_coverage_ratio{app=\"" + app + "\",kernel=\"linux\",kind=\"predicted\"}")).isEqualTo(1.0);
+        assertThat(value(metrics, "unifarm_syscall_coverage_ratio{app=\"" + app + "\",kernel=\"linux\",kind=\"observed\"}"))
+                .isEqualTo(distinct, org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
+    void testCoverage_badInputIsProblemJson() {
+        FarmClient.api().get("/api/v1/apps/no-such-app/coverage").then().statusCode(404).contentType("application/problem+json");
+        FarmClient.api().post("/api/v1/apps/no-such-app/coverage/reference").then().statusCode(404)
+                .contentType("application/problem+json");
+        String app = FarmClient.uniqueName("hello");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        Response bad = FarmClient.api().queryParam("against", "no-such-kernel-or-run").get("/api/v1/apps/" + app + "/coverage");
+        bad.then().statusCode(400).contentType("application/problem+json");
+        assertThat(bad.<String>path("detail")).contains("neither a kernel profile");
+        Response empty = FarmClient.api().get("/api/v1/apps/" + app + "/coverage");
+        empty.then().statusCode(200);
+        assertThat(empty.<List<Object>>path("runs")).isEmpty();
+        assertThat(empty.<Object>path("kernels[0].predicted")).as("no reference run yet").isNull();
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertThat(m.find()).as("series %s in /q/metrics", series).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
