@@ -124,7 +124,7 @@ public final class ShimTraceParser {
             while (start > 0 && isNameChar(line.charAt(start - 1))) {
                 start--;
             }
-            // The shortest-prefix Linux name ending at this '(' ("…0x80004005write(" → "write").
+            // The longest Linux name ending at this '(' ("…0x80004005write(" → "write"): app text rarely ends in one.
             for (int s = start; s < paren; s++) {
                 String name = line.substring(s, paren);
                 if (!Character.isDigit(name.charAt(0)) && LinuxSyscalls.isSyscall(name)) {
