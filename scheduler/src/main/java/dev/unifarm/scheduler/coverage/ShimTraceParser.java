@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  *     shim prints them after the call returns, in one piece, so the only interleaving is app output
  *     without a newline just before one ({@code HRESULT: 0x80004005write(fd:2, …) = 49}): that text
  *     is split off as an app-output line;
- * <li>a line that starts as a trace call but has no {@code = result} (cut by the console, or
- *     broken by other output): recorded in {@link ShimTrace#cutCalls()}, its rest is not
+ * <li>a line that starts as a trace call but has no {@code = result} (the printer ends a line that
+ *     overflows its buffer with {@code ...} in place of the rest, or other output broke it): recorded in {@link ShimTrace#cutCalls()}, its rest is not
  *     reassembled with later lines — guessing which later fragment belongs to it would invent calls;
  * <li>{@code syscall "x" is not available}, {@code System call "x" is not available (-ENOSYS)}: enosys;
  * <li>{@code x() stubbed} ({@code UK_WARN_STUBBED}), {@code STUB: x}: stubbed when {@code x} (less a

@@ -64,6 +64,17 @@ class ShimTraceParserTest {
     }
 
     @Test
+    void aLineTheShimCutAtItsBufferEndIsACutCall() {
+        // The printer ends an overflowing line with "..." in place of the rest, result included.
+        ShimTrace trace = ShimTraceParser.parse("openat(AT_FDCWD, \"/opt/dotnet/shared/Microsoft.NETCore.App/2.0.0/System.Private.Co...\r\n"
+                + "close(fd:3) = OK\r\n");
+
+        assertThat(trace.cutCalls()).containsExactly("openat");
+        assertThat(trace.calls()).containsExactly(new SyscallCall("close", SyscallOutcome.ok, "OK"));
+        assertThat(trace.appOutput()).isEmpty();
+    }
+
+    @Test
     void aTraceLineBrokenByOtherOutputIsACutCallNotAGuess() {
         ShimTrace trace = ShimTraceParser.parse("openat(AT_FDCWD, \"/etc/hosts\", O_RDO\nsome app text\nNLY) = fd:3\n");
 
