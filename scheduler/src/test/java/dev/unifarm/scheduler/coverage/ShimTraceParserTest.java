@@ -26,6 +26,15 @@ class ShimTraceParserTest {
     }
 
     @Test
+    void ansiColouredLinesParseLikePlainOnes() {
+        // The printer colours names, values and errors when the console asks for it.
+        ShimTrace trace = ShimTraceParser.parse("\u001B[34mopenat\u001B[0m(AT_FDCWD, \u001B[32m\"/x\"\u001B[0m, O_RDONLY) = "
+                + "\u001B[31mNo such file or directory (-2)\u001B[0m\r\n");
+
+        assertThat(trace.calls()).containsExactly(new SyscallCall("openat", SyscallOutcome.error, "No such file or directory (-2)"));
+    }
+
+    @Test
     void errnoMinus38IsEnosysAndOtherErrnosAreErrors() {
         ShimTrace trace = ShimTraceParser.parse("""
                 set_robust_list(0x40005e0a0, 24) = Function not implemented (-38)
