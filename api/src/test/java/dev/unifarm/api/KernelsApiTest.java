@@ -4,7 +4,9 @@ import static dev.unifarm.api.FarmClient.api;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,10 +35,21 @@ class KernelsApiTest {
     }
 
     @Test
-    void testGet_oneProfileAndNoSyscallTable() {
+    void testGet_oneProfileWithItsSyscallTable() {
+        // A stock Linux kernel implements every syscall.
         api().get("/api/v1/kernels/linux").then().statusCode(200)
                 .body("name", equalTo("linux")).body("arch", equalTo("x86_64")).body("stack.source", equalTo("derived"))
-                .body("syscalls", nullValue());
+                .body("syscallsSource", equalTo("linux")).body("syscalls", hasItems("clone3", "rseq", "openat"));
+    }
+
+    @Test
+    void testGet_unikraftSyscallTableFromProvidedSyscallsOrUnknown() {
+        api().get("/api/v1/kernels/unikraft-elfloader-9pfs").then().statusCode(200)
+                .body("syscallsSource", equalTo("provided-syscalls"))
+                .body("syscalls", hasItems("openat", "mknodat", "mmap")).body("syscalls", not(hasItem("clone3")))
+                .body("syscalls.size()", equalTo(176));
+        api().get("/api/v1/kernels/unikraft-elfloader").then().statusCode(200)
+                .body("syscalls", nullValue()).body("syscallsSource", nullValue());
     }
 
     @Test

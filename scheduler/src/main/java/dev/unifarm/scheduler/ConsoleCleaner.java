@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Removes terminal noise from serial output: ANSI/VT100 escapes (SeaBIOS clears the screen) and carriage returns. */
-final class ConsoleCleaner {
+public final class ConsoleCleaner {
 
     private static final String RESET = "\u001Bc";
     private static final Pattern ESCAPES = Pattern.compile("\u001B(\\[[0-?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[@-~])");
@@ -19,14 +19,14 @@ final class ConsoleCleaner {
      * ends "Booting from ROM.." without a newline and resets the screen, so the app's first line would
      * otherwise be glued to the firmware's.
      */
-    static List<String> lines(String raw) {
+    public static List<String> lines(String raw) {
         if (!raw.contains(RESET)) {
             return List.of(clean(raw));
         }
         return Arrays.stream(raw.split(RESET, -1)).map(ConsoleCleaner::clean).filter(line -> !line.isEmpty()).toList();
     }
 
-    static String clean(String line) {
+    public static String clean(String line) {
         return CONTROLS.matcher(ESCAPES.matcher(line).replaceAll("")).replaceAll("");
     }
 }

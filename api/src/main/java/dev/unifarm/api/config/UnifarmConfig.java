@@ -160,6 +160,15 @@ public interface UnifarmConfig {
          * line: the stack is read from it (source {@code calibrated}).
          */
         Optional<Path> stackCalibrationLog();
+
+        /**
+         * Where the kernel's syscall table comes from: its unstripped {@code .dbg} image (the
+         * {@code uk_syscall_r_<name>} symbols) or a listing of those symbol names, one a line.
+         */
+        Optional<Path> syscallsSymbols();
+
+        /** Or the kernel build's {@code provided_syscalls.in} ({@code name-<nargs>[e|u]} lines). */
+        Optional<Path> providedSyscalls();
     }
 
     interface Api {

@@ -10,6 +10,10 @@ import dev.unifarm.imager.KernelProfile.Named;
 import dev.unifarm.imager.KernelProfile.StackSource;
 import dev.unifarm.imager.StackCalibration;
 import dev.unifarm.imager.StackRange;
+import dev.unifarm.scheduler.coverage.KernelSyscallTable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -18,23 +22,31 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** The farm's kernel profiles, built from {@code unifarm.kernels.<name>.*}; a bad entry stops start-up. */
+/**
+ * The farm's kernel profiles, built from {@code unifarm.kernels.<name>.*}, with the syscall table of
+ * each kernel where it is known; a bad entry stops start-up.
+ */
 public final class KernelProfiles {
 
     /** The profile an app spec without {@code kernel} gets. */
     public static final String DEFAULT = "linux";
 
     private final SortedMap<String, KernelProfile> byName;
+    private final Map<String, KernelSyscallTable> syscalls;
 
-    KernelProfiles(Map<String, KernelProfile> byName) {
+    KernelProfiles(Map<String, KernelProfile> byName, Map<String, KernelSyscallTable> syscalls) {
         this.byName = Collections.unmodifiableSortedMap(new TreeMap<>(byName));
+        this.syscalls = Map.copyOf(syscalls);
     }
 
     public static KernelProfiles from(Map<String, UnifarmConfig.Kernel> config) {
         Map<String, KernelProfile> profiles = new TreeMap<>();
+        Map<String, KernelSyscallTable> syscalls = new TreeMap<>();
         config.forEach((name, kernel) -> {
             try {
-                profiles.put(name, profile(name, kernel));
+                KernelProfile profile = profile(name, kernel);
+                profiles.put(name, profile);
+                syscalls(profile, kernel).ifPresent(table -> syscalls.put(name, table));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("unifarm.kernels." + name + ": " + e.getMessage(), e);
             }
@@ -42,7 +54,40 @@ public final class KernelProfiles {
         if (!profiles.containsKey(DEFAULT)) {
             throw new IllegalStateException("unifarm.kernels." + DEFAULT + ".kernel must be set: it is the default kernel profile");
         }
-        return new KernelProfiles(profiles);
+        return new KernelProfiles(profiles, syscalls);
+    }
+
+    /**
+     * The syscalls a profile's kernel implements: from {@code syscalls-symbols} or
+     * {@code provided-syscalls}; a {@code linux} command-line kernel without either implements them all;
+     * otherwise unknown.
+     */
+    public Optional<KernelSyscallTable> syscalls(String name) {
+        return Optional.ofNullable(syscalls.get(name));
+    }
+
+    static Optional<KernelSyscallTable> syscalls(KernelProfile profile, UnifarmConfig.Kernel kernel) {
+        if (kernel.syscallsSymbols().isPresent() && kernel.providedSyscalls().isPresent()) {
+            throw new IllegalArgumentException("set either syscalls-symbols or provided-syscalls, not both");
+        }
+        try {
+            if (kernel.syscallsSymbols().isPresent()) {
+                return Optional.of(KernelSyscallTable.fromSymbols(readable("syscalls-symbols", kernel.syscallsSymbols().get())));
+            }
+            if (kernel.providedSyscalls().isPresent()) {
+                return Optional.of(KernelSyscallTable.fromProvidedSyscalls(readable("provided-syscalls", kernel.providedSyscalls().get())));
+            }
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return profile.commandLine() == CommandLineKind.LINUX ? Optional.of(KernelSyscallTable.linux()) : Optional.empty();
+    }
+
+    private static Path readable(String key, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(key + " " + file.toAbsolutePath() + " is not a file");
+        }
+        return file.toAbsolutePath();
     }
 
     public Optional<KernelProfile> get(String name) {

@@ -2,10 +2,13 @@ package dev.unifarm.api.kernels;
 
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.StackRange;
+import dev.unifarm.scheduler.coverage.KernelSyscallTable;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * A configured kernel profile as the API shows it. The syscalls each kernel implements are not known
- * to the farm yet, so there is no field for them.
+ * A configured kernel profile as the API shows it, with the Linux syscalls its kernel implements
+ * where the farm knows them.
  *
  * @param kernel a file path on the farm ({@code kernelSource} {@code file}) or an OCI reference ({@code oci})
  * @param delivery how the root filesystem reaches the kernel: {@code initrd} or {@code 9pfs}
@@ -14,21 +17,27 @@ import dev.unifarm.imager.StackRange;
  * @param exit how the app's end shows: {@code linux-panic}, or {@code none} (the VM runs on until stopped)
  * @param nonPieViaInterpreter whether a non-PIE host is started through its ELF interpreter
  * @param isDefault whether an app spec without {@code kernel} gets this profile
+ * @param syscalls the Linux x86_64 syscalls the kernel implements, sorted; {@code null} when unknown
+ *        (a Unikraft profile without {@code syscalls-symbols} or {@code provided-syscalls})
+ * @param syscallsSource where {@code syscalls} came from: {@code symbols}, {@code provided-syscalls}, or
+ *        {@code linux} (a stock Linux kernel: all of them); {@code null} when unknown
  */
 public record KernelInfo(String name, String kernel, String kernelSource, String arch, String delivery, String commandLine,
-        int maxEnv, String exit, boolean nonPieViaInterpreter, Stack stack, boolean isDefault) {
+        int maxEnv, String exit, boolean nonPieViaInterpreter, Stack stack, boolean isDefault,
+        List<String> syscalls, String syscallsSource) {
 
     /** The application stack range the image's {@code /proc/1/maps} describes, and where it came from. */
     public record Stack(String start, String end, String source) {
     }
 
-    static KernelInfo of(KernelProfile profile, boolean isDefault) {
+    static KernelInfo of(KernelProfile profile, boolean isDefault, Optional<KernelSyscallTable> table) {
         StackRange stack = profile.stack();
         String source = profile.kernel() instanceof KernelProfile.KernelLocation.File ? "file" : "oci";
         return new KernelInfo(profile.name(), profile.kernel().location(), source, profile.arch().configName(),
                 profile.delivery().configName(), profile.commandLine().configName(), profile.maxEnv(), profile.exit().configName(),
                 profile.nonPieViaInterpreter(),
-                new Stack(hex(stack.start()), hex(stack.end()), profile.stackSource().configName()), isDefault);
+                new Stack(hex(stack.start()), hex(stack.end()), profile.stackSource().configName()), isDefault,
+                table.map(t -> List.copyOf(t.linuxNames())).orElse(null), table.map(KernelSyscallTable::source).orElse(null));
     }
 
     private static String hex(long address) {

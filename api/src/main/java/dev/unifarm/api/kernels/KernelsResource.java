@@ -54,7 +54,7 @@ public class KernelsResource {
     }
 
     private KernelInfo info(String name) {
-        return KernelInfo.of(profiles.get(name).orElseThrow(), KernelProfiles.DEFAULT.equals(name));
+        return KernelInfo.of(profiles.get(name).orElseThrow(), KernelProfiles.DEFAULT.equals(name), profiles.syscalls(name));
     }
 
     /** Schema of the list of profiles. */

@@ -1,0 +1,41 @@
+package dev.unifarm.scheduler.coverage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The recorded Unikraft consoles and kernel tables under {@code unifarm.fixtures.dir} (set by surefire). */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    static Path unikraft() {
+        String configured = System.getProperty("unifarm.fixtures.dir");
+        if (configured == null || configured.isBlank()) {
+            throw new IllegalStateException("system property unifarm.fixtures.dir is not set: run the tests with Maven"
+                    + " (or -Dfarm.fixtures.dir=<shared>/fixtures)");
+        }
+        Path dir = Path.of(configured).resolve("unikraft");
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("the Unikraft recordings are missing at " + dir + " (set -Dfarm.fixtures.dir)");
+        }
+        return dir;
+    }
+
+    static Path file(String name) {
+        Path file = unikraft().resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("fixture " + name + " is missing at " + file);
+        }
+        return file;
+    }
+
+    static List<Path> recordings() throws IOException {
+        try (Stream<Path> files = Files.list(unikraft())) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
+    }
+}
