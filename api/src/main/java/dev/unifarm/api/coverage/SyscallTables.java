@@ -3,8 +3,8 @@ package dev.unifarm.api.coverage;
 import java.util.Optional;
 
 /**
- * Where the coverage report gets a kernel profile's table from. {@link LinuxSyscallTables} knows only
- * the {@code linux} profile (everything implemented); the Unikraft kernels' tables plug in here.
+ * Where the coverage report gets a kernel profile's table from ({@link KernelSyscallTables}: the
+ * profiles' configured tables; a seam for tests).
  */
 public interface SyscallTables {
 
