@@ -36,6 +36,7 @@ public final class FailureDiagnoser {
     private static final Pattern HR_FAIL = Pattern.compile("HRESULT: 0x80004005|Failed to create CoreCLR, HRESULT: 0x8007000E");
     private static final Pattern HR_PATH_TOO_LONG = Pattern.compile("HRESULT: 0x800700CE");
     private static final Pattern HR_DEV_ZERO = Pattern.compile("HRESULT: 0x8007054F");
+    private static final Pattern CONTINUATION = Pattern.compile("^\\s+\\(");
     private static final Pattern GLUED_WRITE = Pattern.compile("write\\(fd:\\d+, \".*$");
     private static final Pattern UNHANDLED = Pattern.compile("Unhandled Exception:?\\s*(\\S.*)?");
 
@@ -43,6 +44,7 @@ public final class FailureDiagnoser {
     private String sharedMmapRefused;
     private final List<Diagnosis> seen = new ArrayList<>();
     private String unhandledLine;
+    private String previous;
 
     /** The diagnosis of a whole console, e.g. a recording. */
     public static Optional<Diagnosis> of(Iterable<String> lines) {
@@ -61,8 +63,9 @@ public final class FailureDiagnoser {
             unhandledLine = unhandledLine + " " + cut(line);
         }
         if (seen.size() < 8) {
-            signature(line).ifPresent(seen::add);
+            signature(line, previous).ifPresent(seen::add);
         }
+        previous = line;
     }
 
     /** The first known signature seen, if any. */
@@ -77,8 +80,9 @@ public final class FailureDiagnoser {
         return Optional.of(first);
     }
 
-    private Optional<Diagnosis> signature(String line) {
-        String evidence = cut(line);
+    private Optional<Diagnosis> signature(String line, String before) {
+        // CoreCLR prints an exception's HRESULT on a line of its own, " (Exception from HRESULT: …)": keep the exception too
+        String evidence = CONTINUATION.matcher(line).find() && before != null ? cut(before) + " " + cut(line) : cut(line);
         if (NOT_PIE.matcher(line).find()) {
             return Optional.of(new Diagnosis(Reasons.NOT_PIE, "the kernel's ELF loader runs only position-independent executables"
                     + " and the program is not one (the .NET host is ET_EXEC)",

@@ -16,10 +16,14 @@ class FailureDiagnoserTest {
 
     @Test
     void testDiagnosis_missingDevZero() {
-        var diagnosis = FailureDiagnoser.of(List.of("Failed to load System.Private.CoreLib.dll (error code 0x8007054F)",
-                "Failed to create CoreCLR, HRESULT: 0x8007054F")).orElseThrow();
+        // as CoreCLR 2.0 prints it under the linux profile (DiagnosisBootTest)
+        var diagnosis = FailureDiagnoser.of(List.of(
+                "Unhandled Exception: System.IO.FileLoadException: Could not load file or assembly '/app/hello.dll'. An internal error occurred.",
+                " (Exception from HRESULT: 0x8007054F)")).orElseThrow();
         assertThat(diagnosis.reason()).isEqualTo("DevZeroMissing");
         assertThat(diagnosis.message()).contains("/dev/zero");
+        assertThat(diagnosis.evidence()).isEqualTo("Unhandled Exception: System.IO.FileLoadException: Could not load file or assembly"
+                + " '/app/hello.dll'. An internal error occurred. (Exception from HRESULT: 0x8007054F)");
     }
 
     @Test
