@@ -1,9 +1,6 @@
 package dev.unifarm.scheduler.diagnosis;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,13 +33,17 @@ public final class FailureDiagnoser {
     private static final Pattern HR_FAIL = Pattern.compile("HRESULT: 0x80004005|Failed to create CoreCLR, HRESULT: 0x8007000E");
     private static final Pattern HR_PATH_TOO_LONG = Pattern.compile("HRESULT: 0x800700CE");
     private static final Pattern HR_DEV_ZERO = Pattern.compile("HRESULT: 0x8007054F");
+    /** The runtime gave up: after a vital ENOSYS, that syscall is the likely cause. */
+    private static final Pattern GAVE_UP = Pattern.compile("HRESULT|Aborted|Assertion");
     private static final Pattern CONTINUATION = Pattern.compile("^\\s+\\(");
     private static final Pattern GLUED_WRITE = Pattern.compile("write\\(fd:\\d+, \".*$");
     private static final Pattern UNHANDLED = Pattern.compile("Unhandled Exception:?\\s*(\\S.*)?");
 
+    /** Vital syscalls seen failing with ENOSYS; bounded by the number of syscall names. */
     private final Set<String> missingSyscalls = new LinkedHashSet<>();
     private String sharedMmapRefused;
-    private final List<Diagnosis> seen = new ArrayList<>();
+    /** The most specific signature so far (an earlier one wins a tie). */
+    private Diagnosis best;
     private String unhandledLine;
     private String previous;
 
@@ -62,18 +63,17 @@ public final class FailureDiagnoser {
             // app-elfloader's console splits "Unhandled Exception:" and the exception over two lines
             unhandledLine = unhandledLine + " " + cut(line);
         }
-        if (seen.size() < 8) {
-            signature(line, previous).ifPresent(seen::add);
-        }
+        signature(line, previous).filter(found -> best == null || Reasons.rank(found.reason()) < Reasons.rank(best.reason()))
+                .ifPresent(found -> best = found);
         previous = line;
     }
 
-    /** The first known signature seen, if any. */
+    /** The most specific known signature seen, if any. */
     public synchronized Optional<Diagnosis> diagnosis() {
-        if (seen.isEmpty()) {
+        if (best == null) {
             return Optional.empty();
         }
-        Diagnosis first = seen.stream().min(Comparator.comparingInt(d -> Reasons.rank(d.reason()))).orElseThrow();
+        Diagnosis first = best;
         if (first.reason().equals(Reasons.UNHANDLED_EXCEPTION) && unhandledLine != null) {
             first = new Diagnosis(first.reason(), first.cause(), first.fix(), unhandledLine);
         }
@@ -152,11 +152,13 @@ public final class FailureDiagnoser {
                     + " for an assembly (HRESULT 0x8007054F)",
                     "rebuild the image with /dev/zero (character device 1,5) or use a kernel whose devfs provides it", evidence));
         }
-        if (!missingSyscalls.isEmpty() && Pattern.compile("HRESULT|Aborted|Assertion").matcher(line).find()) {
+        if (!missingSyscalls.isEmpty() && GAVE_UP.matcher(line).find()) {
             return Optional.of(syscallMissing(missingSyscalls.iterator().next(), evidence));
         }
         if (UNHANDLED.matcher(line).find()) {
-            unhandledLine = cut(line.substring(line.indexOf("Unhandled Exception")));
+            if (unhandledLine == null) { // the first exception is the one that ended the app
+                unhandledLine = cut(line.substring(line.indexOf("Unhandled Exception")));
+            }
             return Optional.of(new Diagnosis(Reasons.UNHANDLED_EXCEPTION, "the app threw an exception nothing caught",
                     "fix the app: the exception and its message are in the console", evidence));
         }
