@@ -127,8 +127,8 @@ class GatewayTest {
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(answer.body()).contains("activation-failed").contains("ended Failed")
-                .contains("Unifarm crash sample: deliberate failure");
+        assertThat(answer.body()).contains("activation-failed").contains("ended Failed/UnhandledException")
+                .contains("Fix:").contains("Unifarm crash sample: deliberate failure");
     }
 
     @Test

@@ -101,9 +101,11 @@ final class RootfsLayout {
         tree.text("/sys/devices/system/cpu/online", "0\n");
     }
 
-    private static void addDevAndEtc(RootfsTree tree) {
+    private void addDevAndEtc(RootfsTree tree) {
         tree.charDevice("/dev/null", 1, 3);
-        tree.charDevice("/dev/zero", 1, 5);
+        if (!omitted.contains(ProcPatch.DEV_ZERO)) {
+            tree.charDevice("/dev/zero", 1, 5);
+        }
         tree.charDevice("/dev/urandom", 1, 9);
         // Linux opens /dev/console for init's stdin/stdout; without it the app's output is lost.
         tree.charDevice("/dev/console", 5, 1);

@@ -1,6 +1,8 @@
 package dev.unifarm.scheduler;
 
 import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.scheduler.diagnosis.Diagnosis;
+import dev.unifarm.scheduler.diagnosis.FailureDiagnoser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +48,8 @@ final class QemuInstance {
     private final KernelProfile.ExitDetection exitDetection;
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
+    /** Sees every console line (kernel lines too: Linux's OOM killer), keeps only the evidence. */
+    private final FailureDiagnoser diagnoser = new FailureDiagnoser();
     private final Lifecycle lifecycle;
     private final long consoleRawCap;
     private final Watchdog watchdog;
@@ -220,6 +225,7 @@ final class QemuInstance {
 
     private void onLine(String line) {
         console.append(line);
+        diagnoser.accept(line);
         watchdog.onLine(line);
         OptionalInt exit = waitStatus(exitDetection, line);
         if (exit.isPresent()) {
@@ -268,9 +274,12 @@ final class QemuInstance {
         // The app exited because the stop pressed the power button (SIGTERM): the stop's end, with the app's code.
         boolean exitedOnPowerButton = waitStatus != null && outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN;
         Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
+        Optional<Diagnosis> diagnosis = diagnoser.diagnosis();
         if (hungLine != null && (waitStatus == null || exitedOnPowerButton)) {
+            // Hung stays the reason (the VM had to be stopped); the diagnosis says why the app gave up.
             publish(status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
-                    + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")", now));
+                    + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")"
+                    + diagnosis.map(d -> "; diagnosis " + d.reason() + ": " + d.cause() + ". Fix: " + d.fix()).orElse(""), now));
             return;
         }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a
@@ -283,19 +292,21 @@ final class QemuInstance {
         }
         if (waitStatus == null) {
             List<String> guest = qmp.guestEvents();
-            publish(status.finished(InstanceState.Failed, null, GuestEnd.reason(guest),
-                    exitDescription() + " before the app ended" + (guest.isEmpty() ? "" : " (guest: " + String.join(", ", guest) + ")")
-                            + ": " + qemuLogTail(), now));
+            String end = exitDescription() + " before the app ended" + (guest.isEmpty() ? "" : " (guest: " + String.join(", ", guest) + ")");
+            publish(diagnosis.map(d -> status.finished(InstanceState.Failed, null, d.reason(), d.message() + " (" + end + ")", now))
+                    .orElseGet(() -> status.finished(InstanceState.Failed, null, GuestEnd.reason(guest), end + ": " + qemuLogTail()
+                            + FailureSummary.lastLines(new ArrayList<>(appLines)).map(last -> "; console: " + last).orElse(""), now)));
             return;
         }
         if (code == 0) {
             publish(status.finished(InstanceState.Succeeded, 0, "Completed", "the app exited with code 0", now));
-        } else if (LinuxConsoleProtocol.killedBySignal(waitStatus)) {
-            publish(status.finished(InstanceState.Failed, code, "Signaled", FailureSummary.of(new ArrayList<>(appLines))
-                    + " (killed by signal " + (waitStatus & 0x7f) + ")", now));
         } else {
-            publish(status.finished(InstanceState.Failed, code, "Error", FailureSummary.of(new ArrayList<>(appLines))
-                    + " (exit code " + code + ")", now));
+            boolean signaled = LinuxConsoleProtocol.killedBySignal(waitStatus);
+            String how = signaled ? " (killed by signal " + (waitStatus & 0x7f) + ")" : " (exit code " + code + ")";
+            // a known signature names cause and fix; otherwise the app's fatal line or last words
+            publish(diagnosis.map(d -> status.finished(InstanceState.Failed, code, d.reason(), d.message() + how, now))
+                    .orElseGet(() -> status.finished(InstanceState.Failed, code, signaled ? "Signaled" : "Error",
+                            FailureSummary.of(new ArrayList<>(appLines)) + how, now)));
         }
     }
 

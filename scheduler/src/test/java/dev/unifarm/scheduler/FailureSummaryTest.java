@@ -34,8 +34,8 @@ class FailureSummaryTest {
     }
 
     @Test
-    void testOf_fallsBackToLastLine() {
-        assertThat(FailureSummary.of(List.of("one", "two", "last words"))).isEqualTo("last words");
+    void testOf_fallsBackToLastLines() {
+        assertThat(FailureSummary.of(List.of("zero", "one", "two", "last words"))).isEqualTo("one | two | last words");
     }
 
     @Test

@@ -135,7 +135,7 @@ class LocalSchedulerBootTest {
         assertThat(recorder.states()).containsExactly(
                 InstanceState.Pending, InstanceState.Booting, InstanceState.Running, InstanceState.Failed);
         assertThat(end.exitCode()).isNotNull().isGreaterThan(0);
-        assertThat(end.reason()).isIn("Signaled", "Error");
+        assertThat(end.reason()).isEqualTo("UnhandledException");
         assertThat(end.message()).contains("Unhandled Exception");
         assertThat(end.finishedAt()).isNotNull();
         assertThat(consoleFile(request))

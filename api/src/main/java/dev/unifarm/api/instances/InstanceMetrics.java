@@ -3,6 +3,7 @@ package dev.unifarm.api.instances;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
+import dev.unifarm.scheduler.diagnosis.FailureDiagnoser;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     (first run of an instance; restarts are not start requests);
  * <li>{@code unifarm.instance.restarts} counter, tag {@code app}: runs booted by a restart policy;
  * <li>{@code unifarm.instance.memory.resident} gauge (bytes), tags {@code app}, {@code instance}: VmRSS of
- *     each live instance's QEMU, read from {@code /proc/<pid>/status} at scrape time.
+ *     each live instance's QEMU, read from {@code /proc/<pid>/status} at scrape time;
+ * <li>{@code unifarm.diagnoses} counter ({@code unifarm_diagnoses_total}), tags {@code app}, {@code reason}: runs
+ *     that failed with a known signature ({@link FailureDiagnoser#REASONS}), counted once per failed run.
  * </ul>
  */
 @ApplicationScoped
@@ -61,6 +64,9 @@ public class InstanceMetrics {
 
     /** An instance's status changed (called on the scheduler's thread, after the record was updated). */
     void changed(String app, Instant requested, InstanceStatus status) {
+        if (endsDiagnosedRun(status)) {
+            diagnoses(app, status.reason()).increment();
+        }
         switch (status.state()) {
             case Booting -> {
                 if (status.restarts() > 0) {
@@ -113,6 +119,22 @@ public class InstanceMetrics {
     private Counter restarts(String app) {
         return Counter.builder("unifarm.instance.restarts").description("runs booted again by the restart policy")
                 .tags("app", app).register(registry);
+    }
+
+    private Counter diagnoses(String app, String reason) {
+        return Counter.builder("unifarm.diagnoses").description("failed runs by diagnosed cause")
+                .tags("app", app, "reason", reason).register(registry);
+    }
+
+    /**
+     * The status that tells a run failed with a diagnosis: the final one, or — when a restart policy
+     * boots the instance again, which publishes {@code BackOff} instead of the failure — the next run's
+     * {@code Booting}, which carries the previous run's reason until it ends.
+     */
+    private static boolean endsDiagnosedRun(InstanceStatus status) {
+        boolean end = status.state() == InstanceState.Failed
+                || status.state() == InstanceState.Booting && status.restarts() > 0;
+        return end && status.reason() != null && FailureDiagnoser.REASONS.contains(status.reason());
     }
 
     private static String key(String app, InstanceState state) {

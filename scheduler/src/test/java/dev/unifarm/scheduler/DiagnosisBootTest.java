@@ -1,0 +1,115 @@
+package dev.unifarm.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ProcPatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each diagnosable signature produced for real under the {@code linux} profile (real QEMU, kernel,
+ * CoreCLR): images built without one of the stand-ins, the crash sample and the hang sample; the
+ * instance status names the cause (reason) and the fix (message).
+ */
+class DiagnosisBootTest {
+
+    private static final Duration BOOT = Duration.ofSeconds(120);
+    /** A short watchdog grace so the hang sample is stopped soon after its fatal line. */
+    private static final Lifecycle FAST = new Lifecycle(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(120)), Duration.ofSeconds(3));
+
+    @TempDir
+    static Path work;
+
+    private static LocalScheduler scheduler;
+
+    @TempDir
+    Path instances;
+
+    @BeforeAll
+    static void createScheduler() {
+        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", FAST, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stopLeftovers() {
+        scheduler.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0);
+    }
+
+    @AfterAll
+    static void closeScheduler() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+    }
+
+    @Test
+    void testDiagnosis_withoutStackLineNamesTheStackMapping() throws IOException {
+        InstanceStatus end = run("d1", TestImages.build("hello", work, ProcPatch.STACK_MAPPING));
+
+        assertThat(end.reason()).isEqualTo("StackMappingWrong");
+        assertThat(end.message()).contains("[stack]").contains("Fix: rebuild the image with the [stack] patch")
+                .contains("Failed to initialize CoreCLR, HRESULT: 0x80004005");
+    }
+
+    @Test
+    void testDiagnosis_withoutSelfExeNamesProcSelfExe() throws IOException {
+        InstanceStatus end = run("d2", TestImages.build("hello", work, ProcPatch.SELF_EXE));
+
+        assertThat(end.reason()).isEqualTo("SelfExeMissing");
+        assertThat(end.message()).contains("/proc/self/exe is missing").contains("Fix: rebuild the image with the /proc/1/exe patch")
+                .contains("Failed to resolve full path of the current executable");
+    }
+
+    @Test
+    void testDiagnosis_withoutDevZeroNamesDevZero() throws IOException {
+        InstanceStatus end = run("d3", TestImages.build("hello", work, ProcPatch.DEV_ZERO));
+
+        assertThat(end.reason()).isEqualTo("DevZeroMissing");
+        assertThat(end.message()).contains("/dev/zero is missing").contains("Fix: rebuild the image with /dev/zero")
+                .contains("FileLoadException").contains("0x8007054F");
+    }
+
+    @Test
+    void testDiagnosis_crashNamesTheUnhandledException() throws IOException {
+        InstanceStatus end = run("d4", TestImages.build("crash", work));
+
+        assertThat(end.reason()).isEqualTo("UnhandledException");
+        assertThat(end.message()).contains("the app threw an exception nothing caught")
+                .contains("Unhandled Exception: System.InvalidOperationException: Unifarm crash sample: deliberate failure");
+    }
+
+    @Test
+    void testDiagnosis_hungInstanceKeepsHungWithTheFatalLine() throws IOException {
+        InstanceStatus end = run("d5", TestImages.build("hang", work));
+
+        assertThat(end.reason()).isEqualTo("Hung");
+        assertThat(end.message()).startsWith("Unhandled Exception: simulated").contains("no exit within PT3S")
+                .contains("diagnosis UnhandledException");
+    }
+
+    private InstanceStatus run(String id, Image image) throws IOException {
+        Recorder recorder = new Recorder();
+        LaunchRequest request = new LaunchRequest(id, image, null, null, 384, instances.resolve(id));
+        scheduler.start(request, recorder);
+        InstanceStatus end = recorder.awaitEnd(BOOT);
+        List<String> console = Files.readAllLines(request.instanceDir().resolve("console.log")).stream()
+                .filter(line -> !line.startsWith("[")).toList();
+        System.out.println(id + " ended " + end.state() + "/" + end.reason() + ": " + end.message() + "\n  console: " + console);
+        assertThat(end.state()).isEqualTo(InstanceState.Failed);
+        assertThat(console).noneSatisfy(line -> assertThat(line).contains("Hello from Unifarm!"));
+        return end;
+    }
+}

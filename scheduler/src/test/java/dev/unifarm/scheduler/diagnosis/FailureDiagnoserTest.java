@@ -1,0 +1,103 @@
+package dev.unifarm.scheduler.diagnosis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The signatures no recording holds: DESIGN section 4's CoreCLR messages and the loader's other errors. */
+class FailureDiagnoserTest {
+
+    @Test
+    void testDiagnosis_missingSelfExe() {
+        assertThat(FailureDiagnoser.of(List.of("Failed to resolve full path of the current executable [/proc/self/exe]")).orElseThrow()
+                .reason()).isEqualTo("SelfExeMissing");
+    }
+
+    @Test
+    void testDiagnosis_missingDevZero() {
+        // as CoreCLR 2.0 prints it under the linux profile (DiagnosisBootTest)
+        var diagnosis = FailureDiagnoser.of(List.of(
+                "Unhandled Exception: System.IO.FileLoadException: Could not load file or assembly '/app/hello.dll'. An internal error occurred.",
+                " (Exception from HRESULT: 0x8007054F)")).orElseThrow();
+        assertThat(diagnosis.reason()).isEqualTo("DevZeroMissing");
+        assertThat(diagnosis.message()).contains("/dev/zero");
+        assertThat(diagnosis.evidence()).isEqualTo("Unhandled Exception: System.IO.FileLoadException: Could not load file or assembly"
+                + " '/app/hello.dll'. An internal error occurred. (Exception from HRESULT: 0x8007054F)");
+    }
+
+    @Test
+    void testDiagnosis_net7StackFailure() {
+        assertThat(FailureDiagnoser.of(List.of("Failed to create CoreCLR, HRESULT: 0x8007000E")).orElseThrow().reason())
+                .isEqualTo("StackMappingWrong");
+    }
+
+    @Test
+    void testDiagnosis_interpreterMissing() {
+        var diagnosis = FailureDiagnoser.of(List.of(
+                "ERR:  [appelfloader] <interp>: Failed to load /lib64/ld-linux-x86-64.so.2: No such file",
+                "ERR:  [appelfloader] dotnet: Failed to load program interpreter /lib64/ld-linux-x86-64.so.2")).orElseThrow();
+        assertThat(diagnosis.reason()).isEqualTo("InterpreterMissing");
+    }
+
+    @Test
+    void testDiagnosis_wrongMachine() {
+        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <elf_load.c @  140> hello: ELF machine type mismatch!"))
+                .orElseThrow().reason()).isEqualTo("WrongMachine");
+    }
+
+    @Test
+    void testDiagnosis_noProgram() {
+        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <main.c @  170> No program given"))
+                .orElseThrow().reason()).isEqualTo("NoProgram");
+    }
+
+    @Test
+    void testDiagnosis_vitalEnosysBeforeAbort() {
+        var diagnosis = FailureDiagnoser.of(List.of("rseq(0x1, 0x20, ...) = Function not implemented (-38)",
+                "app output epoll_pwait2(0x3, 0x0, ...) = Function not implemented (-38)", "Aborted")).orElseThrow();
+        assertThat(diagnosis.reason()).isEqualTo("SyscallNotImplemented");
+        assertThat(diagnosis.cause()).contains("epoll_pwait2").doesNotContain("rseq");
+    }
+
+    @Test
+    void testDiagnosis_linuxOomKiller() {
+        assertThat(FailureDiagnoser.of(List.of("[    9.1] Out of memory: Killed process 1 (dotnet) total-vm:2000kB"))
+                .orElseThrow().reason()).isEqualTo("OutOfMemory");
+    }
+
+    @Test
+    void testDiagnosis_unhandledExceptionKeepsTheException() {
+        var diagnosis = FailureDiagnoser.of(List.of("crash: about to throw",
+                "Unhandled Exception: System.InvalidOperationException: boom", "   at Crash.Main()")).orElseThrow();
+        assertThat(diagnosis.reason()).isEqualTo("UnhandledException");
+        assertThat(diagnosis.evidence()).isEqualTo("Unhandled Exception: System.InvalidOperationException: boom");
+    }
+
+    @Test
+    void testDiagnosis_exceptionSplitOverTwoConsoleLinesIsJoined() {
+        var diagnosis = FailureDiagnoser.of(List.of("Unhandled Exception:write(fd:10, \"Unhandled Exception:\", 20) = 20",
+                " System.InvalidOperationException: boom")).orElseThrow();
+        assertThat(diagnosis.evidence()).isEqualTo("Unhandled Exception: System.InvalidOperationException: boom");
+    }
+
+    @Test
+    void testDiagnosis_evidenceWithoutTheGluedWriteTrace() {
+        assertThat(FailureDiagnoser.of(List.of("Failed to initialize CoreCLR, HRESULT: 0x800700CEwrite(fd:2, \"Failed\"..., 49) = 49"))
+                .orElseThrow().evidence()).isEqualTo("Failed to initialize CoreCLR, HRESULT: 0x800700CE");
+    }
+
+    @Test
+    void testDiagnosis_unknownFailureHasNone() {
+        assertThat(FailureDiagnoser.of(List.of("starting", "something odd happened"))).isEmpty();
+    }
+
+    @Test
+    void testMissingSyscalls_allThreeForms() {
+        assertThat(MissingSyscalls.in("mknodat(0xffffff9c, 0x4002cc490, ...) = Function not implemented (-38)")).contains("mknodat");
+        assertThat(MissingSyscalls.in("Warn: [libsyscall_shim] syscall \"io_uring_setup\" is not available")).contains("io_uring_setup");
+        assertThat(MissingSyscalls.in("System call \"pidfd_open\" is not available (-ENOSYS)")).contains("pidfd_open");
+        assertThat(MissingSyscalls.vitalIn("clone3(0x1, ...) = Function not implemented (-38)")).isEmpty();
+        assertThat(MissingSyscalls.in("write(fd:1, \"hi\", 2) = 2")).isEmpty();
+    }
+}
