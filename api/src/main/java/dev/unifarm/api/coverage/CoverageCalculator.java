@@ -1,5 +1,6 @@
 package dev.unifarm.api.coverage;
 
+import dev.unifarm.scheduler.coverage.KernelSyscallTable;
 import dev.unifarm.scheduler.coverage.SyscallOutcome;
 import dev.unifarm.scheduler.coverage.SyscallProfile;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ final class CoverageCalculator {
     private CoverageCalculator() {
     }
 
-    static CoverageReport.Predicted predicted(String referenceRun, SyscallProfile reference, SyscallTable table) {
+    static CoverageReport.Predicted predicted(String referenceRun, SyscallProfile reference, KernelSyscallTable table) {
         List<String> missing = reference.names().stream().filter(name -> !table.implementsCall(name)).toList();
         int distinct = reference.names().size();
         long total = reference.totalCalls();
@@ -45,7 +46,7 @@ final class CoverageCalculator {
     }
 
     /** A prediction as outcomes: implemented calls {@code ok}, the others {@code enosys}. */
-    static Map<String, String> outcomes(SyscallProfile reference, SyscallTable table) {
+    static Map<String, String> outcomes(SyscallProfile reference, KernelSyscallTable table) {
         Map<String, String> outcomes = new TreeMap<>();
         reference.names().forEach(n -> outcomes.put(n, table.implementsCall(n) ? SyscallOutcome.ok.name() : SyscallOutcome.enosys.name()));
         return outcomes;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.scheduler.coverage.KernelSyscallTable;
 import dev.unifarm.scheduler.coverage.SyscallProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -18,16 +19,14 @@ public class CoverageService {
     private final AppService apps;
     private final ProfileRepository profiles;
     private final KernelProfiles kernels;
-    private final SyscallTables tables;
     private final CoverageMetrics metrics;
     private final ObjectMapper json;
 
-    CoverageService(AppService apps, ProfileRepository profiles, KernelProfiles kernels, SyscallTables tables, CoverageMetrics metrics,
+    CoverageService(AppService apps, ProfileRepository profiles, KernelProfiles kernels, CoverageMetrics metrics,
             ObjectMapper json) {
         this.apps = apps;
         this.profiles = profiles;
         this.kernels = kernels;
-        this.tables = tables;
         this.metrics = metrics;
         this.json = json;
     }
@@ -50,7 +49,7 @@ public class CoverageService {
         SyscallProfile referenceProfile = reference.map(r -> ProfileJson.read(json, r.callsJson())).orElse(null);
         List<CoverageReport.KernelCoverage> perKernel = new ArrayList<>();
         for (String name : kernels.names()) {
-            CoverageReport.Predicted predicted = referenceProfile == null ? null : tables.table(name)
+            CoverageReport.Predicted predicted = referenceProfile == null ? null : kernels.syscalls(name)
                     .map(table -> CoverageCalculator.predicted(reference.get().runId(), referenceProfile, table)).orElse(null);
             CoverageReport.Observed observed = done.stream().filter(r -> shown != null && r.revision() == shown && r.kernel().equals(name))
                     .findFirst().map(r -> CoverageCalculator.observed(r.runId(), ProfileJson.read(json, r.callsJson()))).orElse(null);
@@ -93,7 +92,7 @@ public class CoverageService {
         if (coverage.observed() != null) {
             return CoverageCalculator.outcomes(coverage.observed());
         }
-        Optional<SyscallTable> table = tables.table(kernel);
+        Optional<KernelSyscallTable> table = kernels.syscalls(kernel);
         if (reference.isPresent() && table.isPresent()) {
             return CoverageCalculator.outcomes(ProfileJson.read(json, reference.get().callsJson()), table.get());
         }
