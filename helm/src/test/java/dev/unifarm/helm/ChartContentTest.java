@@ -27,11 +27,12 @@ class ChartContentTest {
     private static final List<HasMetadata> ALL_ON = RenderedObjects.parse(Charts.template(Charts.ALL_ON));
 
     @Test
-    void defaults_configureKubernetesModeWithTheOperatorListeningOnAllInterfaces() throws IOException {
+    void defaults_configureKubernetesModeTheOperatorAndAllInterfaces() throws IOException {
         Properties config = applicationProperties(DEFAULTS);
 
         assertThat(config).containsEntry("unifarm.scheduler.mode", "kubernetes")
                 .containsEntry("unifarm.operator.enabled", "true")
+                .containsEntry("unifarm.operator.lease-name", "unifarm-operator")
                 .containsEntry("unifarm.scheduler.kubernetes.kvm-resource", "devices.kubevirt.io/kvm")
                 .containsEntry("unifarm.scheduler.kubernetes.launcher-image", "ghcr.io/unifarm/launcher:0.1.0")
                 .containsEntry("unifarm.registry.url", "http://registry.kube-system.svc.cluster.local:80")
@@ -42,7 +43,8 @@ class ChartContentTest {
                 .containsEntry("unifarm.gateway.host", "0.0.0.0")
                 // Large numbers stay integers (Helm reads values as floats: 1.073741824e+09 would not parse).
                 .containsEntry("unifarm.builds.max-upload-bytes", "1073741824")
-                .doesNotContainKeys("unifarm.scheduler.kubernetes.tolerations", "unifarm.gateway.domain");
+                .doesNotContainKeys("unifarm.scheduler.kubernetes.tolerations", "unifarm.gateway.domain",
+                        "unifarm.operator.namespaces", "unifarm.operator.public-gateway-url");
         assertThat(config.stringPropertyNames()).noneMatch(key -> key.startsWith("unifarm.scheduler.kubernetes.node-selector"));
     }
 
@@ -66,6 +68,12 @@ class ChartContentTest {
         assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("unifarm-api-token");
         assertThat(token.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
         assertThat(farm.getEnv()).extracting(EnvVar::getName).doesNotContain("QUARKUS_PROFILE");
+        // The operator watches the Pod's own namespace (the Role's), and statuses show the gateway Service.
+        assertThat(env(farm, "POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(env(farm, "UNIFARM_OPERATOR_NAMESPACES").getValue()).isEqualTo("$(POD_NAMESPACE)");
+        assertThat(env(farm, "UNIFARM_OPERATOR_PUBLIC_GATEWAY_URL").getValue())
+                .isEqualTo("http://unifarm-gateway.$(POD_NAMESPACE).svc:8081");
+        assertThat(farm.getEnv()).extracting(EnvVar::getName).startsWith("POD_NAMESPACE");
         assertThat(DEFAULTS).noneMatch(o -> o instanceof Secret);
     }
 
@@ -99,6 +107,9 @@ class ChartContentTest {
                 .containsEntry("unifarm.kernels.unikraft-elfloader-9pfs.delivery", "9pfs")
                 .containsEntry("unifarm.runtimes.read-only-dirs", "/opt/unifarm/runtimes,/opt/unifarm/more-runtimes")
                 .containsEntry("unifarm.gateway.domain", "apps.example.test")
+                .containsEntry("unifarm.operator.namespaces", "unifarm,team-a,team-b")
+                .containsEntry("unifarm.operator.public-gateway-url", "https://apps.example.test")
+                .containsEntry("unifarm.operator.lease-name", "unifarm-all-on-operator")
                 .containsEntry("unifarm.builds.max-upload-bytes", "2147483648")
                 // extraConfig comes last and reaches Quarkus verbatim.
                 .containsEntry("quarkus.http.limits.max-body-size", "2200M")
@@ -110,6 +121,9 @@ class ChartContentTest {
         Container farm = only(ALL_ON, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
 
         assertThat(env(farm, "QUARKUS_PROFILE").getValue()).isEqualTo("postgresql");
+        // Set in the config file instead; env would win over it.
+        assertThat(farm.getEnv()).extracting(EnvVar::getName)
+                .doesNotContain("UNIFARM_OPERATOR_NAMESPACES", "UNIFARM_OPERATOR_PUBLIC_GATEWAY_URL");
         for (String name : List.of("JDBC_URL", "USERNAME", "PASSWORD")) {
             assertThat(env(farm, "QUARKUS_DATASOURCE_POSTGRESQL_" + name).getValueFrom().getSecretKeyRef().getName())
                     .isEqualTo("unifarm-postgresql");

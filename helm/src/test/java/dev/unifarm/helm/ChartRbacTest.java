@@ -46,9 +46,9 @@ class ChartRbacTest {
     @Test
     void roleBinding_bindsTheRoleToTheFarmServiceAccountInTheReleaseNamespace() {
         List<HasMetadata> objects = RenderedObjects.parse(Charts.template(Charts.ALL_ON));
-        RoleBinding binding = ChartContentTest.only(objects, RoleBinding.class);
+        RoleBinding binding = named(objects, RoleBinding.class, "unifarm-all-on");
         ServiceAccount account = ChartContentTest.only(objects, ServiceAccount.class);
-        Role role = ChartContentTest.only(objects, Role.class);
+        Role role = named(objects, Role.class, "unifarm-all-on");
 
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
@@ -57,6 +57,29 @@ class ChartRbacTest {
         });
         assertThat(ChartContentTest.only(objects, Deployment.class)
                 .getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("unifarm-farm");
+    }
+
+    @Test
+    void watchedNamespaces_eachGetDotnetAppsAndEventsOnlyBoundToTheFarm() {
+        List<HasMetadata> objects = RenderedObjects.parse(Charts.template(Charts.ALL_ON));
+
+        // all-on watches unifarm (the release namespace, covered by the main Role), team-a and team-b.
+        List<Role> extra = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .filter(r -> r.getMetadata().getName().equals("unifarm-all-on-dotnetapps")).toList();
+        assertThat(extra).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(extra).allSatisfy(role -> assertThat(role.getRules().stream().map(ChartRbacTest::describe))
+                .containsExactlyInAnyOrder(" events: create patch", "unifarm.dev dotnetapps: get list watch update patch",
+                        "unifarm.dev dotnetapps/status: get update patch", "unifarm.dev dotnetapps/finalizers: update"));
+        List<RoleBinding> bindings = objects.stream().filter(RoleBinding.class::isInstance).map(RoleBinding.class::cast)
+                .filter(b -> b.getMetadata().getName().equals("unifarm-all-on-dotnetapps")).toList();
+        assertThat(bindings).extracting(b -> b.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(bindings).allSatisfy(b -> assertThat(b.getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getNamespace() + "/" + s.getName()).isEqualTo("unifarm/unifarm-farm")));
+    }
+
+    private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        return objects.stream().filter(type::isInstance).map(type::cast).filter(o -> o.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 
     private static String describe(PolicyRule rule) {

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,9 +70,11 @@ class ChartRenderTest {
             assertAccepted(created, crd);
         }
         for (HasMetadata object : objects) {
+            // Objects for other namespaces (watched DotnetApp namespaces) name theirs; the rest go to the release's.
+            String namespace = Objects.requireNonNullElse(object.getMetadata().getNamespace(), Charts.NAMESPACE);
             HasMetadata created = object instanceof GenericKubernetesResource generic
-                    ? client.genericKubernetesResources(SERVICE_MONITORS).inNamespace(Charts.NAMESPACE).resource(generic).create()
-                    : client.resource(object).inNamespace(Charts.NAMESPACE).create();
+                    ? client.genericKubernetesResources(SERVICE_MONITORS).inNamespace(namespace).resource(generic).create()
+                    : client.resource(object).inNamespace(namespace).create();
             assertAccepted(created, object);
         }
     }
