@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 class ChartNotesTest {
 
     @Test
-    void notes_defaults_portForwardAndTheGeneratedTokenFromTheDataVolume() {
+    void notes_defaults_portForwardAndTheTokenFromAHandMadeSecretOrTheDataVolume() {
         String notes = install(null);
 
         assertThat(notes).contains("kubectl -n unifarm port-forward svc/unifarm 8080:8080")
                 .contains("kubectl -n unifarm port-forward svc/unifarm-gateway 8081:8081")
+                .contains("get secret unifarm-api-token -o jsonpath='{.data.token}' | base64 -d")
                 .contains("exec deploy/unifarm -- cat /var/lib/unifarm/api-token")
                 .contains("each requesting 1 devices.kubevirt.io/kvm")
                 .contains("http://registry.kube-system.svc.cluster.local:80")
