@@ -10,7 +10,6 @@ import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,8 +54,7 @@ class ChartLintTest {
         if (allOn == null || allOn.isNull() || (allOn.isContainerNode() && allOn.isEmpty())) {
             unset.add(path);
         } else if (defaults.isObject() && !defaults.isEmpty()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = defaults.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : defaults.properties()) {
                 collectUnset(path + "/" + field.getKey(), field.getValue(), allOn.get(field.getKey()), unset);
             }
         }

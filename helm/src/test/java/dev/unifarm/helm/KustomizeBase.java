@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,8 +32,8 @@ final class KustomizeBase {
     /** The objects of the kustomization in {@code dir}, as YAML trees, namespace applied. */
     static List<ObjectNode> build(Path dir) {
         JsonNode kustomization = tree(dir.resolve("kustomization.yaml"));
-        for (Iterator<String> it = kustomization.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
+        for (Map.Entry<String, JsonNode> property : kustomization.properties()) {
+            String field = property.getKey();
             if (!UNDERSTOOD.contains(field)) {
                 throw new IllegalStateException(dir + "/kustomization.yaml uses '" + field + "'; KustomizeBase reads only "
                         + UNDERSTOOD + ": keep the base free of patches and generators, or teach KustomizeBase the new field");
@@ -51,7 +51,7 @@ final class KustomizeBase {
         String namespace = kustomization.path("namespace").asText(null);
         if (namespace != null) {
             objects.stream().filter(o -> !CLUSTER_SCOPED.contains(o.path("kind").asText()))
-                    .forEach(o -> ((ObjectNode) o.with("metadata")).put("namespace", namespace));
+                    .forEach(o -> o.withObjectProperty("metadata").put("namespace", namespace));
         }
         return objects;
     }

@@ -69,7 +69,7 @@ class KustomizeBaseTest {
             throw new UncheckedIOException(e);
         }
         for (ObjectNode object : KustomizeBase.documents(Charts.template(null))) {
-            ((ObjectNode) object.with("metadata")).put("namespace", Charts.NAMESPACE);
+            object.withObjectProperty("metadata").put("namespace", Charts.NAMESPACE);
             objects.add(object);
         }
         return objects;
