@@ -54,9 +54,13 @@ public class InstanceMetrics {
         refresh();
     }
 
-    /** A start request for {@code app}: its meters exist from now on, at zero. */
+    /**
+     * A start request for {@code app}: its meters exist from now on, at zero. The boot histogram too:
+     * Prometheus' {@code rate()} sees no increase in a series whose first scrape already holds the boot.
+     */
     void started(String app) {
         restarts(app);
+        boot(app);
         for (InstanceState state : InstanceState.values()) {
             count(app, state);
         }
@@ -79,9 +83,7 @@ public class InstanceMetrics {
             }
             case Running -> {
                 if (status.restarts() == 0 && status.readyAt() != null) {
-                    Timer.builder("unifarm.instance.boot").description("start request to Running")
-                            .tags("app", app).publishPercentileHistogram()
-                            .register(registry).record(Duration.between(requested, status.readyAt()));
+                    boot(app).record(Duration.between(requested, status.readyAt()));
                 }
             }
             default -> {
@@ -114,6 +116,11 @@ public class InstanceMetrics {
                     .tags(Tags.of("app", app, "state", state.name())).register(registry);
             return value;
         });
+    }
+
+    private Timer boot(String app) {
+        return Timer.builder("unifarm.instance.boot").description("start request to Running")
+                .tags("app", app).publishPercentileHistogram().register(registry);
     }
 
     private Counter restarts(String app) {
