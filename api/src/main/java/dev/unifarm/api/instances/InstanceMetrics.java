@@ -55,12 +55,14 @@ public class InstanceMetrics {
     }
 
     /**
-     * A start request for {@code app}: its meters exist from now on, at zero. The boot histogram too:
-     * Prometheus' {@code rate()} sees no increase in a series whose first scrape already holds the boot.
+     * A start request for {@code app}: its meters exist from now on, at zero — the boot histogram and one
+     * diagnosis counter per known reason too: Prometheus' {@code rate()}/{@code increase()} see no increase
+     * in a series whose first scrape already holds the first boot or failure.
      */
     void started(String app) {
         restarts(app);
         boot(app);
+        FailureDiagnoser.REASONS.forEach(reason -> diagnoses(app, reason));
         for (InstanceState state : InstanceState.values()) {
             count(app, state);
         }
