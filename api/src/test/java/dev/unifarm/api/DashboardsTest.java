@@ -63,6 +63,7 @@ class DashboardsTest {
      */
     private static final Set<String> NO_SOURCE_HERE = Set.of("unifarm-syscall-coverage/Top stubbed syscalls");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?(\\w+)}?");
+    private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
 
     @Inject
@@ -111,7 +112,16 @@ class DashboardsTest {
                     String query = substitute(expr, values);
                     JsonNode answer = query(query);
                     soft.assertThat(answer.path("status").asText()).as("%s: %s → %s", where, query, answer).isEqualTo("success");
+                    soft.assertThat(answer.toString()).as("%s: no farm label renamed for clashing with a target label (%s)",
+                            where, query).doesNotContain("\"exported_");
                     List<String> series = numbers(answer);
+                    for (JsonNode result : answer.path("data").path("result")) {
+                        Matcher legend = LEGEND_LABEL.matcher(target.path("legendFormat").asText());
+                        while (legend.find()) {
+                            soft.assertThat(result.path("metric").has(legend.group(1)))
+                                    .as("%s: legend label %s in series %s", where, legend.group(1), result.path("metric")).isTrue();
+                        }
+                    }
                     System.out.println("dashboard " + where + " [" + target.path("refId").asText() + "] " + query + " → " + series);
                     if (!NO_SOURCE_HERE.contains(where)) {
                         soft.assertThat(series).as("%s: series with a number from %s (answer %s)", where, query, answer)

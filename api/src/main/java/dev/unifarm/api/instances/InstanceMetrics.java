@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code unifarm.instance.boot} timer with histogram, tag {@code app}: start request → {@code Running}
  *     (first run of an instance; restarts are not start requests);
  * <li>{@code unifarm.instance.restarts} counter, tag {@code app}: runs booted by a restart policy;
- * <li>{@code unifarm.instance.memory.resident} gauge (bytes), tags {@code app}, {@code instance}: VmRSS of
+ * <li>{@code unifarm.instance.memory.resident} gauge (bytes), tags {@code app}, {@code instance_id} (not
+ *     {@code instance}: Prometheus sets that to the scrape target and renames ours {@code exported_instance}): VmRSS of
  *     each live instance's QEMU, read from {@code /proc/<pid>/status} at scrape time;
  * <li>{@code unifarm.diagnoses} counter ({@code unifarm_diagnoses_total}), tags {@code app}, {@code reason}: runs
  *     that failed with a known signature ({@link FailureDiagnoser#REASONS}), counted once per failed run.
@@ -87,7 +88,7 @@ public class InstanceMetrics {
                 residentMemory.computeIfAbsent(status.id(), id -> Gauge
                         .builder("unifarm.instance.memory.resident", id, this::residentBytes)
                         .description("resident memory (VmRSS) of the instance's QEMU process")
-                        .baseUnit("bytes").tags("app", app, "instance", id).register(registry));
+                        .baseUnit("bytes").tags("app", app, "instance_id", id).register(registry));
             }
             case Running -> {
                 if (status.restarts() == 0 && status.readyAt() != null) {
