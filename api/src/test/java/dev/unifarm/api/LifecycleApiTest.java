@@ -49,7 +49,7 @@ class LifecycleApiTest {
         assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
         String id = FarmClient.startInstance(app);
         awaitRunning(id, 0);
-        String resident = "unifarm_instance_memory_resident_bytes{app=\"" + app + "\",instance=\"" + id + "\"}";
+        String resident = "unifarm_instance_memory_resident_bytes{app=\"" + app + "\",instance_id=\"" + id + "\"}";
         assertThat(value(metrics(), resident)).as("QEMU's VmRSS").isGreaterThan(1024.0 * 1024);
 
         kill9(Long.parseLong(Files.readString(INSTANCES.resolve(id).resolve("qemu.pid")).strip()));

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -23,6 +24,9 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class GatewayMetrics {
 
+    /** Top of the latency histograms' buckets (Micrometer's default is 30 s): a cold request waits for a boot. */
+    private static final Duration LONGEST_EXPECTED = Duration.ofMinutes(5);
+
     private final MeterRegistry registry;
 
     GatewayMetrics(MeterRegistry registry) {
@@ -37,11 +41,13 @@ public class GatewayMetrics {
                 .description("instances the gateway runs (booting or ready)").tags("app", app).register(registry);
         return new AppMeters(
                 Timer.builder("unifarm.gateway.requests").description("gateway request latency, arrival to response end")
-                        .tags("app", app).publishPercentileHistogram().register(registry),
+                        .tags("app", app).publishPercentileHistogram().maximumExpectedValue(LONGEST_EXPECTED)
+                        .register(registry),
                 Counter.builder("unifarm.gateway.activations").description("instances started by the gateway")
                         .tags("app", app).register(registry),
                 Timer.builder("unifarm.gateway.activation.wait").description("wait for a ready instance")
-                        .tags("app", app).publishPercentileHistogram().register(registry));
+                        .tags("app", app).publishPercentileHistogram().maximumExpectedValue(LONGEST_EXPECTED)
+                        .register(registry));
     }
 
     record AppMeters(Timer requests, Counter activations, Timer activationWaits) {

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code unifarm.instance.boot} timer with histogram, tag {@code app}: start request → {@code Running}
  *     (first run of an instance; restarts are not start requests);
  * <li>{@code unifarm.instance.restarts} counter, tag {@code app}: runs booted by a restart policy;
- * <li>{@code unifarm.instance.memory.resident} gauge (bytes), tags {@code app}, {@code instance}: VmRSS of
+ * <li>{@code unifarm.instance.memory.resident} gauge (bytes), tags {@code app}, {@code instance_id} (not
+ *     {@code instance}: Prometheus sets that to the scrape target and renames ours {@code exported_instance}): VmRSS of
  *     each live instance's QEMU, read from {@code /proc/<pid>/status} at scrape time;
  * <li>{@code unifarm.diagnoses} counter ({@code unifarm_diagnoses_total}), tags {@code app}, {@code reason}: runs
  *     that failed with a known signature ({@link FailureDiagnoser#REASONS}), counted once per failed run.
@@ -37,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class InstanceMetrics {
+
+    /**
+     * Top of the boot histogram's buckets (Micrometer's default is 30 s): TCG boots on a busy host take
+     * longer, and a p95 beyond the last bucket reads as that bucket's bound.
+     */
+    private static final Duration LONGEST_EXPECTED = Duration.ofMinutes(5);
 
     private final MeterRegistry registry;
     private final InstanceRepository instances;
@@ -54,9 +61,15 @@ public class InstanceMetrics {
         refresh();
     }
 
-    /** A start request for {@code app}: its meters exist from now on, at zero. */
+    /**
+     * A start request for {@code app}: its meters exist from now on, at zero — the boot histogram and one
+     * diagnosis counter per known reason too: Prometheus' {@code rate()}/{@code increase()} see no increase
+     * in a series whose first scrape already holds the first boot or failure.
+     */
     void started(String app) {
         restarts(app);
+        boot(app);
+        FailureDiagnoser.REASONS.forEach(reason -> diagnoses(app, reason));
         for (InstanceState state : InstanceState.values()) {
             count(app, state);
         }
@@ -75,13 +88,11 @@ public class InstanceMetrics {
                 residentMemory.computeIfAbsent(status.id(), id -> Gauge
                         .builder("unifarm.instance.memory.resident", id, this::residentBytes)
                         .description("resident memory (VmRSS) of the instance's QEMU process")
-                        .baseUnit("bytes").tags("app", app, "instance", id).register(registry));
+                        .baseUnit("bytes").tags("app", app, "instance_id", id).register(registry));
             }
             case Running -> {
                 if (status.restarts() == 0 && status.readyAt() != null) {
-                    Timer.builder("unifarm.instance.boot").description("start request to Running")
-                            .tags("app", app).publishPercentileHistogram()
-                            .register(registry).record(Duration.between(requested, status.readyAt()));
+                    boot(app).record(Duration.between(requested, status.readyAt()));
                 }
             }
             default -> {
@@ -114,6 +125,12 @@ public class InstanceMetrics {
                     .tags(Tags.of("app", app, "state", state.name())).register(registry);
             return value;
         });
+    }
+
+    private Timer boot(String app) {
+        return Timer.builder("unifarm.instance.boot").description("start request to Running")
+                .tags("app", app).publishPercentileHistogram().maximumExpectedValue(LONGEST_EXPECTED)
+                .register(registry);
     }
 
     private Counter restarts(String app) {
