@@ -92,6 +92,16 @@ class DiagnosisBootTest {
     }
 
     @Test
+    void testDiagnosis_oomSampleBeyondGuestMemoryNamesOutOfMemory() throws IOException {
+        // 1024 MiB asked of a 384 MiB guest: Linux refuses the commit, CoreCLR throws OutOfMemoryException
+        InstanceStatus end = run("d6", TestImages.build("oom", work));
+
+        assertThat(end.reason()).isEqualTo("OutOfMemory");
+        assertThat(end.message()).contains("the app ran out of memory").contains("Fix: give the instance more memory")
+                .contains("OutOfMemoryException");
+    }
+
+    @Test
     void testDiagnosis_hungInstanceKeepsHungWithTheFatalLine() throws IOException {
         InstanceStatus end = run("d5", TestImages.build("hang", work));
 
