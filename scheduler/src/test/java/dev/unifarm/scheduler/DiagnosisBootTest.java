@@ -92,6 +92,26 @@ class DiagnosisBootTest {
     }
 
     @Test
+    void testDiagnosis_oomSampleBeyondGuestMemoryNamesOutOfMemory() throws IOException {
+        // 1024 MiB asked of a 384 MiB guest: Linux refuses the commit, CoreCLR throws OutOfMemoryException
+        InstanceStatus end = run("d6", TestImages.build("oom", work));
+
+        assertThat(end.reason()).isEqualTo("OutOfMemory");
+        assertThat(end.message()).contains("the app ran out of memory").contains("Fix: give the instance more memory")
+                .contains("OutOfMemoryException");
+    }
+
+    @Test
+    void testDiagnosis_guestKernelOutOfMemoryNamesOutOfMemory() throws IOException {
+        // 16 MiB at a time, each commit fits: the guest kernel runs out, kills what it may (never PID 1), then panics
+        InstanceStatus end = run("d7", TestImages.build("oom", work), List.of("chunks"));
+
+        assertThat(end.reason()).isEqualTo("OutOfMemory");
+        assertThat(end.message()).contains("the app ran out of memory").containsAnyOf("Out of memory", "oom-kill",
+                "deadlocked on memory").doesNotContain("OutOfMemoryException");
+    }
+
+    @Test
     void testDiagnosis_hungInstanceKeepsHungWithTheFatalLine() throws IOException {
         InstanceStatus end = run("d5", TestImages.build("hang", work));
 
@@ -101,8 +121,12 @@ class DiagnosisBootTest {
     }
 
     private InstanceStatus run(String id, Image image) throws IOException {
+        return run(id, image, null);
+    }
+
+    private InstanceStatus run(String id, Image image, List<String> args) throws IOException {
         Recorder recorder = new Recorder();
-        LaunchRequest request = new LaunchRequest(id, image, null, null, 384, instances.resolve(id));
+        LaunchRequest request = new LaunchRequest(id, image, args, null, 384, instances.resolve(id));
         scheduler.start(request, recorder);
         InstanceStatus end = recorder.awaitEnd(BOOT);
         List<String> console = Files.readAllLines(request.instanceDir().resolve("console.log")).stream()

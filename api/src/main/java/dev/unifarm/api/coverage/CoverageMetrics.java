@@ -43,11 +43,11 @@ public class CoverageMetrics {
 
     void ratio(String app, String kernel, String kind, double value) {
         Tags tags = Tags.of("app", app, "kernel", kernel, "kind", kind);
-        ratios.computeIfAbsent(tags, t -> {
-            AtomicLong holder = new AtomicLong();
-            Gauge.builder("unifarm.syscall.coverage.ratio", holder, h -> Double.longBitsToDouble(h.get())).tags(t)
-                    .description("share of the app's distinct syscalls the kernel covers").register(registry);
-            return holder;
-        }).set(Double.doubleToLongBits(value));
+        AtomicLong holder = ratios.computeIfAbsent(tags, t -> new AtomicLong());
+        holder.set(Double.doubleToLongBits(value));
+        // Registering is idempotent (the same id gives the same gauge); doing it on every set also brings back
+        // a gauge that was removed from the registry.
+        Gauge.builder("unifarm.syscall.coverage.ratio", holder, h -> Double.longBitsToDouble(h.get())).tags(tags)
+                .description("share of the app's distinct syscalls the kernel covers").register(registry);
     }
 }

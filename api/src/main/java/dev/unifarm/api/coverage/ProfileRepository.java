@@ -23,6 +23,20 @@ class ProfileRepository {
                 runId, app, revision, kernel, source, ProfileRow.RUNNING, now);
     }
 
+    /** A run recorded once it is over: an instance's observed trace, {@code Done} with its calls or {@code Failed} with why. */
+    void insertFinished(String runId, String app, int revision, String kernel, String source, String state, Integer exitCode,
+            String callsJson, String message, Instant createdAt) {
+        jdbc.update("INSERT INTO syscall_profiles (run_id, app, revision, kernel, source, state, message, exit_code, calls_json,"
+                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", runId, app, revision, kernel, source, state, message, exitCode,
+                callsJson, createdAt);
+    }
+
+    /** Apps with at least one finished run, sorted. */
+    List<String> appsWithDoneRuns() {
+        return jdbc.query("SELECT DISTINCT app FROM syscall_profiles WHERE state = ? ORDER BY app", row -> row.getString("app"),
+                ProfileRow.DONE);
+    }
+
     void markDone(String runId, Integer exitCode, String callsJson) {
         jdbc.update("UPDATE syscall_profiles SET state = ?, exit_code = ?, calls_json = ? WHERE run_id = ?",
                 ProfileRow.DONE, exitCode, callsJson, runId);

@@ -37,10 +37,12 @@ public class InstanceRecovery {
     private final AppService apps;
     private final ImageStore images;
     private final InstanceMetrics metrics;
+    private final InstanceService service;
 
     InstanceRecovery(InstanceRepository instances, FarmDirs dirs, Scheduler scheduler, AppService apps, ImageStore images,
-            InstanceMetrics metrics) {
+            InstanceMetrics metrics, InstanceService service) {
         this.metrics = metrics;
+        this.service = service;
         this.instances = instances;
         this.dirs = dirs;
         this.scheduler = scheduler;
@@ -65,10 +67,8 @@ public class InstanceRecovery {
                 continue;
             }
             Scheduler.Reattachment outcome = scheduler.reattach(new AdoptRequest(instance.id(), dirs.instance(instance.id()),
-                    exitDetection(instance), recorded(instance)), status -> {
-                        instances.update(status);
-                        metrics.changed(instance.app(), instance.createdAt(), status);
-                    }, restartPolicy(instance));
+                    exitDetection(instance), recorded(instance)), service.recorder(instance.app(), instance.revision(),
+                    instance.createdAt()), restartPolicy(instance));
             if (outcome.attached()) {
                 live.add(instance.id());
                 LOG.infof("instance %s was %s when the farm stopped; %s", instance.id(), instance.state(), outcome.why());

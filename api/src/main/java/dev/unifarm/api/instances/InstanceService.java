@@ -3,14 +3,20 @@ package dev.unifarm.api.instances;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.Revision;
+import dev.unifarm.api.apps.RevisionKernels;
 import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.coverage.ObservedRuns;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.scheduler.ConsoleView;
+import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
@@ -41,11 +47,16 @@ public class InstanceService {
     private final FarmRegistry registry;
     private final UnifarmConfig config;
     private final InstanceMetrics metrics;
+    private final ObservedRuns observed;
+    private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
 
     InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
-            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics) {
+            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, ObservedRuns observed,
+            RevisionKernels revisionKernels) {
         this.metrics = metrics;
+        this.observed = observed;
+        this.revisionKernels = revisionKernels;
         this.apps = apps;
         this.images = images;
         this.scheduler = scheduler;
@@ -76,17 +87,22 @@ public class InstanceService {
         try {
             int port = spec.port() != null ? spec.port() : 0;
             LaunchRequest launch = new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port);
-            scheduler.start(new InstanceRequest(appName, launch, reference),
-                    status -> {
-                        instances.update(status);
-                        metrics.changed(appName, requested, status);
-                    }, RestartPolicy.of(spec.restartPolicy()));
+            scheduler.start(new InstanceRequest(appName, launch, reference), recorder(appName, revision.number(), requested),
+                    RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
             instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());
             metrics.refresh();
             throw e;
         }
         return get(id);
+    }
+
+    /**
+     * The listener of one instance's statuses, for a start and for an adoption alike: records them,
+     * updates the metrics and, at the end, hands a Unikraft instance's console to {@link ObservedRuns}.
+     */
+    public InstanceListener recorder(String app, int revision, Instant requested) {
+        return new InstanceRecorder(instances, metrics, observed, app, revision, requested);
     }
 
     private boolean kubernetes() {
@@ -196,18 +212,39 @@ public class InstanceService {
 
     /** The console: from memory while the instance is live, else from its console file. */
     public String console(String id) {
-        record(id);
+        return console(id, ConsoleView.ALL);
+    }
+
+    /**
+     * One view of the console ({@link ConsoleView}): on a Unikraft kernel profile the shim's trace, the
+     * app's output and the kernel's log are told apart by the trace parser; on {@code linux} there is
+     * no trace and the app's lines are those that are not the kernel's or the firmware's.
+     */
+    public String console(String id, ConsoleView view) {
+        Instance instance = record(id);
         Optional<List<String>> live = scheduler.console(id);
+        String text;
         if (live.isPresent()) {
-            List<String> lines = live.get();
-            return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+            text = live.get().isEmpty() ? "" : String.join("\n", live.get()) + "\n";
+        } else {
+            Path file = consoleFile(id);
+            try {
+                text = Files.exists(file) ? Files.readString(file) : "";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
-        Path file = consoleFile(id);
-        try {
-            return Files.exists(file) ? Files.readString(file) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (view == ConsoleView.ALL) {
+            return text;
         }
+        List<String> lines = view.select(text.lines().toList(), kind(instance));
+        return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+    }
+
+    /** How the instance's kernel writes its console: its revision's profile's command-line kind ({@code linux} when unknown). */
+    private CommandLineKind kind(Instance instance) {
+        return revisionKernels.profile(instance.app(), instance.revision()).map(KernelProfile::commandLine)
+                .orElse(CommandLineKind.LINUX);
     }
 
     public Path consoleFile(String id) {

@@ -5,6 +5,7 @@ import dev.unifarm.api.problem.Problem;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.sse.SseLineStream;
 import dev.unifarm.api.sse.SseWriter;
+import dev.unifarm.scheduler.ConsoleView;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -89,19 +91,35 @@ public class InstancesResource {
             + "Accept: text/event-stream streams it as events",
             description = "text/plain (default): the console so far, or with follow=true the whole console streamed as chunked "
                     + "text until the instance ends. text/event-stream (Accept): one data event per console line, following "
-                    + "until the instance ends, then an end event whose data is the final state.")
+                    + "until the instance ends, then an end event whose data is the final state. view=app|trace|kernel "
+                    + "(text/plain without follow only) shows one part: on a Unikraft kernel profile the app's output, the "
+                    + "syscall shim's trace lines, or the kernel's log, told apart by the trace parser; on linux the app's "
+                    + "lines, nothing (no trace), or the kernel's and firmware's lines.")
     @APIResponse(responseCode = "200", description = "The console",
             content = {@Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "hello", value = "Hello from Unifarm!\nargs: []\n")),
                 @Content(mediaType = SseWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "hello", value = "data: Hello from Unifarm!\n\ndata: args: []\n\n"
                             + "event: end\ndata: Succeeded\n\n"))})
+    @APIResponse(responseCode = "400", description = "An unknown view, or a view other than all with follow or events (invalid-view)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response console(@PathParam("id") String id, @QueryParam("follow") @DefaultValue("false") boolean follow,
-            @Context HttpHeaders headers) {
+            @Parameter(description = "all (default), app, trace or kernel", schema = @Schema(enumeration = {"all", "app", "trace", "kernel"}))
+            @QueryParam("view") @DefaultValue("all") String view, @Context HttpHeaders headers) {
         instances.get(id);
-        if (wantsEvents(headers.getAcceptableMediaTypes())) {
+        ConsoleView part = ConsoleView.parse(view).orElseThrow(() -> ProblemException.badRequest("invalid-view", "view=" + view
+                + " is not a console view: use one of " + String.join(", ", ConsoleView.names())));
+        boolean asEvents = wantsEvents(headers.getAcceptableMediaTypes());
+        if (part != ConsoleView.ALL && (follow || asEvents)) {
+            throw ProblemException.badRequest("invalid-view", "view=" + view + " is a snapshot of the console so far: "
+                    + "follow=true and text/event-stream stream the whole console (view=all); drop one or the other");
+        }
+        if (part != ConsoleView.ALL) {
+            return Response.ok(instances.console(id, part), MediaType.TEXT_PLAIN_TYPE).build();
+        }
+        if (asEvents) {
             ConsoleFollower follower = follower(id);
             StreamingOutput events = out -> {
                 SseLineStream lines = new SseLineStream(out);

@@ -13,9 +13,11 @@ import java.util.List;
  *        (e.g. {@code uk_posix_clone_sighand}): shown, not counted as coverage
  * @param cutCalls names of trace lines that ended before their result (cut by the console or by
  *        other output): the call happened, its outcome is unknown, so it is not in {@link #calls}
+ * @param traceLines the strace lines as printed (whole, cut, and the trace part of a line glued to app
+ *        output), in console order: the console API's {@code trace} view
  */
 public record ShimTrace(List<SyscallCall> calls, List<String> appOutput, List<String> kernelLog, List<String> internalStubs,
-        List<String> cutCalls) {
+        List<String> cutCalls, List<String> traceLines) {
 
     public ShimTrace {
         calls = List.copyOf(calls);
@@ -23,6 +25,7 @@ public record ShimTrace(List<SyscallCall> calls, List<String> appOutput, List<St
         kernelLog = List.copyOf(kernelLog);
         internalStubs = List.copyOf(internalStubs);
         cutCalls = List.copyOf(cutCalls);
+        traceLines = List.copyOf(traceLines);
     }
 
     public SyscallProfile profile() {

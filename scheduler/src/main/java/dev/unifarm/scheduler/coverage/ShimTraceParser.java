@@ -48,6 +48,7 @@ public final class ShimTraceParser {
     private final List<String> kernelLog = new ArrayList<>();
     private final List<String> internalStubs = new ArrayList<>();
     private final List<String> cutCalls = new ArrayList<>();
+    private final List<String> traceLines = new ArrayList<>();
     /** Index in {@link #calls} of a debug marker not yet merged with its strace line, by name. */
     private final Map<String, Integer> pendingMarkers = new HashMap<>();
 
@@ -80,7 +81,7 @@ public final class ShimTraceParser {
             acceptLine(partial.toString());
             partial.setLength(0);
         }
-        return new ShimTrace(calls, appOutput, kernelLog, internalStubs, cutCalls);
+        return new ShimTrace(calls, appOutput, kernelLog, internalStubs, cutCalls, traceLines);
     }
 
     /** One console line (a trailing {@code \r}, terminal escapes and control bytes are dropped). */
@@ -96,6 +97,7 @@ public final class ShimTraceParser {
     private void classify(String line) {
         Optional<StraceLine> whole = StraceLine.parse(line).filter(t -> LinuxSyscalls.isSyscall(t.name()));
         if (whole.isPresent()) {
+            traceLines.add(line);
             trace(whole.get());
             return;
         }
@@ -109,6 +111,7 @@ public final class ShimTraceParser {
         Matcher start = CALL_START.matcher(line);
         if (start.lookingAt() && LinuxSyscalls.isSyscall(start.group(1)) && !line.contains(") = ")) {
             cutCalls.add(start.group(1));
+            traceLines.add(line);
             return;
         }
         appOutput.add(line);
@@ -131,6 +134,7 @@ public final class ShimTraceParser {
                     Optional<StraceLine> trace = StraceLine.parse(line.substring(s));
                     if (trace.isPresent()) {
                         appOutput.add(line.substring(0, s));
+                        traceLines.add(line.substring(s));
                         trace(trace.get());
                         return true;
                     }

@@ -18,17 +18,23 @@ public final class FailureDiagnoser {
     /** Every reason a diagnosis can carry (the diagnosis counter's tag values). */
     public static final Set<String> REASONS = Set.of(Reasons.ALL);
 
+    // The loader's error texts as app-elfloader's elf_load.c and main.c print them (uk_pr_err: "ERR:  [appelfloader] <file @ line> …").
     private static final Pattern NOT_PIE = Pattern.compile("ELF executable is not position-independent");
-    private static final Pattern INTERPRETER = Pattern.compile("Failed to load program interpreter|<interp>: Failed to load");
-    // Only the loader's errors: its debug lines (e.g. "ELF machine type: 62") say the same words on every boot.
-    private static final Pattern WRONG_MACHINE = Pattern.compile("ERR:.*\\[appelfloader\\].*(?i:machine|architecture|ELF class)");
-    private static final Pattern NO_PROGRAM = Pattern.compile(
-            "ERR:.*\\[appelfloader\\].*(?i:no (program|executable|application)|missing (program|executable)|argv|argc)");
-    private static final Pattern LOADER = Pattern.compile("ERR:.*\\[appelfloader\\].*(Parsing of ELF image failed|Failed to execute)");
+    /** The program's PT_INTERP could not be loaded; the interpreter's own open failure is printed under the name {@code <interp>}. */
+    private static final Pattern INTERPRETER = Pattern.compile("Failed to load program interpreter|<interp>: Failed to execute");
+    private static final Pattern WRONG_MACHINE = Pattern.compile(
+            "ERR:.*\\[appelfloader\\].*(ELF machine type mismatch|ELF OS ABI unsupported)");
+    /** Only with CONFIG_APPELFLOADER_CUSTOMAPPNAME (the program from argv): nothing after {@code --}. */
+    private static final Pattern NO_PROGRAM = Pattern.compile("ERR:.*\\[appelfloader\\].*Program name missing");
+    private static final Pattern LOADER = Pattern.compile("ERR:.*\\[appelfloader\\].*(Parsing of ELF image failed|Failed to execute"
+            + "|Image format not recognized|Failed to copy the executable|Requests program interpreter: Unsupported"
+            + "|No image found|Failed to find executable)");
     private static final Pattern PAGING_ASSERT = Pattern.compile("CRIT:.*paging\\.c.*Assertion failure");
     private static final Pattern SHARED_MMAP_REFUSED = Pattern.compile("mmap\\(.*MAP_SHARED.*= Operation not supported \\(-95\\)");
     private static final Pattern CLR_OOM = Pattern.compile("OutOfMemoryException");
-    private static final Pattern KERNEL_OOM = Pattern.compile("Out of memory: Kill(ed)? process|oom-kill:|invoked oom-killer");
+    /** Linux's OOM killer; init (the app, PID 1) is never its victim, so with nothing else to kill the kernel panics. */
+    private static final Pattern KERNEL_OOM = Pattern.compile("Out of memory: Kill(ed)? process|oom-kill:|invoked oom-killer"
+            + "|Out of memory and no killable processes|System is deadlocked on memory");
     private static final Pattern SELF_EXE = Pattern.compile("Failed to resolve full path of the current executable");
     private static final Pattern HR_FAIL = Pattern.compile("HRESULT: 0x80004005|Failed to create CoreCLR, HRESULT: 0x8007000E");
     private static final Pattern HR_PATH_TOO_LONG = Pattern.compile("HRESULT: 0x800700CE");
@@ -95,11 +101,11 @@ public final class FailureDiagnoser {
                             + " or build the program static-PIE", evidence));
         }
         if (WRONG_MACHINE.matcher(line).find()) {
-            return Optional.of(new Diagnosis(Reasons.WRONG_MACHINE, "the program is built for another machine than the kernel",
+            return Optional.of(new Diagnosis(Reasons.WRONG_MACHINE, "the program is built for another machine (or OS ABI) than the kernel",
                     "use an x86-64 build of the app and its native libraries, or a kernel for the app's architecture", evidence));
         }
         if (NO_PROGRAM.matcher(line).find()) {
-            return Optional.of(new Diagnosis(Reasons.NO_PROGRAM, "the kernel was given no program to run (no argv after --)",
+            return Optional.of(new Diagnosis(Reasons.NO_PROGRAM, "the kernel was given no program to run (no argv[1] after --)",
                     "put at least one kernel parameter before -- and the program path after it", evidence));
         }
         if (LOADER.matcher(line).find()) {

@@ -70,6 +70,8 @@ class ShimTraceParserTest {
         assertThat(trace.appOutput()).containsExactly("Failed to initialize CoreCLR, HRESULT: 0x80004005", "Unhandled Exception:",
                 "Hello from .NET on Unix 5.15.148.0 pid 1");
         assertThat(trace.calls()).extracting(SyscallCall::name).containsExactly("write", "write", "write");
+        assertThat(trace.traceLines()).containsExactly("write(fd:2, \"Failed to initialize Cor\"..., 49) = 49",
+                "write(fd:10, \"Unhandled Exception:\", 20) = 20", "write(fd:1, \"Hello from .NET on Unix 5.15.148\"..., 41) = 41");
     }
 
     @Test
@@ -79,6 +81,7 @@ class ShimTraceParserTest {
                 + "close(fd:3) = OK\r\n");
 
         assertThat(trace.cutCalls()).containsExactly("openat");
+        assertThat(trace.traceLines()).as("the cut line is still trace text").hasSize(2);
         assertThat(trace.calls()).containsExactly(new SyscallCall("close", SyscallOutcome.ok, "OK"));
         assertThat(trace.appOutput()).isEmpty();
     }
@@ -169,6 +172,6 @@ class ShimTraceParserTest {
             assertThat(trace.calls()).allSatisfy(call -> assertThat(LinuxSyscalls.isSyscall(call.name())).isTrue());
         }
         assertThat(ShimTraceParser.parse("")).isEqualTo(new ShimTrace(java.util.List.of(), java.util.List.of(),
-                java.util.List.of(), java.util.List.of(), java.util.List.of()));
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
     }
 }

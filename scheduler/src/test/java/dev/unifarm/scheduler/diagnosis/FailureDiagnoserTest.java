@@ -32,24 +32,59 @@ class FailureDiagnoserTest {
                 .isEqualTo("StackMappingWrong");
     }
 
+    // The loader lines below are app-elfloader's own texts (elf_load.c, main.c) in uk_pr_err's "ERR:  [lib] <file @ line>" form.
+
     @Test
     void testDiagnosis_interpreterMissing() {
         var diagnosis = FailureDiagnoser.of(List.of(
-                "ERR:  [appelfloader] <interp>: Failed to load /lib64/ld-linux-x86-64.so.2: No such file",
-                "ERR:  [appelfloader] dotnet: Failed to load program interpreter /lib64/ld-linux-x86-64.so.2")).orElseThrow();
+                "ERR:  [appelfloader] <elf_load.c @  929> <interp>: Failed to execute /lib64/ld-linux-x86-64.so.2: No such file or directory",
+                "ERR:  [appelfloader] <elf_load.c @ 1029> dotnet: Failed to load program interpreter /lib64/ld-linux-x86-64.so.2:"
+                        + " No such file or directory")).orElseThrow();
         assertThat(diagnosis.reason()).isEqualTo("InterpreterMissing");
     }
 
     @Test
+    void testDiagnosis_interpreterOpenFailureAloneIsEnough() {
+        assertThat(FailureDiagnoser.of(List.of(
+                "ERR:  [appelfloader] <elf_load.c @  929> <interp>: Failed to execute /lib/ld-musl-x86_64.so.1: No such file or directory"))
+                .orElseThrow().reason()).isEqualTo("InterpreterMissing");
+    }
+
+    @Test
     void testDiagnosis_wrongMachine() {
-        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <elf_load.c @  140> hello: ELF machine type mismatch!"))
+        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <elf_load.c @  118> hello: ELF machine type mismatch!",
+                "ERR:  [appelfloader] <elf_load.c @  968> hello: Parsing of ELF image failed: Exec format error (-8)"))
                 .orElseThrow().reason()).isEqualTo("WrongMachine");
+        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <elf_load.c @  134> hello: ELF OS ABI unsupported: Require"
+                + " ELFOSABI_LINUX")).orElseThrow().reason()).isEqualTo("WrongMachine");
+    }
+
+    @Test
+    void testDiagnosis_wrongMachineNotFromTheDebugLine() {
+        // printed on every boot with debug on: not an error
+        assertThat(FailureDiagnoser.of(List.of("dbg:  [appelfloader] <elf_load.c @  115> dotnet: ELF machine type: 62"))).isEmpty();
     }
 
     @Test
     void testDiagnosis_noProgram() {
-        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <main.c @  170> No program given"))
+        assertThat(FailureDiagnoser.of(List.of("ERR:  [appelfloader] <main.c @  228> Program name missing (no argv[1])"))
                 .orElseThrow().reason()).isEqualTo("NoProgram");
+    }
+
+    @Test
+    void testDiagnosis_otherLoaderRefusals() {
+        for (String line : List.of("ERR:  [appelfloader] <elf_load.c @  936> dotnet: Failed to execute /opt/dotnet/dotnet: No such file"
+                        + " or directory",
+                "ERR:  [appelfloader] <elf_load.c @   98> hello.txt: Image format not recognized or not supported",
+                "ERR:  [appelfloader] <elf_load.c @  990> dotnet: Failed to copy the executable: -12")) {
+            assertThat(FailureDiagnoser.of(List.of(line)).orElseThrow().reason()).as(line).isEqualTo("LoaderFailed");
+        }
+    }
+
+    @Test
+    void testDiagnosis_linuxOomWithNothingToKillButInit() {
+        assertThat(FailureDiagnoser.of(List.of("[   12.3] Kernel panic - not syncing: System is deadlocked on memory"))
+                .orElseThrow().reason()).isEqualTo("OutOfMemory");
     }
 
     @Test

@@ -1,0 +1,40 @@
+package dev.unifarm.api.instances;
+
+import dev.unifarm.api.coverage.ObservedRuns;
+import dev.unifarm.scheduler.InstanceListener;
+import dev.unifarm.scheduler.InstanceStatus;
+import java.time.Instant;
+
+/**
+ * What the farm does with each status the scheduler reports for one instance, started or adopted:
+ * record it, update the metrics, and once the instance has ended hand it to {@link ObservedRuns}
+ * (a Unikraft instance's console becomes its observed syscall coverage).
+ */
+final class InstanceRecorder implements InstanceListener {
+
+    private final InstanceRepository instances;
+    private final InstanceMetrics metrics;
+    private final ObservedRuns observed;
+    private final String app;
+    private final int revision;
+    private final Instant requested;
+
+    InstanceRecorder(InstanceRepository instances, InstanceMetrics metrics, ObservedRuns observed, String app, int revision,
+            Instant requested) {
+        this.instances = instances;
+        this.metrics = metrics;
+        this.observed = observed;
+        this.app = app;
+        this.revision = revision;
+        this.requested = requested;
+    }
+
+    @Override
+    public void changed(InstanceStatus status) {
+        instances.update(status);
+        metrics.changed(app, requested, status);
+        if (status.state().isTerminal()) {
+            observed.ended(app, revision, status);
+        }
+    }
+}

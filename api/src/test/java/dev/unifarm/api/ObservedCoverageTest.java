@@ -1,0 +1,198 @@
+package dev.unifarm.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.unifarm.api.coverage.CoverageGauges;
+import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.instances.InstanceRepository;
+import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.scheduler.ConsoleCleaner;
+import dev.unifarm.scheduler.InstanceState;
+import dev.unifarm.scheduler.InstanceStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Observed coverage and console views of Unikraft instances. No real app-elfloader can run here, so
+ * the recorded consoles of a real one (the allowed stand-in, {@code ../shared/fixtures/unikraft/}) are
+ * put in place as the {@code console.log} of an instance record of a revision built for the
+ * {@code unikraft-elfloader-9pfs} profile, and the instance's end is driven through the same listener
+ * the scheduler calls ({@link InstanceService#recorder}). A {@code linux} instance is booted for real.
+ */
+@QuarkusTest
+class ObservedCoverageTest {
+
+    private static final String KERNEL = "unikraft-elfloader-9pfs";
+    private static final Duration PARSED = Duration.ofSeconds(30);
+
+    @Inject
+    InstanceService instances;
+
+    @Inject
+    InstanceRepository records;
+
+    @Inject
+    FarmDirs dirs;
+
+    @Inject
+    CoverageGauges gauges;
+
+    @Inject
+    MeterRegistry registry;
+
+    @ParameterizedTest
+    @CsvSource({"dotnet-9p-ok.log,Stopped,Hello from .NET on Unix 5.15.148.0 pid 1",
+            "dotnet-9p-mknodat-enosys.log,Failed,'Failed to initialize CoreCLR, HRESULT: 0x80004005'"})
+    void testInstanceEnd_unikraftConsoleGivesObservedCoverage(String recording, InstanceState end, String appLine)
+            throws IOException {
+        String app = uploadUnikraftApp();
+        String id = unikraftInstanceEnded(app, recording, end);
+
+        String path = "/api/v1/apps/" + app + "/coverage";
+        await().atMost(PARSED).pollInterval(Duration.ofMillis(200))
+                .until(() -> FarmClient.api().get(path).<List<Object>>path("runs").size() == 1);
+        Response report = FarmClient.api().get(path);
+        System.out.println(recording + " observed coverage: " + report.asString());
+        report.then().statusCode(200);
+        assertThat(report.<String>path("runs[0].runId")).isEqualTo(id);
+        assertThat(report.<String>path("runs[0].source")).isEqualTo("observed");
+        assertThat(report.<String>path("runs[0].kernel")).isEqualTo(KERNEL);
+        assertThat(report.<String>path("runs[0].state")).isEqualTo("Done");
+        String observed = "kernels.find { it.kernel == '" + KERNEL + "' }.observed";
+        assertThat(report.<String>path(observed + ".runId")).isEqualTo(id);
+        List<String> enosys = report.path(observed + ".enosys");
+        assertThat(enosys).contains("set_robust_list", "rseq", "clone3", "faccessat2");
+        assertThat(report.<List<String>>path(observed + ".ok")).contains("mmap", "read", "write");
+        assertThat(report.<List<String>>path(observed + ".error")).as("files the runtime probes and does not find").contains("openat");
+        assertThat(report.<Integer>path(observed + ".counts.write")).isPositive();
+        assertThat(report.<Object>path("kernels.find { it.kernel == 'linux' }.observed")).as("no linux run").isNull();
+        if (recording.contains("mknodat")) {
+            assertThat(enosys).contains("mknodat");
+        }
+        double distinct = report.<Float>path(observed + ".distinct");
+        assertThat(distinct).isBetween(0.0, 1.0);
+
+        String metrics = metrics();
+        assertThat(value(metrics, "unifarm_syscalls_total{app=\"" + app + "\",outcome=\"enosys\",syscall=\"rseq\"}")).isPositive();
+        assertThat(value(metrics, "unifarm_syscalls_total{app=\"" + app + "\",outcome=\"ok\",syscall=\"mmap\"}")).isPositive();
+        assertThat(value(metrics, ratio(app, "observed"))).isEqualTo(distinct, org.assertj.core.data.Offset.offset(1e-6));
+
+        String console = "/api/v1/instances/" + id + "/console";
+        String appView = FarmClient.api().queryParam("view", "app").get(console).then().statusCode(200).extract().asString();
+        String traceView = FarmClient.api().queryParam("view", "trace").get(console).then().statusCode(200).extract().asString();
+        String kernelView = FarmClient.api().queryParam("view", "kernel").get(console).then().statusCode(200).extract().asString();
+        String all = FarmClient.api().get(console).then().statusCode(200).extract().asString();
+        assertThat(appView).contains(appLine).doesNotContain("openat(").doesNotContain("Info: [libkvmplat]");
+        assertThat(traceView).contains("rseq(").contains(") = ").doesNotContain(appLine).doesNotContain("Info: [libkvmplat]");
+        assertThat(kernelView).contains("Info: [libkvmplat]").doesNotContain(appLine).doesNotContain("rseq(");
+        assertThat(all).contains(appLine).contains("rseq(").contains("Info: [libkvmplat]");
+        assertThat(FarmClient.api().queryParam("view", "all").get(console).asString()).isEqualTo(all);
+    }
+
+    @Test
+    void testStartup_gaugesComeBackFromTheStoredRuns() throws IOException {
+        String app = uploadUnikraftApp();
+        unikraftInstanceEnded(app, "dotnet-9p-ok.log", InstanceState.Stopped);
+        await().atMost(PARSED).pollInterval(Duration.ofMillis(200)).until(() -> metrics().contains(ratio(app, "observed")));
+        double before = value(metrics(), ratio(app, "observed"));
+
+        // A restarted farm starts with an empty registry: the stored run is all it has.
+        registry.find("unifarm.syscall.coverage.ratio").tag("app", app).meters().forEach(registry::remove);
+        assertThat(metrics()).doesNotContain(ratio(app, "observed"));
+        gauges.atStart(null);
+
+        assertThat(value(metrics(), ratio(app, "observed"))).isEqualTo(before);
+    }
+
+    @Test
+    void testConsoleView_linuxInstanceBootedForReal() {
+        String app = FarmClient.uniqueName("hello");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String id = FarmClient.startInstance(app);
+        assertThat(FarmClient.awaitEnded(id).<String>path("state")).isEqualTo("Succeeded");
+
+        String console = "/api/v1/instances/" + id + "/console";
+        String appView = FarmClient.api().queryParam("view", "app").get(console).then().statusCode(200).extract().asString();
+        assertThat(appView).contains("Hello from Unifarm!").doesNotContain("Kernel panic");
+        assertThat(FarmClient.api().queryParam("view", "trace").get(console).then().statusCode(200).extract().asString())
+                .as("linux has no syscall trace on the console").isEmpty();
+        assertThat(FarmClient.api().queryParam("view", "kernel").get(console).then().statusCode(200).extract().asString())
+                .contains("Attempted to kill init!").doesNotContain("Hello from Unifarm!");
+        assertThat(FarmClient.api().get("/api/v1/apps/" + app + "/coverage").<List<Object>>path("runs"))
+                .as("a linux instance's console has no trace to store").isEmpty();
+    }
+
+    @Test
+    void testConsoleView_badViewIsProblemJson() throws IOException {
+        String app = uploadUnikraftApp();
+        String id = unikraftInstanceEnded(app, "static-pie-9p-ok.log", InstanceState.Stopped);
+        String console = "/api/v1/instances/" + id + "/console";
+
+        Response unknown = FarmClient.api().queryParam("view", "stdout").get(console);
+        unknown.then().statusCode(400).contentType("application/problem+json");
+        assertThat(unknown.<String>path("detail")).contains("all, app, trace, kernel");
+        Response followed = FarmClient.api().queryParam("view", "app").queryParam("follow", "true").get(console);
+        followed.then().statusCode(400).contentType("application/problem+json");
+        assertThat(followed.<String>path("detail")).contains("follow=true");
+        FarmClient.api().queryParam("view", "app").get("/api/v1/instances/i-no-such/console").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    /** An app whose revision was built for the 9pfs app-elfloader profile (the build fails here: no such kernel is provisioned). */
+    private static String uploadUnikraftApp() {
+        String app = FarmClient.uniqueName("uk");
+        FarmClient.api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile())
+                .multiPart("spec", "{\"kernel\": \"" + KERNEL + "\"}", "application/json").post("/api/v1/apps")
+                .then().statusCode(201);
+        return app;
+    }
+
+    /** An instance record of the app whose console.log is the recording as the farm writes it (cleaned lines), ended. */
+    private String unikraftInstanceEnded(String app, String recording, InstanceState end) throws IOException {
+        String id = "i-" + UUID.randomUUID().toString().substring(0, 12);
+        Instant created = Instant.now();
+        records.insert(id, app, 1, "test-node", created);
+        Path dir = Files.createDirectories(dirs.instance(id));
+        Path file = Path.of(System.getProperty("test.fixtures.dir"), "unikraft", recording);
+        List<String> cleaned = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
+                .flatMap(line -> ConsoleCleaner.lines(line).stream()).toList();
+        Files.write(dir.resolve("console.log"), cleaned, StandardCharsets.UTF_8);
+        InstanceStatus status = InstanceStatus.pending(id, "test-node", created)
+                .finished(end, null, end == InstanceState.Stopped ? "Quit" : "VmExited", "recorded console", Instant.now());
+        instances.recorder(app, 1, created).changed(status);
+        assertThat(FarmClient.api().get("/api/v1/instances/" + id).<String>path("state")).isEqualTo(end.name());
+        return id;
+    }
+
+    private static String ratio(String app, String kind) {
+        return "unifarm_syscall_coverage_ratio{app=\"" + app + "\",kernel=\"" + KERNEL + "\",kind=\"" + kind + "\"}";
+    }
+
+    private static String metrics() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertThat(m.find()).as("series %s in /q/metrics", series).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
