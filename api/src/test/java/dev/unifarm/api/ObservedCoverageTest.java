@@ -8,21 +8,14 @@ import dev.unifarm.api.coverage.CoverageGauges;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.instances.InstanceRepository;
 import dev.unifarm.api.instances.InstanceService;
-import dev.unifarm.scheduler.ConsoleCleaner;
 import dev.unifarm.scheduler.InstanceState;
-import dev.unifarm.scheduler.InstanceStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,16 +23,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Observed coverage and console views of Unikraft instances. No real app-elfloader can run here, so
- * the recorded consoles of a real one (the allowed stand-in, {@code ../shared/fixtures/unikraft/}) are
- * put in place as the {@code console.log} of an instance record of a revision built for the
- * {@code unikraft-elfloader-9pfs} profile, and the instance's end is driven through the same listener
- * the scheduler calls ({@link InstanceService#recorder}). A {@code linux} instance is booted for real.
+ * Observed coverage and console views of Unikraft instances: recorded consoles of a real app-elfloader
+ * as instance consoles ({@link RecordedUnikraftInstance}). A {@code linux} instance is booted for real.
  */
 @QuarkusTest
 class ObservedCoverageTest {
 
-    private static final String KERNEL = "unikraft-elfloader-9pfs";
+    private static final String KERNEL = RecordedUnikraftInstance.KERNEL;
     private static final Duration PARSED = Duration.ofSeconds(30);
 
     @Inject
@@ -156,30 +146,12 @@ class ObservedCoverageTest {
                 .contentType("application/problem+json");
     }
 
-    /** An app whose revision was built for the 9pfs app-elfloader profile (the build fails here: no such kernel is provisioned). */
     private static String uploadUnikraftApp() {
-        String app = FarmClient.uniqueName("uk");
-        FarmClient.api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile())
-                .multiPart("spec", "{\"kernel\": \"" + KERNEL + "\"}", "application/json").post("/api/v1/apps")
-                .then().statusCode(201);
-        return app;
+        return RecordedUnikraftInstance.uploadApp();
     }
 
-    /** An instance record of the app whose console.log is the recording as the farm writes it (cleaned lines), ended. */
     private String unikraftInstanceEnded(String app, String recording, InstanceState end) throws IOException {
-        String id = "i-" + UUID.randomUUID().toString().substring(0, 12);
-        Instant created = Instant.now();
-        records.insert(id, app, 1, "test-node", created);
-        Path dir = Files.createDirectories(dirs.instance(id));
-        Path file = Path.of(System.getProperty("test.fixtures.dir"), "unikraft", recording);
-        List<String> cleaned = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
-                .flatMap(line -> ConsoleCleaner.lines(line).stream()).toList();
-        Files.write(dir.resolve("console.log"), cleaned, StandardCharsets.UTF_8);
-        InstanceStatus status = InstanceStatus.pending(id, "test-node", created)
-                .finished(end, null, end == InstanceState.Stopped ? "Quit" : "VmExited", "recorded console", Instant.now());
-        instances.recorder(app, 1, created).changed(status);
-        assertThat(FarmClient.api().get("/api/v1/instances/" + id).<String>path("state")).isEqualTo(end.name());
-        return id;
+        return new RecordedUnikraftInstance(instances, records, dirs).ended(app, recording, end);
     }
 
     private static String ratio(String app, String kind) {
