@@ -173,6 +173,7 @@ class ReferenceRunBootTest {
         assertThat(console).contains("graceful: ProcessExit, stuck").doesNotContain(StraceWrapper.BEGIN);
         assertThat(end.state()).isEqualTo(InstanceState.Stopped);
         assertThat(end.reason()).isEqualTo("Quit");
+        assertThat(end.message()).as("the stop's own powerdown wait, not the scheduler's 3 s").contains("still running after PT10S");
         assertThat(StraceParser.fromConsole(console).profile().names()).isEmpty();
     }
 
