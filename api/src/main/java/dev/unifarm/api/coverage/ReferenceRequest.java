@@ -15,17 +15,20 @@ import java.time.Duration;
  */
 final class ReferenceRequest {
 
+    /** Connect and read time-out: the app answers under strace and TCG, slower than a plain boot's. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private ReferenceRequest() {
     }
 
     /** Sends {@code GET /} to {@code endpoint} ({@code host:port}) and returns the answer's status line. */
-    static String get(String endpoint, Duration timeout) throws IOException {
+    static String get(String endpoint) throws IOException {
         int colon = endpoint.lastIndexOf(':');
         String host = endpoint.substring(0, colon);
         int port = Integer.parseInt(endpoint.substring(colon + 1));
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();

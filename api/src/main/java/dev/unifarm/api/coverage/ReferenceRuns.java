@@ -207,7 +207,7 @@ public class ReferenceRuns {
             timer.execute(() -> {
                 String answer;
                 try {
-                    answer = "answered GET / with \"" + ReferenceRequest.get(status.endpoint(), config.coverage().referenceStopWait()) + "\"";
+                    answer = "answered GET / with \"" + ReferenceRequest.get(status.endpoint()) + "\"";
                 } catch (IOException e) {
                     answer = "GET / failed (" + e.getMessage() + ")";
                 }
