@@ -25,13 +25,19 @@ class CoverageApiTest {
     /** Build + traced boot under TCG on a shared machine: generous. */
     private static final Duration REFERENCE = Duration.ofMinutes(5);
 
-    /** {@code ending}: how the sample's process ends — hello exits, crash aborts (SIGABRT through tgkill). */
+    /**
+     * {@code ending}: a syscall of how the sample's run ends — hello exits, crash aborts (SIGABRT
+     * through tgkill), echo-http serves one {@code GET /} (accept4) and is powered down, ticker never
+     * ends and is powered down after the settle time; {@code how}: the run record's message.
+     */
     @ParameterizedTest
-    @CsvSource({"hello,exit_group", "crash,tgkill"})
-    void testReference_runsAndTheReportShowsPredictedAndObservedCoverage(String sample, String ending) {
-        String app = FarmClient.uniqueName(sample);
-        FarmClient.upload(app, FarmClient.sample(sample)).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+    @CsvSource(delimiter = '|', value = {
+        "hello     | {}             | exit_group | the app ended by itself (Succeeded, exit code 0)",
+        "crash     | {}             | tgkill     | the app ended by itself (Failed, exit code 134)",
+        "echo-http | {\"port\": 8080} | accept4    | answered GET / with \"HTTP/1.1 200 OK\", then powered down: the app ended on SIGTERM (exit code 0)",
+        "ticker    | {}             | exit_group | after its first console line, then powered down: the app ended on SIGTERM (exit code 0)"})
+    void testReference_runsAndTheReportShowsPredictedAndObservedCoverage(String sample, String spec, String ending, String how) {
+        String app = upload(sample, spec);
 
         Response started = FarmClient.api().post("/api/v1/apps/" + app + "/coverage/reference");
         started.then().statusCode(202);
@@ -46,6 +52,7 @@ class CoverageApiTest {
         report.then().statusCode(200);
         assertThat(report.<String>path("runs[0].runId")).isEqualTo(runId);
         assertThat(report.<String>path("runs[0].state")).as(report.asString()).isEqualTo("Done");
+        assertThat(report.<String>path("runs[0].message")).as("how the run ended").endsWith(how);
         assertThat(report.<Integer>path("revision")).isEqualTo(1);
         Map<String, Object> linux = report.path("kernels.find { it.kernel == 'linux' }");
         assertThat(report.<Float>path("kernels.find { it.kernel == 'linux' }.predicted.distinct")).as("linux implements all").isEqualTo(1.0f);
@@ -76,6 +83,23 @@ class CoverageApiTest {
     }
 
     @Test
+    void testReference_appIgnoringSigtermFailsSayingSo() {
+        String app = upload("graceful", "{\"args\": [\"stuck\"]}");
+
+        FarmClient.api().post("/api/v1/apps/" + app + "/coverage/reference").then().statusCode(202);
+        String path = "/api/v1/apps/" + app + "/coverage";
+        await().atMost(REFERENCE).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !"Running".equals(FarmClient.api().get(path).path("runs[0].state")));
+        Response report = FarmClient.api().get(path);
+        System.out.println("graceful stuck coverage report: " + report.asString());
+
+        assertThat(report.<String>path("runs[0].state")).isEqualTo("Failed");
+        assertThat(report.<String>path("runs[0].message")).startsWith("no strace output on the console (Stopped, Quit")
+                .contains("then powered down, but the app did not end on SIGTERM");
+        assertThat(report.<Object>path("kernels.find { it.kernel == 'linux' }.observed")).as("no run to observe").isNull();
+    }
+
+    @Test
     void testCoverage_badInputIsProblemJson() {
         FarmClient.api().get("/api/v1/apps/no-such-app/coverage").then().statusCode(404).contentType("application/problem+json");
         FarmClient.api().post("/api/v1/apps/no-such-app/coverage/reference").then().statusCode(404)
@@ -89,6 +113,14 @@ class CoverageApiTest {
         empty.then().statusCode(200);
         assertThat(empty.<List<Object>>path("runs")).isEmpty();
         assertThat(empty.<Object>path("kernels[0].predicted")).as("no reference run yet").isNull();
+    }
+
+    private static String upload(String sample, String spec) {
+        String app = FarmClient.uniqueName(sample);
+        FarmClient.api().multiPart("name", app).multiPart("bundle", FarmClient.sample(sample).toFile()).multiPart("spec", spec)
+                .when().post("/api/v1/apps").then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        return app;
     }
 
     private static double value(String metrics, String series) {

@@ -47,7 +47,7 @@ class GuestInitTest {
     }
 
     @Test
-    void testScript_tracedRunsTheHostUnderStracePrintsTheTraceAndExitsWithItsStatus() {
+    void testScript_tracedRunsTheHostUnderStraceForwardsSigtermPrintsTheTraceAndExitsWithItsStatus() {
         GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(StraceWrapper.HOST_STRACE));
         RootfsTree tree = new RootfsTree();
 
@@ -56,8 +56,14 @@ class GuestInitTest {
 
         assertThat(tree.contains("/usr/bin/strace")).isTrue();
         assertThat(script).doesNotContain("exec ")
-                .contains("/usr/bin/strace -f -q -C -e signal=none -o /tmp/unifarm.strace /usr/share/dotnet/dotnet \"$@\"\nrc=$?\n")
+                .contains("/usr/bin/strace -D -f -q -C -e signal=none -o /tmp/unifarm.strace /usr/share/dotnet/dotnet \"$@\" &\napp=$!\n")
                 .endsWith("echo " + StraceWrapper.END + "\nexit $rc\n");
+        // SIGTERM to PID 1 (the power button) is forwarded to the app, whose status wait returns
+        assertThat(script.indexOf("trap '")).isLessThan(script.indexOf("/usr/bin/strace"));
+        assertThat(script).contains("kill -TERM $app' TERM\n").contains("wait $app; r=$?");
+        // the trace is printed only once strace's -c table has its closing row
+        assertThat(script.indexOf("grep -q ' total$' /tmp/unifarm.strace")).isGreaterThan(script.indexOf("wait $app"))
+                .isLessThan(script.indexOf(StraceWrapper.BEGIN));
         assertThat(script.indexOf(StraceWrapper.BEGIN)).isLessThan(script.indexOf("$b cat /tmp/unifarm.strace"));
     }
 

@@ -17,4 +17,9 @@ public record Lifecycle(Duration powerdownWait, Duration quitWait, Duration qmpT
     public static Lifecycle defaults(Duration quitWait) {
         return new Lifecycle(Duration.ofSeconds(3), quitWait, Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(10));
     }
+
+    /** The same timings with another powerdown wait (one stop that gives the guest longer to finish). */
+    public Lifecycle withPowerdownWait(Duration wait) {
+        return new Lifecycle(wait, quitWait, qmpTimeout, backoff, watchdogGrace);
+    }
 }

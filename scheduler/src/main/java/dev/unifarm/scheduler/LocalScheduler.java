@@ -281,6 +281,11 @@ public final class LocalScheduler implements Scheduler {
      */
     @Override
     public boolean stop(String id) {
+        return stop(id, lifecycle.powerdownWait());
+    }
+
+    @Override
+    public boolean stop(String id, Duration powerdownWait) {
         Supervisor instance = live.get(id);
         if (instance == null) {
             return false;
@@ -289,7 +294,7 @@ public final class LocalScheduler implements Scheduler {
             instance.stopWaiting("stopped on request before it started");
             return true;
         }
-        instance.stop();
+        instance.stop(powerdownWait);
         return true;
     }
 

@@ -51,6 +51,8 @@ final class QemuInstance {
     /** Sees every console line (kernel lines too: Linux's OOM killer), keeps only the evidence. */
     private final FailureDiagnoser diagnoser = new FailureDiagnoser();
     private final Lifecycle lifecycle;
+    /** The stop sequence's timings: the lifecycle's, or those of the stop that asked for a longer powerdown wait. */
+    private volatile Lifecycle stopTiming;
     private final long consoleRawCap;
     private final Watchdog watchdog;
     private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
@@ -82,6 +84,7 @@ final class QemuInstance {
         this.id = request.instanceId();
         this.dir = request.instanceDir();
         this.lifecycle = lifecycle;
+        this.stopTiming = lifecycle;
         this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
         this.accel = accel;
         this.listener = listener;
@@ -96,6 +99,7 @@ final class QemuInstance {
         this.request = null;
         this.consoleRawCap = consoleRawCap;
         this.lifecycle = lifecycle;
+        this.stopTiming = lifecycle;
         this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
         this.id = adopt.instanceId();
         this.dir = adopt.instanceDir();
@@ -316,7 +320,13 @@ final class QemuInstance {
      * step ended it.
      */
     void stop() {
+        stop(lifecycle.powerdownWait());
+    }
+
+    /** {@link #stop()} giving the guest {@code powerdownWait} after the power button. */
+    void stop(Duration powerdownWait) {
         stopRequested = true;
+        stopTiming = lifecycle.withPowerdownWait(powerdownWait);
         runStopSequence();
     }
 
@@ -330,12 +340,16 @@ final class QemuInstance {
             return;
         }
         // by pid: works alike for our child and for an adopted QEMU (see StopSequence)
-        stopOutcome.complete(new StopSequence(id, qemu, SocketPaths.forConnecting(qmpSocket()), lifecycle,
+        stopOutcome.complete(new StopSequence(id, qemu, SocketPaths.forConnecting(qmpSocket()), stopTiming,
                 event -> LOG.infof("%s: QMP event %s", id, event.describe()), qmp).run());
     }
 
     /** The watchdog fired: the VM printed {@code line} and did not end in time. */
     private void hung(String line) {
+        if (stopRequested) {
+            // a stop asked for earlier is under way (e.g. a traced run printing its trace): it decides the end
+            return;
+        }
         LOG.warnf("%s: no exit within %s of the fatal line \"%s\"; stopping it", id, lifecycle.watchdogGrace(), line);
         hungLine = line;
         Thread stopper = new Thread(this::runStopSequence, "hung-" + id);
@@ -350,8 +364,9 @@ final class QemuInstance {
     /** The stop sequence's outcome once it has reported (bounded wait), or null. */
     private StopSequence.Outcome stopOutcome() {
         try {
-            return stopOutcome.get(lifecycle.powerdownWait().plus(lifecycle.quitWait().multipliedBy(2))
-                    .plus(lifecycle.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS);
+            Lifecycle timing = stopTiming;
+            return stopOutcome.get(timing.powerdownWait().plus(timing.quitWait().multipliedBy(2))
+                    .plus(timing.qmpTimeout().multipliedBy(3)).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

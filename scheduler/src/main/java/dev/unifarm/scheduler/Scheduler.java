@@ -31,6 +31,15 @@ public interface Scheduler extends AutoCloseable {
     /** Stops a live instance; false when it was not live. {@link #stopWait()} bounds how long it takes to end. */
     boolean stop(String id);
 
+    /**
+     * Stops a live instance giving its guest {@code powerdownWait} (instead of the scheduler's own) to
+     * end after the power button, e.g. a traced run that prints its trace once the app ended. A
+     * scheduler without a powerdown step stops as {@link #stop(String)} does.
+     */
+    default boolean stop(String id, Duration powerdownWait) {
+        return stop(id);
+    }
+
     /** The longest a stop takes to reach a terminal state. */
     Duration stopWait();
 

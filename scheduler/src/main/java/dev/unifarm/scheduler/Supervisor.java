@@ -132,8 +132,8 @@ final class Supervisor {
         return List.copyOf(delays);
     }
 
-    /** Stops the current run (see {@link QemuInstance#stop()}), or cancels the restart it is waiting for. */
-    void stop() {
+    /** Stops the current run (see {@link QemuInstance#stop(Duration)}), or cancels the restart it is waiting for. */
+    void stop(Duration powerdownWait) {
         QemuInstance run;
         synchronized (this) {
             stopRequested = true;
@@ -146,7 +146,7 @@ final class Supervisor {
             }
             run = current;
         }
-        run.stop();
+        run.stop(powerdownWait);
     }
 
     /** Hears the current run's statuses. */

@@ -64,10 +64,16 @@ final class TestImages {
 
     /** Builds the sample's traced variant (coverage reference run): the app runs under the host's strace. */
     static Image buildTraced(String sample, Path work) {
+        return buildTraced(sample, work, false);
+    }
+
+    /** The traced variant, with the network init step when the app has a port (as the farm builds it). */
+    static Image buildTraced(String sample, Path work, boolean network) {
         Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
         return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
                 .runtimes(runtimeStore())
                 .profile(KernelProfile.linux(linuxKernel()))
+                .network(network)
                 .trace(existing(StraceWrapper.HOST_STRACE))
                 .build(new ImageStore(work.resolve("store")));
     }

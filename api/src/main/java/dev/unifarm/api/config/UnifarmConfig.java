@@ -26,6 +26,9 @@ public interface UnifarmConfig {
 
     Builds builds();
 
+    /** Syscall coverage: how reference runs ({@code POST /api/v1/apps/{name}/coverage/reference}) end. */
+    Coverage coverage();
+
     /** The OCI registry the farm pushes built images to and pulls missing ones from; none by default. */
     Registry registry();
 
@@ -309,6 +312,27 @@ public interface UnifarmConfig {
         /** In-flight requests per instance before another starts; 0 = unlimited. */
         @WithDefault("0")
         int defaultMaxConcurrency();
+    }
+
+    interface Coverage {
+        /**
+         * An app without a port that has not ended this long after its first console line is powered
+         * down (SIGTERM to the app): its trace then covers start-up and a few seconds of its work.
+         */
+        @WithDefault("PT5S")
+        Duration referenceSettle();
+
+        /**
+         * How long a powered-down reference run gets to end its app, let strace finish and print the
+         * trace on the console before {@code quit} (which loses the trace); far above a traced guest's
+         * few seconds under TCG, and paid in full only by an app that ignores SIGTERM.
+         */
+        @WithDefault("PT60S")
+        Duration referenceStopWait();
+
+        /** A reference run still going this long after its start is powered down. */
+        @WithDefault("PT10M")
+        Duration referenceLimit();
     }
 
     interface Builds {

@@ -37,9 +37,10 @@ class ProfileRepository {
                 ProfileRow.DONE);
     }
 
-    void markDone(String runId, Integer exitCode, String callsJson) {
-        jdbc.update("UPDATE syscall_profiles SET state = ?, exit_code = ?, calls_json = ? WHERE run_id = ?",
-                ProfileRow.DONE, exitCode, callsJson, runId);
+    /** {@code message}: how the run ended (by itself, or powered down and why). */
+    void markDone(String runId, Integer exitCode, String callsJson, String message) {
+        jdbc.update("UPDATE syscall_profiles SET state = ?, exit_code = ?, calls_json = ?, message = ? WHERE run_id = ?",
+                ProfileRow.DONE, exitCode, callsJson, message, runId);
     }
 
     void markFailed(String runId, Integer exitCode, String message) {

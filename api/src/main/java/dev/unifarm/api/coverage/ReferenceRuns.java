@@ -22,6 +22,7 @@ import dev.unifarm.imager.RollForward;
 import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.imager.StraceWrapper;
 import dev.unifarm.scheduler.InstanceRequest;
+import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.RestartPolicy;
@@ -40,11 +41,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,15 +56,17 @@ import org.jboss.logging.Logger;
  * revision is built again as the {@code linux} profile's traced variant ({@link StraceWrapper}),
  * booted on the local scheduler with the spec's args and env, and the strace output its {@code /init}
  * prints on the console once the app ends is parsed and stored as the revision's reference profile.
- * Only apps that end by themselves give a trace: one still running after {@link #LIMIT} is stopped
- * and its run fails.
+ * An app with a port is powered down once it has answered one {@code GET /} through its forwarded
+ * port; one without a port that has not ended {@code unifarm.coverage.reference-settle} after its
+ * first console line is powered down too (and any run after {@code reference-limit}). The power
+ * button's SIGTERM reaches the app through the traced {@code /init}, which prints the trace once the
+ * app ended; the stop gives it {@code reference-stop-wait} for that. An app that ignores SIGTERM is
+ * ended by {@code quit}: no trace, and the run fails saying so.
  */
 @ApplicationScoped
 public class ReferenceRuns {
 
     static final String SOURCE = "reference";
-    /** strace slows every call, and TCG everything: generous, like the tests' margins. */
-    static final Duration LIMIT = Duration.ofMinutes(10);
     private static final Logger LOG = Logger.getLogger(ReferenceRuns.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -84,8 +90,11 @@ public class ReferenceRuns {
         thread.setDaemon(true);
         return thread;
     });
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "coverage-reference-limit");
+    /** Why the farm powered a run down, by run id, until the run ends. */
+    private final Map<String, String> poweredDown = new ConcurrentHashMap<>();
+    // Two threads: a stop blocks its thread until the guest is gone, and another run's stop may be due meanwhile.
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "coverage-reference-stop");
         thread.setDaemon(true);
         return thread;
     });
@@ -170,12 +179,17 @@ public class ReferenceRuns {
             int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
             int port = spec.port() != null ? spec.port() : 0;
             LaunchRequest launch = new LaunchRequest(runId, image, null, null, memory, dirs.instance(runId), port);
+            AtomicBoolean running = new AtomicBoolean();
             scheduler.start(new InstanceRequest(row.app(), launch, null), status -> {
                 if (status.state().isTerminal()) {
                     executor.submit(() -> finish(runId, row.app(), status));
+                } else if (status.state() == InstanceState.Running && running.compareAndSet(false, true)) {
+                    whenRunning(runId, status);
                 }
             }, RestartPolicy.Never);
-            timer.schedule(() -> scheduler.stop(runId), LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            Duration limit = config.coverage().referenceLimit();
+            timer.schedule(() -> powerDown(runId, "still running " + limit + " after its start"), limit.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             LOG.warnf(e, "reference run %s of %s failed", runId, row.app());
             profiles.markFailed(runId, null, "the traced image could not be built or started: " + e.getMessage());
@@ -184,19 +198,50 @@ public class ReferenceRuns {
         }
     }
 
+    /**
+     * Running: a server (the readiness probe got an answer) gets its one {@code GET /} and is powered
+     * down; any other app is powered down if it is still running after the settle time.
+     */
+    private void whenRunning(String runId, InstanceStatus status) {
+        if (status.endpoint() != null) {
+            timer.execute(() -> {
+                String answer;
+                try {
+                    answer = "answered GET / with \"" + ReferenceRequest.get(status.endpoint()) + "\"";
+                } catch (IOException e) {
+                    answer = "GET / failed (" + e.getMessage() + ")";
+                }
+                powerDown(runId, answer);
+            });
+            return;
+        }
+        Duration settle = config.coverage().referenceSettle();
+        timer.schedule(() -> powerDown(runId, "still running " + settle + " after its first console line"), settle.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The scheduler's stop (powerdown, then quit), with time for the guest to print the trace; nothing if the run is over. */
+    private void powerDown(String runId, String because) {
+        if (scheduler.status(runId).filter(s -> !s.state().isTerminal()).isEmpty()) {
+            return;
+        }
+        poweredDown.putIfAbsent(runId, because);
+        LOG.infof("reference run %s: %s; powering it down", runId, because);
+        scheduler.stop(runId, config.coverage().referenceStopWait());
+    }
+
     private void finish(String runId, String app, InstanceStatus end) {
         Path instanceDir = dirs.instance(runId);
+        ReferenceEnding ending = new ReferenceEnding(end, poweredDown.remove(runId));
         try {
             Path console = instanceDir.resolve("console.log");
             List<String> lines = Files.exists(console) ? Files.readAllLines(console) : List.of();
             StraceTrace trace = StraceParser.fromConsole(lines);
             if (trace.profile().names().isEmpty()) {
-                profiles.markFailed(runId, end.exitCode(), "no strace output on the console (" + end.state() + ", "
-                        + end.reason() + ": " + end.message() + "); a reference run needs an app that ends by itself within "
-                        + LIMIT.toMinutes() + " minutes");
+                profiles.markFailed(runId, end.exitCode(), ending.untraced());
                 return;
             }
-            profiles.markDone(runId, end.exitCode(), ProfileJson.write(json, trace.profile()));
+            profiles.markDone(runId, end.exitCode(), ProfileJson.write(json, trace.profile()), ending.traced());
             metrics.counted(app, trace.profile());
             metrics.ratio(app, KernelProfiles.DEFAULT, "observed", trace.profile().distinctCoverage());
             LOG.infof("reference run %s of %s: %d syscalls, %d calls", runId, app, trace.profile().names().size(),

@@ -40,6 +40,57 @@ public record StraceLine(String name, String args, String result) {
         return m.matches() ? Optional.of(new StraceLine(m.group(1), m.group(2), m.group(3))) : Optional.empty();
     }
 
+    /**
+     * The call that ends {@code text} when app output without a newline came before it, as on a
+     * Unikraft console ({@code HRESULT: 0x80004005mknodat(…) = Function not implemented (-38)}): the
+     * leftmost {@code (} from which the rest parses, its name the longest Linux syscall name that ends
+     * there ({@code 0x80004005mknodat} → {@code mknodat}), else the identifier that ends there. Empty when
+     * no call ends the text (never throws).
+     */
+    public static Optional<StraceLine> find(String text) {
+        if (text == null || !text.contains(") = ")) {
+            return Optional.empty();
+        }
+        for (int paren = text.indexOf('('); paren > 0; paren = text.indexOf('(', paren + 1)) {
+            int start = nameStart(text, paren);
+            if (start < paren) {
+                Optional<StraceLine> line = parse(text.substring(start));
+                if (line.isPresent()) {
+                    return line;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Where the name before {@code text[paren]} starts ({@code paren} itself when there is none). */
+    private static int nameStart(String text, int paren) {
+        int run = paren;
+        while (run > 0 && isNameChar(text.charAt(run - 1))) {
+            run--;
+        }
+        for (int s = run; s < paren; s++) {
+            if (!Character.isDigit(text.charAt(s)) && LinuxSyscalls.isSyscall(text.substring(s, paren))) {
+                return s;
+            }
+        }
+        // not a Linux name (e.g. a Unikraft one): the identifier, as the pattern reads it
+        int s = run;
+        while (s < paren && !(Character.isLetter(text.charAt(s)) || text.charAt(s) == '_')) {
+            s++;
+        }
+        return s;
+    }
+
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    /** Whether the call never returned ({@code = ?}: {@code exit_group}, or a thread cut off by the exit). */
+    public boolean unreturned() {
+        return result.equals("?");
+    }
+
     /** {@code enosys} for errno 38 / {@code ENOSYS}, {@code error} for any other errno, else {@code ok}. */
     public SyscallOutcome outcome() {
         Matcher shim = SHIM_ERROR.matcher(result);

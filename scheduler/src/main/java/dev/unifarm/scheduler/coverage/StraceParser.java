@@ -4,6 +4,7 @@ import dev.unifarm.imager.StraceWrapper;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,17 +16,15 @@ import java.util.regex.Pattern;
  * {@code name(args <unfinished ...>} then {@code <... name resumed>...) = ret}; returns
  * {@code = 0x1}, {@code = -1 ENOENT (No such file or directory)}, {@code = ?} (never returned);
  * {@code +++ exited with N +++} and {@code --- SIGCHLD ... ---} (not calls); then the summary table.
- * Never throws on garbage: such lines are counted as unparsed. Unikraft's shim output has another
- * printer and parser.
+ * Never throws on garbage: such lines are counted as unparsed. A call line (and a resumed one, read
+ * as {@code name(} + the rest) is a {@link StraceLine}, as in Unikraft's shim output.
  */
 public final class StraceParser {
 
     private static final Pattern PID = Pattern.compile("^(?:\\[pid\\s+(\\d+)\\]|(\\d+))?\\s*(.*)$");
-    private static final Pattern CALL = Pattern.compile("^([a-z_][a-z0-9_]*)\\((.*)$");
+    private static final Pattern CALL_START = Pattern.compile("^([a-z_][a-z0-9_]*)\\(");
     private static final Pattern RESUMED = Pattern.compile("^<\\.\\.\\. ([a-z_][a-z0-9_]*) resumed>(.*)$");
     private static final String UNFINISHED = "<unfinished ...>";
-    /** The return: {@code = ?}, {@code = -1 ENAME (text)}, or any other value; the last {@code ) = } on the line. */
-    private static final Pattern RETURN = Pattern.compile("^.*\\)\\s+=\\s+(\\?|-1 (E[A-Z0-9]+).*|\\S.*)$");
     private static final Pattern SUMMARY_ROW = Pattern.compile(
             "^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)(?:\\s+\\d+)?\\s+([a-z_][a-z0-9_]*)\\s*$");
 
@@ -80,40 +79,27 @@ public final class StraceParser {
             if (rest.startsWith("+++ ") || rest.startsWith("--- ")) {
                 continue; // exit and signal notes, not calls
             }
-            String name;
-            String tail;
             Matcher resumed = RESUMED.matcher(rest);
-            Matcher call = CALL.matcher(rest);
+            String text = rest;
             if (resumed.matches()) {
-                name = resumed.group(1);
-                tail = resumed.group(2);
                 pending.remove(pid);
-            } else if (call.matches()) {
-                name = call.group(1);
-                tail = call.group(2);
-                if (tail.endsWith(UNFINISHED)) {
-                    pending.put(pid, name);
+                text = resumed.group(1) + "(" + resumed.group(2);
+            } else if (rest.endsWith(UNFINISHED)) {
+                Matcher start = CALL_START.matcher(rest);
+                if (start.lookingAt()) {
+                    pending.put(pid, start.group(1));
                     continue; // counted when it resumes
                 }
-            } else {
+            }
+            Optional<StraceLine> call = StraceLine.parse(text);
+            if (call.isEmpty()) {
                 unparsed++;
                 continue;
             }
-            Matcher ret = RETURN.matcher(")" + tail);
-            if (!ret.matches()) {
-                unparsed++;
-                continue;
+            if (call.get().unreturned()) {
+                unreturned.merge(call.get().name(), 1L, Long::sum);
             }
-            String result = ret.group(1);
-            if (result.equals("?")) {
-                unreturned.merge(name, 1L, Long::sum);
-                profile.add(new SyscallCall(name, SyscallOutcome.ok, result));
-                continue;
-            }
-            String errno = ret.group(2);
-            SyscallOutcome outcome = errno == null ? SyscallOutcome.ok
-                    : errno.equals("ENOSYS") ? SyscallOutcome.enosys : SyscallOutcome.error;
-            profile.add(new SyscallCall(name, outcome, result));
+            profile.add(call.get().toCall());
         }
         // A call cut off by the end (its process killed) never returned either.
         pending.values().forEach(name -> {

@@ -1,14 +1,17 @@
 package dev.unifarm.scheduler.diagnosis;
 
+import dev.unifarm.scheduler.coverage.StraceLine;
+import dev.unifarm.scheduler.coverage.SyscallOutcome;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds the syscall a Unikraft console line says is not implemented (strace {@code name(…) = Function
- * not implemented (-38)}, debug {@code syscall "name" is not available}, {@code System call "name" is
- * not available (-ENOSYS)}). Simple line matching until the coverage trace parser replaces it.
+ * Finds the syscall a Unikraft console line says is not implemented: a trace line (read by
+ * {@link StraceLine}, also when app output is glued before it) whose outcome is {@code enosys}
+ * ({@code name(…) = Function not implemented (-38)}, or Linux strace's {@code -1 ENOSYS}), or the
+ * debug forms {@code syscall "name" is not available}, {@code System call "name" is not available (-ENOSYS)}.
  */
 final class MissingSyscalls {
 
@@ -16,8 +19,6 @@ final class MissingSyscalls {
     static final Set<String> HARMLESS = Set.of("faccessat2", "clone3", "set_robust_list", "rseq",
             "sched_getparam", "sched_getscheduler", "mincore");
 
-    // strace lines may follow app output on the same console line, so the name is searched, not anchored.
-    private static final Pattern STRACE = Pattern.compile("([a-z_][a-z0-9_]*)\\(.*\\) = Function not implemented \\(-38\\)");
     private static final Pattern NOT_AVAILABLE = Pattern.compile("(?i)(?:syscall|System call) \"([a-z0-9_]+)\" is not available");
 
     private MissingSyscalls() {
@@ -25,9 +26,9 @@ final class MissingSyscalls {
 
     /** The syscall this line reports as ENOSYS, if any. */
     static Optional<String> in(String line) {
-        Matcher strace = STRACE.matcher(line);
-        if (strace.find()) {
-            return Optional.of(strace.group(1));
+        Optional<String> traced = StraceLine.find(line).filter(call -> call.outcome() == SyscallOutcome.enosys).map(StraceLine::name);
+        if (traced.isPresent()) {
+            return traced;
         }
         Matcher named = NOT_AVAILABLE.matcher(line);
         return named.find() ? Optional.of(named.group(1)) : Optional.empty();
