@@ -145,13 +145,19 @@ class OperatorTest {
             spec.setEnv(Map.of("PORT", "8080"));
             spec.setScaling(new AppSpec.Scaling(1, 1, "PT10M", null));
         })).create();
+        long created = System.nanoTime();
 
         // create → ImageReady, then Ready with the warm instance the gateway's pool boots
         await().atMost(BUILD).pollInterval(Duration.ofMillis(500)).until(() -> conditionIs(name, "ImageReady", "True", 1));
+        long imageReady = System.nanoTime();
         await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).until(() -> conditionIs(name, "Ready", "True", 1));
+        // Figures only (timings are never asserted): fetch + build, then the warm instance's boot.
+        System.out.printf("operator figures: create -> ImageReady %d ms, ImageReady -> Ready %d ms%n",
+                (imageReady - created) / 1_000_000, (System.nanoTime() - imageReady) / 1_000_000);
         DotnetApp ready = resource(name).get();
         DotnetAppStatus status = ready.getStatus();
-        assertThat(ready.getMetadata().getFinalizers()).as("JOSDK's finalizer for the cleanup").isNotEmpty();
+        assertThat(ready.getMetadata().getFinalizers()).as("JOSDK's finalizer for the cleanup")
+                .containsExactly("dotnetapps.unifarm.dev/finalizer");
         assertThat(status.getObservedGeneration()).isEqualTo(1L);
         assertThat(status.getApp()).isEqualTo(farmApp);
         assertThat(status.getRevision()).isEqualTo(1);
@@ -182,7 +188,9 @@ class OperatorTest {
             return app;
         });
         assertThat(resource(name).get().getMetadata().getGeneration()).isEqualTo(2L);
+        long changed = System.nanoTime();
         await().atMost(BUILD.plus(BOOT)).pollInterval(Duration.ofMillis(500)).until(() -> conditionIs(name, "Ready", "True", 2));
+        System.out.printf("operator figures: spec change -> Ready on revision 2 %d ms%n", (System.nanoTime() - changed) / 1_000_000);
         DotnetAppStatus second = resource(name).get().getStatus();
         assertThat(second.getObservedGeneration()).isEqualTo(2L);
         assertThat(second.getRevision()).isEqualTo(2);
@@ -196,7 +204,9 @@ class OperatorTest {
         // delete → the finalizer stops the instances and removes the app, then lets the resource go
         List<String> ids = instances.list(farmApp, null, 100).stream().map(Instance::id).toList();
         resource(name).delete();
+        long deleting = System.nanoTime();
         await().atMost(QUICK).pollInterval(Duration.ofMillis(250)).until(() -> resource(name).get() == null);
+        System.out.printf("operator figures: delete -> resource gone %d ms%n", (System.nanoTime() - deleting) / 1_000_000);
         assertThatThrownBy(() -> apps.get(farmApp)).isInstanceOf(ProblemException.class).hasMessageContaining("no app named");
         for (String id : ids) {
             assertThatThrownBy(() -> instances.get(id)).as(id).isInstanceOf(ProblemException.class);
