@@ -149,11 +149,11 @@ class OperatorTest {
 
         // create → ImageReady, then Ready with the warm instance the gateway's pool boots
         await().atMost(BUILD).pollInterval(Duration.ofMillis(500)).until(() -> conditionIs(name, "ImageReady", "True", 1));
-        long imageReady = System.nanoTime();
+        long built = System.nanoTime();
         await().atMost(BOOT).pollInterval(Duration.ofMillis(500)).until(() -> conditionIs(name, "Ready", "True", 1));
         // Figures only (timings are never asserted): fetch + build, then the warm instance's boot.
         System.out.printf("operator figures: create -> ImageReady %d ms, ImageReady -> Ready %d ms%n",
-                (imageReady - created) / 1_000_000, (System.nanoTime() - imageReady) / 1_000_000);
+                (built - created) / 1_000_000, (System.nanoTime() - built) / 1_000_000);
         DotnetApp ready = resource(name).get();
         DotnetAppStatus status = ready.getStatus();
         assertThat(ready.getMetadata().getFinalizers()).as("JOSDK's finalizer for the cleanup")
