@@ -109,6 +109,42 @@ public interface UnifarmConfig {
     /** The on-demand gateway (DESIGN sections 3 and 5): {@code /{app}/…} on its own port. */
     Gateway gateway();
 
+    /** The {@code DotnetApp} operator: off unless enabled; the API server is the Quarkus kubernetes-client's. */
+    Operator operator();
+
+    interface Operator {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Namespaces whose DotnetApps are reconciled; none = every namespace. */
+        Optional<List<String>> namespaces();
+
+        /** The leader-election Lease's namespace; default the client's namespace. */
+        Optional<String> leaseNamespace();
+
+        @WithDefault("unifarm-operator")
+        String leaseName();
+
+        /** This replica's name in the Lease; default host name + a random suffix. */
+        Optional<String> identity();
+
+        /** How often a resource's build and instances are looked at again while nothing in Kubernetes changes. */
+        @WithDefault("PT5S")
+        Duration resync();
+
+        /** The longest a {@code url} source's download may take. */
+        @WithDefault("PT5M")
+        Duration fetchTimeout();
+
+        /** A PKCS12 trust store for {@code url} sources (e.g. a private CA), instead of the JDK's. */
+        Optional<Path> urlTrustStore();
+
+        Optional<String> urlTrustStorePassword();
+
+        /** The gateway's URL as users reach it, for the status' {@code url}; default {@code http://<gateway host>:<port>}. */
+        Optional<String> publicGatewayUrl();
+    }
+
     interface Runtimes {
         /** The runtime store: {@code <dir>/Microsoft.NETCore.App/<version>/}; {@code POST /api/v1/runtimes} installs here. */
         Path dir();

@@ -34,6 +34,13 @@ class GatewayInstances implements InstanceControl {
 
     @Override
     public void stop(String id) {
-        instances.stop(id);
+        try {
+            instances.stop(id);
+        } catch (ProblemException e) {
+            // A deleted app's records go with it (AppDeletion stopped its instances first): nothing left to stop.
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
     }
 }

@@ -1,0 +1,91 @@
+package dev.unifarm.api.operator;
+
+import dev.unifarm.api.coverage.CoverageReport;
+import dev.unifarm.api.coverage.CoverageService;
+import dev.unifarm.api.farm.KernelProfiles;
+import dev.unifarm.api.instances.Instance;
+import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.scheduler.InstanceState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the farm runs for an app, as the status shows it: instances counted per revision, older
+ * revisions' instances stopped (the gateway's pool then boots the current one), the observed
+ * coverage and the gateway URL. Starting instances is the gateway pool's job, not this one's.
+ */
+final class InstanceCounter {
+
+    private static final int PAGE = 500;
+
+    private final InstanceService instances;
+    private final CoverageService coverage;
+    private final String gatewayUrl;
+
+    InstanceCounter(InstanceService instances, CoverageService coverage, String gatewayUrl) {
+        this.instances = instances;
+        this.coverage = coverage;
+        this.gatewayUrl = gatewayUrl.replaceAll("/+$", "");
+    }
+
+    /** @param ready Running instances of the current revision; @param live every instance not ended */
+    record Counts(int ready, int live) {
+    }
+
+    String url(String app) {
+        return gatewayUrl + "/" + app + "/";
+    }
+
+    Counts count(String app, int revision) {
+        int ready = 0;
+        int live = 0;
+        for (Instance instance : all(app)) {
+            if (!instance.state().isTerminal()) {
+                live++;
+                if (instance.state() == InstanceState.Running && instance.revision() == revision) {
+                    ready++;
+                }
+            }
+        }
+        return new Counts(ready, live);
+    }
+
+    /** Stops live instances of revisions before {@code revision}; returns their ids. */
+    List<String> stopOlderRevisions(String app, int revision) {
+        List<String> stopped = new ArrayList<>();
+        for (Instance instance : all(app)) {
+            if (!instance.state().isTerminal() && instance.revision() < revision) {
+                instances.stop(instance.id());
+                stopped.add(instance.id());
+            }
+        }
+        return stopped;
+    }
+
+    /** Observed coverage of distinct syscalls on the app's kernel, e.g. {@code 97%}; empty without a traced run. */
+    String coverage(String app, String kernel) {
+        String name = kernel != null ? kernel : KernelProfiles.DEFAULT;
+        try {
+            return coverage.report(app, null, null, null, null).kernels().stream()
+                    .filter(k -> k.kernel().equals(name) && k.observed() != null).findFirst()
+                    .map(k -> String.format(Locale.ROOT, "%.0f%%", k.observed().distinct() * 100)).orElse("");
+        } catch (ProblemException e) {
+            return "";
+        }
+    }
+
+    private List<Instance> all(String app) {
+        List<Instance> all = new ArrayList<>();
+        String after = null;
+        for (List<Instance> page = instances.list(app, null, PAGE); !page.isEmpty(); page = instances.list(app, after, PAGE)) {
+            all.addAll(page);
+            after = page.get(page.size() - 1).id();
+            if (page.size() < PAGE) {
+                break;
+            }
+        }
+        return all;
+    }
+}
