@@ -92,7 +92,22 @@ class ReferenceRunBootTest {
                 Arguments.of("echo-http", List.of(), Ending.SERVES, 0),
                 Arguments.of("ticker", List.of(), Ending.SETTLES, 0),
                 Arguments.of("hang", List.of(), Ending.SETTLES, 0),
-                Arguments.of("graceful", List.of(), Ending.SETTLES, 0));
+                Arguments.of("graceful", List.of(), Ending.SETTLES, 0),
+                Arguments.of("nosys", List.of(), Ending.EXITS, 0),
+                // 64 MiB fits the guest: the app allocates, touches every page and exits 0.
+                Arguments.of("oom", List.of("64"), Ending.EXITS, 0));
+    }
+
+    @Test
+    void testSamples_everySampleTheBuildMakesHasAReferenceRun() throws IOException {
+        Set<String> built = new TreeSet<>();
+        try (Stream<Path> zips = Files.list(TestImages.samplesDir())) {
+            zips.map(zip -> zip.getFileName().toString()).filter(name -> name.endsWith(".zip"))
+                    .forEach(name -> built.add(name.substring(0, name.length() - ".zip".length())));
+        }
+        Set<String> covered = new TreeSet<>();
+        samples().forEach(arguments -> covered.add((String) arguments.get()[0]));
+        assertThat(covered).as("samples with a reference run case").isEqualTo(built);
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
