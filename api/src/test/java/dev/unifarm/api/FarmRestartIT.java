@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class FarmRestartIT {
     void freshDataDir() throws IOException {
         // Short: the QMP socket path under it must stay below the unix limit.
         dataDir = Path.of("target/it-farm").toAbsolutePath();
-        deleteTree(dataDir);
+        TestFiles.deleteTree(dataDir);
         Files.createDirectories(dataDir);
     }
 
@@ -115,7 +115,7 @@ class FarmRestartIT {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         assertThat(jar).as("the farm jar (built in package)").isRegularFile();
         Path parts = Path.of(System.getProperty("test.parts.dir"));
-        int port = freePort();
+        int port = TestFiles.freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process farm = new ProcessBuilder(java, "-Xmx384m",
                 "-Dquarkus.http.port=" + port,
@@ -201,23 +201,6 @@ class FarmRestartIT {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
         } catch (IOException e) {
             return "(no log)";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -32,8 +32,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +94,7 @@ class KubernetesModeTest {
             server.init();
             client = server.createClient();
             registry = RealRegistry.start(Path.of("target", "test-registry-" + UUID.randomUUID()).toAbsolutePath());
-            statusPort = freePort();
+            statusPort = TestFiles.freePort();
             return Map.of("unifarm.scheduler.kubernetes.master-url", client.getMasterUrl().toString(),
                     "unifarm.scheduler.kubernetes.status-port", Integer.toString(statusPort),
                     "unifarm.registry.url", registry.url());
@@ -114,13 +113,6 @@ class KubernetesModeTest {
             }
         }
 
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     @Inject

@@ -3,7 +3,7 @@ package dev.unifarm.api;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ public class PostgresServer implements QuarkusTestResourceLifecycleManager {
         try {
             bin = binDir();
             stopLeftover();
-            deleteTree(ROOT);
+            TestFiles.deleteTree(ROOT);
             Files.createDirectories(ROOT);
             String password = HexFormat.of().formatHex(randomBytes());
             Path pwfile = ROOT.resolve("pwfile");
@@ -54,7 +54,7 @@ public class PostgresServer implements QuarkusTestResourceLifecycleManager {
             run(bin.resolve("initdb").toString(), "-D", DATA.toString(), "-U", USER, "--pwfile=" + pwfile, "--auth=scram-sha-256",
                     "-E", "UTF8", "--no-sync");
             Files.delete(pwfile);
-            int port = freePort();
+            int port = TestFiles.freePort();
             // Loopback only; the unix socket goes to our own dir, not /var/run/postgresql.
             run(bin.resolve("pg_ctl").toString(), "-D", DATA.toString(), "-l", ROOT.resolve("server.log").toString(), "-w",
                     "-t", "60", "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + ROOT + " -c fsync=off", "start");
@@ -136,22 +136,5 @@ public class PostgresServer implements QuarkusTestResourceLifecycleManager {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         return bytes;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

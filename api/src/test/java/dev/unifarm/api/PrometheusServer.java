@@ -3,7 +3,7 @@ package dev.unifarm.api;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,10 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A real Prometheus (Debian's {@code prometheus}, installed by {@code scripts/provision}) scraping the
@@ -54,11 +53,11 @@ public class PrometheusServer implements QuarkusTestResourceLifecycleManager {
         }
         try {
             stopLeftover();
-            deleteTree(ROOT);
-            deleteTree(Path.of(FARM_DATA_DIR).toAbsolutePath());
+            TestFiles.deleteTree(ROOT);
+            TestFiles.deleteTree(Path.of(FARM_DATA_DIR).toAbsolutePath());
             Files.createDirectories(ROOT);
-            int farmPort = freePort();
-            int port = freePort();
+            int farmPort = TestFiles.freePort();
+            int port = TestFiles.freePort();
             Path config = ROOT.resolve("prometheus.yml");
             // /q/metrics needs no token (architecture.md, "Metrics"): no authorization block.
             Files.writeString(config, """
@@ -146,23 +145,6 @@ public class PrometheusServer implements QuarkusTestResourceLifecycleManager {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

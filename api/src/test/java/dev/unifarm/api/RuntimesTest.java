@@ -13,11 +13,11 @@ import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -55,7 +55,7 @@ class RuntimesTest {
     @BeforeAll
     @AfterAll
     static void removeRelabelledRuntime() {
-        deleteTree(testStore().resolve(FRAMEWORK).resolve(RELABEL));
+        TestFiles.deleteTree(testStore().resolve(FRAMEWORK).resolve(RELABEL));
     }
 
     @Test
@@ -262,16 +262,5 @@ class RuntimesTest {
         tar.putArchiveEntry(entry);
         tar.write(content);
         tar.closeArchiveEntry();
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
