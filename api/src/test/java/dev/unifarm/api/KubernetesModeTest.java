@@ -4,6 +4,7 @@ import static dev.unifarm.api.FarmClient.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.unifarm.api.gateway.GatewayServer;
 import dev.unifarm.api.instances.InstanceRecovery;
 import dev.unifarm.api.instances.InstanceRepository;
 import dev.unifarm.imager.RealRegistry;
@@ -32,6 +33,10 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +126,9 @@ class KubernetesModeTest {
     InstanceRecovery recovery;
 
     @Inject
+    GatewayServer gateway;
+
+    @Inject
     InstanceRepository records;
 
     @Test
@@ -182,6 +192,54 @@ class KubernetesModeTest {
         assertThat(done.<String>path("state")).as(done.asString()).isEqualTo("Succeeded");
         assertThat(done.<Integer>path("exitCode")).isZero();
         assertThat(FarmClient.console(id)).contains("Hello from Unifarm!\n");
+    }
+
+    @Test
+    void testGateway_reachesTheAppInTheLauncherPodAtThePodsIp() throws Exception {
+        String app = FarmClient.uniqueName("k8s-echo");
+        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("echo-http").toFile())
+                .multiPart("spec", "{\"port\": 8080, \"memoryMiB\": 384, \"scaling\": {\"maxInstances\": 1, \"idleTimeout\": \"PT10M\"}}")
+                .post("/api/v1/apps").then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+
+        // A cold request: the gateway starts an instance, i.e. a launcher Pod, and holds the request until it is ready.
+        HttpClient http = HttpClient.newHttpClient();
+        CompletableFuture<HttpResponse<String>> cold = http.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/" + app + "/hello?via=gateway"))
+                        .timeout(BOOT).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(WAIT).until(() -> !api().get("/api/v1/instances?app=" + app).<List<String>>path("items.id").isEmpty());
+        String id = api().get("/api/v1/instances?app=" + app).<List<String>>path("items.id").get(0);
+        Pod pod = awaitPod(id);
+        Container container = pod.getSpec().getContainers().get(0);
+        Map<String, String> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(env).containsEntry("UNIFARM_APP_PORT", "8080").containsEntry("UNIFARM_FORWARD_HOST", "0.0.0.0");
+
+        // The Pod's container on this machine: loopback for the status server and the app's forward (the Pod's IP here).
+        Map<String, String> launcherEnv = new HashMap<>(env);
+        launcherEnv.put(LauncherConfig.DATA_DIR, Path.of("target", "k8s-launcher-" + id).toAbsolutePath().toString());
+        launcherEnv.put(LauncherConfig.HTTP_ADDRESS, "127.0.0.1");
+        launcherEnv.put(LauncherConfig.FORWARD_HOST, "127.0.0.1");
+        try (Launcher launcher = Launcher.start(LauncherConfig.from(launcherEnv))) {
+            running(pod);
+
+            HttpResponse<String> answer = cold.get(BOOT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("echo-http: GET /hello?via=gateway\n");
+
+            String launcherEndpoint = launcher.status().endpoint();
+            assertThat(launcherEndpoint).as("the launcher forwards the app's port").isNotNull();
+            String port = launcherEndpoint.substring(launcherEndpoint.lastIndexOf(':') + 1);
+            Response instance = api().get("/api/v1/instances/" + id);
+            assertThat(instance.<String>path("state")).as(instance.asString()).isEqualTo("Running");
+            assertThat(instance.<String>path("endpoint")).as("<podIP>:<the launcher's forwarded port>")
+                    .isEqualTo("127.0.0.1:" + port);
+            HttpResponse<String> direct = http.send(HttpRequest.newBuilder(
+                    URI.create("http://" + instance.<String>path("endpoint") + "/direct")).timeout(WAIT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(direct.body()).isEqualTo("echo-http: GET /direct\n");
+        }
+        ended(currentPod(id).orElseThrow(), "Succeeded", 0);
+        assertThat(FarmClient.awaitEnded(id).<String>path("state")).isEqualTo("Succeeded");
     }
 
     @Test

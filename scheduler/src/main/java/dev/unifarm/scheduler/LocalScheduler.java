@@ -28,6 +28,7 @@ public final class LocalScheduler implements Scheduler {
     private final Map<String, Supervisor> live = new ConcurrentHashMap<>();
     private final Admission admission;
     private final long consoleRawCap;
+    private final String forwardHost;
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
         this(accel, node, Lifecycle.defaults(stopGrace), clock);
@@ -48,6 +49,16 @@ public final class LocalScheduler implements Scheduler {
     /** {@code consoleRawCapBytes}: when each instance's {@code console.raw} is copy-truncated (see {@link ConsoleTail}). */
     public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
             long consoleRawCapBytes) {
+        this(accel, node, lifecycle, clock, capacity, consoleRawCapBytes, PortForward.LOOPBACK);
+    }
+
+    /**
+     * {@code forwardHost}: the address QEMU binds each app's forwarded host port on; {@code 127.0.0.1}
+     * in local mode, {@code 0.0.0.0} in a launcher Pod so that the farm reaches the app at the Pod's IP.
+     */
+    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
+            long consoleRawCapBytes, String forwardHost) {
+        this.forwardHost = forwardHost;
         this.consoleRawCap = consoleRawCapBytes;
         this.accel = accel;
         this.node = node;
@@ -70,6 +81,12 @@ public final class LocalScheduler implements Scheduler {
 
     public static LocalScheduler onThisHost(Lifecycle lifecycle, Capacity capacity) {
         return new LocalScheduler(AcceleratorProbe.detect(), hostName(), lifecycle, Clock.systemUTC(), capacity);
+    }
+
+    /** As {@link #onThisHost(Lifecycle, Capacity)}, forwarding app ports on {@code forwardHost} (a launcher Pod: {@code 0.0.0.0}). */
+    public static LocalScheduler onThisHost(Lifecycle lifecycle, Capacity capacity, String forwardHost) {
+        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), lifecycle, Clock.systemUTC(), capacity,
+                QemuInstance.CONSOLE_RAW_BYTES, forwardHost);
     }
 
     public Capacity capacity() {
@@ -101,7 +118,7 @@ public final class LocalScheduler implements Scheduler {
         prepareDir(request);
         String id = request.instanceId();
         Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle, consoleRawCap),
+                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle, consoleRawCap, forwardHost),
                 run -> launch(request, run));
         if (live.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");

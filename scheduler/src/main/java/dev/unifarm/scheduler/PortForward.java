@@ -3,27 +3,37 @@ package dev.unifarm.scheduler;
 import java.util.List;
 
 /**
- * QEMU user-mode networking with one host port on 127.0.0.1 (loopback only) forwarded to the app's
- * port in the guest (DESIGN section 5); the guest is 10.0.2.15 behind QEMU's gateway 10.0.2.2.
+ * QEMU user-mode networking with one host port on {@code host} forwarded to the app's port in the
+ * guest (DESIGN section 5); the guest is 10.0.2.15 behind QEMU's gateway 10.0.2.2. The host is
+ * {@link #LOOPBACK} in local mode (nothing outside this machine reaches the app but through the
+ * gateway); a launcher Pod binds {@link #ANY}, its own network namespace, so the farm reaches the app
+ * at the Pod's IP.
  */
-record PortForward(int hostPort, int guestPort) {
+record PortForward(String host, int hostPort, int guestPort) {
 
     static final String NETDEV_ID = "n0";
-    static final String HOST = "127.0.0.1";
+    static final String LOOPBACK = "127.0.0.1";
+    static final String ANY = "0.0.0.0";
 
-    /** A free host port forwarded to {@code guestPort}. */
-    static PortForward toGuest(int guestPort) {
-        return new PortForward(FreePorts.loopback(), guestPort);
+    /** A free host port on {@code host} forwarded to {@code guestPort}. */
+    static PortForward toGuest(String host, int guestPort) {
+        // A wildcard bind also covers loopback, so a port free there is the one to check.
+        return new PortForward(host, FreePorts.loopback(), guestPort);
     }
 
     List<String> qemuArgs() {
         return List.of(
-                "-netdev", "user,id=" + NETDEV_ID + ",hostfwd=tcp:" + HOST + ":" + hostPort + "-:" + guestPort,
+                "-netdev", "user,id=" + NETDEV_ID + ",hostfwd=tcp:" + host + ":" + hostPort + "-:" + guestPort,
                 "-device", "virtio-net-pci,netdev=" + NETDEV_ID);
     }
 
-    /** {@code 127.0.0.1:<host port>}, as the instance status shows it. */
+    /** Where this machine reaches the forward: the bound host, loopback for the wildcard. */
+    String reachableHost() {
+        return ANY.equals(host) ? LOOPBACK : host;
+    }
+
+    /** {@code <reachable host>:<host port>}, as the instance status shows it. */
     String endpoint() {
-        return HOST + ":" + hostPort;
+        return reachableHost() + ":" + hostPort;
     }
 }

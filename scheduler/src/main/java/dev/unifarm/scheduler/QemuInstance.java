@@ -67,6 +67,7 @@ final class QemuInstance {
     private volatile ProcessHandle handle;
     /** The app's port forward, or null for an app without a port (then Running = first app output). */
     private PortForward forward;
+    private final String forwardHost;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
         this(request, accel, node, listener, clock, Lifecycle.defaults(Duration.ofSeconds(5)));
@@ -79,7 +80,14 @@ final class QemuInstance {
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
             Lifecycle lifecycle, long consoleRawCap) {
+        this(request, accel, node, listener, clock, lifecycle, consoleRawCap, PortForward.LOOPBACK);
+    }
+
+    /** {@code forwardHost}: where QEMU binds the app's host port ({@link PortForward}). */
+    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
+            Lifecycle lifecycle, long consoleRawCap, String forwardHost) {
         this.request = request;
+        this.forwardHost = forwardHost;
         this.consoleRawCap = consoleRawCap;
         this.id = request.instanceId();
         this.dir = request.instanceDir();
@@ -97,6 +105,7 @@ final class QemuInstance {
     private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock, Lifecycle lifecycle,
             long consoleRawCap) {
         this.request = null;
+        this.forwardHost = PortForward.LOOPBACK; // unused: an adopted QEMU keeps the forward it was started with
         this.consoleRawCap = consoleRawCap;
         this.lifecycle = lifecycle;
         this.stopTiming = lifecycle;
@@ -161,7 +170,7 @@ final class QemuInstance {
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
         List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE)));
         if (request.port() > 0) {
-            forward = PortForward.toGuest(request.port());
+            forward = PortForward.toGuest(forwardHost, request.port());
             command.addAll(forward.qemuArgs());
             status = status.withEndpoint(forward.endpoint());
         }

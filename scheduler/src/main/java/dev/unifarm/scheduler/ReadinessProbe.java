@@ -51,7 +51,7 @@ final class ReadinessProbe {
      */
     static void untilReady(PortForward forward, BooleanSupplier keepTrying, Runnable ready) {
         while (keepTrying.getAsBoolean()) {
-            if (answers(PortForward.HOST, forward.hostPort(), ATTEMPT_TIMEOUT)) {
+            if (answers(forward.reachableHost(), forward.hostPort(), ATTEMPT_TIMEOUT)) {
                 if (keepTrying.getAsBoolean()) {
                     ready.run();
                 }

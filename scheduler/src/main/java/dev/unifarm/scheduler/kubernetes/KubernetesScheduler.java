@@ -120,18 +120,22 @@ public final class KubernetesScheduler implements Scheduler {
     }
 
     /**
-     * The launcher's own status while its Pod runs; when the Pod does not answer, the last published
+     * The launcher's own status while its Pod runs, its {@code endpoint} at the Pod's IP (the launcher
+     * names its own address, which only it can use); when the Pod does not answer, the last published
      * status with reason {@code LauncherUnreachable} and why.
      */
     @Override
     public Optional<InstanceStatus> report(String id) {
         Optional<InstanceStatus> tracked = launcher.status(id).filter(s -> !s.state().isTerminal());
-        Optional<String> base = tracked.flatMap(s -> base(id));
-        if (base.isEmpty()) {
+        Optional<String> ip = tracked.flatMap(s -> podIp(id));
+        if (ip.isEmpty()) {
             return Optional.empty();
         }
+        Optional<String> base = ip.map(a -> "http://" + a + ":" + config.statusPort());
         try {
-            InstanceStatus now = http.status(base.get(), tracked.get());
+            InstanceStatus launcherSays = http.status(base.get(), tracked.get());
+            InstanceStatus now = launcherSays.endpoint() == null ? launcherSays
+                    : launcherSays.withEndpoint(ip.get() + ":" + port(launcherSays.endpoint()));
             if (now.state().isTerminal()) {
                 console(id); // the run is over: the mirror gets its last lines before anyone stops following
             }
@@ -177,8 +181,18 @@ public final class KubernetesScheduler implements Scheduler {
 
     /** {@code http://<podIP>:<statusPort>} of the instance's current Pod, once it has an IP. */
     private Optional<String> base(String id) {
-        return launcher.pod(id).map(Pod::getStatus).map(s -> s.getPodIP()).filter(ip -> !ip.isBlank())
-                .map(ip -> "http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + config.statusPort());
+        return podIp(id).map(ip -> "http://" + ip + ":" + config.statusPort());
+    }
+
+    /** The current Pod's IP as a URL's or an endpoint's host part (IPv6 in brackets), once it has one. */
+    private Optional<String> podIp(String id) {
+        return launcher.pod(id).map(Pod::getStatus).map(s -> s.getPodIP()).filter(ip -> ip != null && !ip.isBlank())
+                .map(ip -> ip.contains(":") ? "[" + ip + "]" : ip);
+    }
+
+    /** The port of a {@code host:port} endpoint. */
+    private static String port(String endpoint) {
+        return endpoint.substring(endpoint.lastIndexOf(':') + 1);
     }
 
     /** Last mirror when the instance ends (its launcher may still answer), then forgets it. */

@@ -24,6 +24,7 @@ public final class LauncherPods {
     public static final String CONTAINER = "launcher";
     static final String DATA_DIR = "/var/lib/unifarm";
     static final String GENERATION_ANNOTATION = "unifarm.dev/generation";
+    static final String FORWARD_HOST = "0.0.0.0";
 
     private LauncherPods() {
     }
@@ -96,6 +97,8 @@ public final class LauncherPods {
         env.add(new EnvVar(LauncherConfig.DATA_DIR, DATA_DIR, null));
         env.add(new EnvVar(LauncherConfig.HTTP_ADDRESS, "0.0.0.0", null));
         env.add(new EnvVar(LauncherConfig.HTTP_PORT, Integer.toString(config.statusPort()), null));
+        // The Pod's own network namespace: the app's forward on every address, so the farm reaches it at the Pod's IP.
+        env.add(new EnvVar(LauncherConfig.FORWARD_HOST, FORWARD_HOST, null));
         List<ContainerPort> ports = new ArrayList<>();
         ports.add(new ContainerPortBuilder().withName("status").withContainerPort(config.statusPort()).withProtocol("TCP").build());
         if (spec.appPort() != null) {

@@ -6,9 +6,11 @@ import com.sun.net.httpserver.HttpServer;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.OciRegistry;
+import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.LocalScheduler;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -73,7 +75,7 @@ public final class Launcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Launcher launcher = new Launcher(config, http, threads, LocalScheduler.onThisHost(STOP_GRACE));
+        Launcher launcher = new Launcher(config, http, threads, LocalScheduler.onThisHost(Lifecycle.defaults(STOP_GRACE), Capacity.ofHost(), config.forwardHost()));
         http.setExecutor(threads);
         http.createContext("/status", launcher::serveStatus);
         http.createContext("/console", launcher::serveConsole);
@@ -98,7 +100,8 @@ public final class Launcher implements AutoCloseable {
         }
         instanceDir = config.dataDir().resolve("instances").resolve(config.instanceId());
         try {
-            scheduler.start(new LaunchRequest(config.instanceId(), image, null, null, config.memoryMiB(), instanceDir),
+            int port = config.appPort() == null ? 0 : config.appPort();
+            scheduler.start(new LaunchRequest(config.instanceId(), image, null, null, config.memoryMiB(), instanceDir, port),
                     this::changed);
         } catch (RuntimeException e) {
             LOG.errorf(e, "cannot start %s", config.instanceId());

@@ -11,12 +11,15 @@ import java.util.Map;
  *
  * @param imageReference {@code <host[:port]>/<repository>@sha256:<hex>}
  * @param registryInsecure the registry speaks plain HTTP
- * @param appPort the app's TCP port, null for none (informational until networking is wired)
+ * @param appPort the app's TCP port in the guest, null for none; a free host port on {@code forwardHost} is
+ *        forwarded to it, and the status's {@code endpoint} names that port
  * @param dataDir the local image store and instance dir live here
  * @param httpAddress where status and console are served
+ * @param forwardHost where QEMU binds the app's forwarded port: {@code 127.0.0.1} by default, {@code 0.0.0.0}
+ *        in a launcher Pod (the Pod's own network namespace), so the farm reaches the app at the Pod's IP
  */
 public record LauncherConfig(String instanceId, String imageReference, boolean registryInsecure, int memoryMiB,
-        Integer appPort, Path dataDir, InetSocketAddress httpAddress) {
+        Integer appPort, Path dataDir, InetSocketAddress httpAddress, String forwardHost) {
 
     public static final String INSTANCE_ID = "UNIFARM_INSTANCE_ID";
     public static final String IMAGE = "UNIFARM_IMAGE";
@@ -26,6 +29,8 @@ public record LauncherConfig(String instanceId, String imageReference, boolean r
     public static final String DATA_DIR = "UNIFARM_DATA_DIR";
     public static final String HTTP_ADDRESS = "UNIFARM_HTTP_ADDRESS";
     public static final String HTTP_PORT = "UNIFARM_HTTP_PORT";
+    public static final String FORWARD_HOST = "UNIFARM_FORWARD_HOST";
+    public static final String DEFAULT_FORWARD_HOST = "127.0.0.1";
 
     public LauncherConfig {
         if (instanceId == null || instanceId.isBlank()) {
@@ -34,6 +39,9 @@ public record LauncherConfig(String instanceId, String imageReference, boolean r
         ImageReference.parse(imageReference);
         if (memoryMiB <= 0) {
             throw new IllegalArgumentException(MEMORY_MIB + " must be positive");
+        }
+        if (forwardHost == null || forwardHost.isBlank()) {
+            forwardHost = DEFAULT_FORWARD_HOST;
         }
     }
 
@@ -65,7 +73,8 @@ public record LauncherConfig(String instanceId, String imageReference, boolean r
                 port == null || port.isBlank() ? null : Integer.valueOf(port),
                 Path.of(values.getOrDefault(DATA_DIR, "/var/lib/unifarm")),
                 new InetSocketAddress(values.getOrDefault(HTTP_ADDRESS, "0.0.0.0"),
-                        Integer.parseInt(values.getOrDefault(HTTP_PORT, "8080"))));
+                        Integer.parseInt(values.getOrDefault(HTTP_PORT, "8080"))),
+                values.get(FORWARD_HOST));
     }
 
     private static String required(Map<String, String> values, String key) {

@@ -100,7 +100,9 @@ class KubernetesLauncherTest {
         Map<String, String> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
         assertThat(env).containsEntry("UNIFARM_INSTANCE_ID", "i-1").containsEntry("UNIFARM_IMAGE", IMAGE)
                 .containsEntry("UNIFARM_MEMORY_MIB", "384").containsEntry("UNIFARM_APP_PORT", "8080")
-                .containsEntry("UNIFARM_HTTP_PORT", "8080");
+                .containsEntry("UNIFARM_HTTP_PORT", "8080")
+                .as("the app's forward on the Pod's every address, so the farm reaches it at the Pod's IP")
+                .containsEntry("UNIFARM_FORWARD_HOST", "0.0.0.0");
         assertThat(c.getArgs()).contains("--image=" + IMAGE, "--instance-id=i-1");
         assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("512Mi"))
                 .containsEntry("cpu", new Quantity("250m")).containsEntry("devices.kubevirt.io/kvm", new Quantity("1"));

@@ -24,6 +24,15 @@ class LauncherConfigTest {
         assertThat(config.registryUrl()).isEqualTo("http://127.0.0.1:5000");
         assertThat(config.image()).isEqualTo(new LauncherConfig.ImageReference("127.0.0.1:5000", "unifarm/hello", DIGEST));
         assertThat(config.httpAddress().getPort()).isEqualTo(8080);
+        assertThat(config.forwardHost()).as("loopback unless told otherwise").isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void testForwardHost_fromEnvironmentOrArgument() {
+        Map<String, String> env = Map.of("UNIFARM_INSTANCE_ID", "i-1", "UNIFARM_IMAGE", "r:5000/unifarm/hello@" + DIGEST,
+                "UNIFARM_FORWARD_HOST", "0.0.0.0");
+        assertThat(LauncherConfig.from(env).forwardHost()).isEqualTo("0.0.0.0");
+        assertThat(LauncherConfig.from(env, "--forward-host=127.0.0.2").forwardHost()).isEqualTo("127.0.0.2");
     }
 
     @Test
