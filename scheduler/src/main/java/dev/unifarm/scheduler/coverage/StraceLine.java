@@ -25,6 +25,7 @@ public record StraceLine(String name, String args, String result) {
     /** Linux strace's error form: {@code -1 E<NAME> (<strerror>)}. */
     private static final Pattern LINUX_ERROR = Pattern.compile("-1 (E[A-Z0-9]+)\\b.*");
     static final int ENOSYS = 38;
+    private static final String INJECTED = "(INJECTED)";
 
     public StraceLine {
         Objects.requireNonNull(name, "name");
@@ -103,6 +104,15 @@ public record StraceLine(String name, String args, String result) {
             return linux.group(1).equals("ENOSYS") ? SyscallOutcome.enosys : SyscallOutcome.error;
         }
         return SyscallOutcome.ok;
+    }
+
+    /**
+     * Whether strace made this result up ({@code -e inject=…}: {@code = -1 ENOSYS (Function not
+     * implemented) (INJECTED)}): the call never reached the kernel, the app saw the result all the same,
+     * so {@link #outcome()} reads it like any other.
+     */
+    public boolean injected() {
+        return result.endsWith(INJECTED);
     }
 
     /** Whether the argument list was cut by the tracer ({@code ...} in place of the rest). */

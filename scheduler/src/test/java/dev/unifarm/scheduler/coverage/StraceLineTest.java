@@ -36,6 +36,20 @@ class StraceLineTest {
     }
 
     @Test
+    void testFind_injectedEnosysIsEnosysAndSaysItWasInjected() {
+        // as Debian strace 6.1 prints it with -f -o and -e inject=mknodat:error=ENOSYS (DiagnosisBootTest)
+        StraceLine injected = StraceLine.find("16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)").orElseThrow();
+
+        assertThat(injected.name()).isEqualTo("mknodat");
+        assertThat(injected.outcome()).isEqualTo(SyscallOutcome.enosys);
+        assertThat(injected.injected()).isTrue();
+        assertThat(StraceLine.parse("rseq(0x7f, 32, 0, 0x53053053) = -1 ENOSYS (Function not implemented)").orElseThrow().injected())
+                .isFalse();
+        assertThat(StraceLine.parse("getpid() = 7 (INJECTED)").orElseThrow().outcome()).as("a success injection")
+                .isEqualTo(SyscallOutcome.ok);
+    }
+
+    @Test
     void testFind_nonLinuxNameIsTheIdentifierAndNoCallIsEmpty() {
         assertThat(StraceLine.find("x fstatat(0x1, ...) = Function not implemented (-38)").orElseThrow().name()).isEqualTo("fstatat");
         assertThat(StraceLine.find("hello (world) = nothing here")).isEmpty();
