@@ -45,6 +45,14 @@ class StraceLineTest {
         assertThat(injected.injected()).isTrue();
         assertThat(StraceLine.parse("rseq(0x7f, 32, 0, 0x53053053) = -1 ENOSYS (Function not implemented)").orElseThrow().injected())
                 .isFalse();
+        // as the guest printed it when another thread's line came between the call and its result
+        StraceLine resumed = StraceLine.find("88    <... mknodat resumed>)            = -1 ENOSYS (Function not implemented) (INJECTED)")
+                .orElseThrow();
+        assertThat(resumed.name()).isEqualTo("mknodat");
+        assertThat(resumed.outcome()).isEqualTo(SyscallOutcome.enosys);
+        assertThat(resumed.injected()).isTrue();
+        assertThat(StraceLine.find("88    getpid()                          = -1 ENOSYS (Function not implemented) (INJECTED)")
+                .orElseThrow().name()).as("padded to column 40").isEqualTo("getpid");
         assertThat(StraceLine.parse("getpid() = 7 (INJECTED)").orElseThrow().outcome()).as("a success injection")
                 .isEqualTo(SyscallOutcome.ok);
     }

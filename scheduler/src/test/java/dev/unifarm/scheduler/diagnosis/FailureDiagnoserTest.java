@@ -154,8 +154,12 @@ class FailureDiagnoserTest {
         assertThat(MissingSyscalls.in("mknodat(0xffffff9c, 0x4002cc490, ...) = Function not implemented (-38)")).contains("mknodat");
         assertThat(MissingSyscalls.in("Warn: [libsyscall_shim] syscall \"io_uring_setup\" is not available")).contains("io_uring_setup");
         assertThat(MissingSyscalls.in("System call \"pidfd_open\" is not available (-ENOSYS)")).contains("pidfd_open");
+        assertThat(MissingSyscalls.vitalIn("88    <... mknodat resumed>)            = -1 ENOSYS (Function not implemented)"
+                + " (INJECTED)")).contains("mknodat");
         assertThat(MissingSyscalls.vitalIn("clone3(0x1, ...) = Function not implemented (-38)")).isEmpty();
         assertThat(MissingSyscalls.in("write(fd:1, \"hi\", 2) = 2")).isEmpty();
+        assertThat(MissingSyscalls.vitalIn("88    <... mknodat resumed>)            = -1 ENOSYS (Function not implemented)"
+                + " (INJECTED)")).contains("mknodat");
         assertThat(MissingSyscalls.vitalIn("16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)")).contains("mknodat");
     }
 }
