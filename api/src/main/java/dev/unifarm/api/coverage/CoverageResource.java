@@ -1,6 +1,7 @@
 package dev.unifarm.api.coverage;
 
 import dev.unifarm.api.problem.Problem;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -9,9 +10,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -52,11 +56,19 @@ public class CoverageResource {
 
     @POST
     @Path("reference")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Operation(summary = "Start a reference run: the latest revision's traced variant under strace on the linux profile",
             description = "Returns at once with the run Running; it builds the traced image, boots it, and once the app ends its"
                     + " syscalls are the revision's reference profile (GET the coverage until the run is Done or Failed)."
-                    + " Only apps that end by themselves give a trace.")
+                    + " Only apps that end by themselves give a trace. With failSyscalls, strace fails those syscalls with"
+                    + " ENOSYS: the run (source injected) shows how the app fares on a kernel without them, and its message the"
+                    + " diagnosis; it is neither the reference profile nor the linux kernel's observed coverage.")
+    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = ReferenceOptions.class),
+            examples = @ExampleObject(name = "fail mknodat", value = "{\"failSyscalls\": [\"mknodat\"]}")))
     @APIResponse(responseCode = "202", description = "The run, Running", content = @Content(schema = @Schema(implementation = CoverageReport.Run.class)))
+    @APIResponse(responseCode = "400", description = "A failSyscalls entry that is not a Linux x86_64 syscall name (unknown-syscall),"
+            + " or not JSON (invalid-json)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The latest revision is not Ready (revision-not-ready), or this farm cannot trace"
@@ -64,7 +76,7 @@ public class CoverageResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response reference(@PathParam("name") String name) {
-        return Response.accepted(references.start(name)).build();
+    public Response reference(@PathParam("name") String name, ReferenceOptions options) {
+        return Response.accepted(references.start(name, options == null ? List.of() : options.failSyscallsOrEmpty())).build();
     }
 }
