@@ -129,6 +129,10 @@ class CoverageApiTest {
         bad.then().statusCode(400).contentType("application/problem+json");
         assertThat(bad.<String>path("type")).endsWith("unknown-syscall");
         assertThat(bad.<String>path("detail")).contains("'mknod_at'").contains("not a Linux x86_64 syscall name");
+        Response misspelt = FarmClient.api().contentType("application/json").body("{\"failSyscall\": [\"mknodat\"]}")
+                .post(path + "/reference");
+        misspelt.then().statusCode(400).contentType("application/problem+json");
+        assertThat(misspelt.<String>path("detail")).contains("failSyscall");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package dev.unifarm.api.coverage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.problem.Problem;
+import dev.unifarm.api.problem.ProblemException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -31,10 +35,12 @@ public class CoverageResource {
 
     private final CoverageService coverage;
     private final ReferenceRuns references;
+    private final ObjectMapper json;
 
-    CoverageResource(CoverageService coverage, ReferenceRuns references) {
+    CoverageResource(CoverageService coverage, ReferenceRuns references, ObjectMapper json) {
         this.coverage = coverage;
         this.references = references;
+        this.json = json;
     }
 
     @GET
@@ -56,7 +62,7 @@ public class CoverageResource {
 
     @POST
     @Path("reference")
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a reference run: the latest revision's traced variant under strace on the linux profile",
             description = "Returns at once with the run Running; it builds the traced image, boots it, and once the app ends its"
                     + " syscalls are the revision's reference profile (GET the coverage until the run is Done or Failed)."
@@ -76,7 +82,21 @@ public class CoverageResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response reference(@PathParam("name") String name, ReferenceOptions options) {
-        return Response.accepted(references.start(name, options == null ? List.of() : options.failSyscallsOrEmpty())).build();
+    public Response reference(@PathParam("name") String name, String body) {
+        // Read as text: a POST without a body (curl -X POST, or clients sending a form content type) stays a plain run.
+        List<String> failSyscalls = body == null || body.isBlank() ? List.of() : options(body).failSyscallsOrEmpty();
+        return Response.accepted(references.start(name, failSyscalls)).build();
+    }
+
+    /** The body's options; a misspelt option is an error, not a plain run. */
+    private ReferenceOptions options(String body) {
+        try {
+            ReferenceOptions options = json.readerFor(ReferenceOptions.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
+            return options != null ? options : new ReferenceOptions(null); // the body "null"
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("invalid-json", "the body must be {\"failSyscalls\": [\"<syscall>\", …]} or empty: "
+                    + e.getOriginalMessage());
+        }
     }
 }
