@@ -100,6 +100,42 @@ class CoverageApiTest {
     }
 
     @Test
+    void testReference_injectedEnosysShowsTheDiagnosisAndStaysOutOfTheCoverage() {
+        String app = upload("hello", "{}");
+        String path = "/api/v1/apps/" + app + "/coverage";
+
+        Response started = FarmClient.api().contentType("application/json").body("{\"failSyscalls\": [\"mknodat\"]}")
+                .post(path + "/reference");
+        started.then().statusCode(202);
+        assertThat(started.<String>path("source")).isEqualTo("injected");
+        String runId = started.path("runId");
+        await().atMost(REFERENCE).pollInterval(Duration.ofSeconds(1))
+                .until(() -> !"Running".equals(FarmClient.api().get(path).path("runs[0].state")));
+        Response report = FarmClient.api().get(path);
+        System.out.println("hello with mknodat failed, coverage report: " + report.asString());
+
+        assertThat(report.<String>path("runs[0].runId")).isEqualTo(runId);
+        assertThat(report.<String>path("runs[0].state")).as(report.asString()).isEqualTo("Done");
+        assertThat(report.<String>path("runs[0].message")).startsWith("strace failed mknodat with ENOSYS; the app ended by itself (Failed,")
+                .contains("SyscallNotImplemented: the kernel does not implement mknodat");
+        assertThat(report.<Object>path("kernels.find { it.kernel == 'linux' }.predicted")).as("not a reference profile").isNull();
+        assertThat(report.<Object>path("kernels.find { it.kernel == 'linux' }.observed")).as("not the kernel's coverage").isNull();
+        Response self = FarmClient.api().queryParam("against", runId).get(path);
+        self.then().statusCode(200);
+        assertThat(self.<List<Object>>path("diff.changes")).as("the run is there to compare with").isEmpty();
+
+        Response bad = FarmClient.api().contentType("application/json").body("{\"failSyscalls\": [\"mknod_at\"]}")
+                .post(path + "/reference");
+        bad.then().statusCode(400).contentType("application/problem+json");
+        assertThat(bad.<String>path("type")).endsWith("unknown-syscall");
+        assertThat(bad.<String>path("detail")).contains("'mknod_at'").contains("not a Linux x86_64 syscall name");
+        Response misspelt = FarmClient.api().contentType("application/json").body("{\"failSyscall\": [\"mknodat\"]}")
+                .post(path + "/reference");
+        misspelt.then().statusCode(400).contentType("application/problem+json");
+        assertThat(misspelt.<String>path("detail")).contains("failSyscall");
+    }
+
+    @Test
     void testCoverage_badInputIsProblemJson() {
         FarmClient.api().get("/api/v1/apps/no-such-app/coverage").then().statusCode(404).contentType("application/problem+json");
         FarmClient.api().post("/api/v1/apps/no-such-app/coverage/reference").then().statusCode(404)

@@ -33,7 +33,7 @@ class OpenApiContractTest {
             Map.entry("GET /api/v1/apps/{name}/revisions/{number}", Set.of(401, 404)),
             Map.entry("GET /api/v1/apps/{name}/revisions/{number}/events", Set.of(401, 404)),
             Map.entry("GET /api/v1/apps/{name}/coverage", Set.of(400, 401, 404, 409)),
-            Map.entry("POST /api/v1/apps/{name}/coverage/reference", Set.of(401, 403, 404, 409)),
+            Map.entry("POST /api/v1/apps/{name}/coverage/reference", Set.of(400, 401, 403, 404, 409)),
             Map.entry("POST /api/v1/apps/{name}/instances", Set.of(400, 401, 403, 404, 409, 429)),
             Map.entry("GET /api/v1/instances", Set.of(400, 401)),
             Map.entry("GET /api/v1/instances/{id}", Set.of(401, 404)),

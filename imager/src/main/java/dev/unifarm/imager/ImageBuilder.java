@@ -47,7 +47,7 @@ public final class ImageBuilder {
     private RollForward rollForward;
     private boolean network;
     private Path busybox = GuestInit.HOST_BUSYBOX;
-    private Path strace;
+    private TraceOptions trace;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -110,7 +110,12 @@ public final class ImageBuilder {
      * native closure. Null: an ordinary image.
      */
     public ImageBuilder trace(Path strace) {
-        this.strace = strace;
+        return trace(strace == null ? null : TraceOptions.of(strace));
+    }
+
+    /** The traced variant with its options (e.g. syscalls strace fails with ENOSYS). Null: an ordinary image. */
+    public ImageBuilder trace(TraceOptions trace) {
+        this.trace = trace;
         return this;
     }
 
@@ -158,8 +163,8 @@ public final class ImageBuilder {
 
         long closureStarted = System.nanoTime();
         List<Path> required = new ArrayList<>(RuntimeNativeFiles.required(runtime));
-        if (strace != null) {
-            required.add(strace);
+        if (trace != null) {
+            required.add(trace.strace());
         }
         List<Path> optional = RuntimeNativeFiles.optional(runtime, bundle);
         Supplier<NativeClosure.Result> compute = () -> new NativeClosure(sysroot).compute(required, optional);
@@ -198,7 +203,7 @@ public final class ImageBuilder {
      * the modules, network for an app with a port), or null: other profiles start the host directly.
      */
     private GuestInit guestInit() {
-        StraceWrapper wrapper = strace == null ? null : new StraceWrapper(strace);
+        StraceWrapper wrapper = trace == null ? null : new StraceWrapper(trace);
         if (wrapper != null && (profile.commandLine() != CommandLineKind.LINUX
                 || !(profile.kernel() instanceof KernelProfile.KernelLocation.File) || !GuestInit.isStatic(busybox))) {
             throw new ImagerException("profile-mismatch", "a traced image (coverage reference run) needs the linux kernel profile"
@@ -239,6 +244,10 @@ public final class ImageBuilder {
         if (wrapper != null) {
             log.accept("trace: " + GuestInit.INIT + " runs the app under " + wrapper.binary() + " -f -C and prints the trace"
                     + " on the console between " + StraceWrapper.BEGIN + " and " + StraceWrapper.END);
+            if (!wrapper.failWithEnosys().isEmpty()) {
+                log.accept("trace: strace fails " + String.join(", ", wrapper.failWithEnosys()) + " with ENOSYS in the app"
+                        + " (-e inject=…:error=ENOSYS), as a kernel without them would");
+            }
         }
         return power == null && guestNetwork == null && wrapper == null ? null
                 : new GuestInit(busybox, power, guestNetwork, wrapper);

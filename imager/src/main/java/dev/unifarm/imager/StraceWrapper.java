@@ -2,6 +2,7 @@ package dev.unifarm.imager;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The traced variant's step in the {@code linux} profile's {@code /init} (coverage reference run):
@@ -25,17 +26,34 @@ public final class StraceWrapper {
     static final String SUMMARY_END = " total$";
 
     private final Path strace;
+    private final List<String> failWithEnosys;
 
-    StraceWrapper(Path strace) {
-        if (!Files.isRegularFile(strace)) {
-            throw new ImagerException("strace-missing", "a traced image needs strace at " + strace
+    StraceWrapper(TraceOptions options) {
+        if (!Files.isRegularFile(options.strace())) {
+            throw new ImagerException("strace-missing", "a traced image needs strace at " + options.strace()
                     + ": run scripts/provision (it installs Debian's strace)");
         }
-        this.strace = strace;
+        this.strace = options.strace();
+        this.failWithEnosys = options.failWithEnosys();
     }
 
     Path binary() {
         return strace;
+    }
+
+    /** The syscalls strace fails with ENOSYS in the app (none for a plain reference run). */
+    List<String> failWithEnosys() {
+        return failWithEnosys;
+    }
+
+    /**
+     * strace's options: {@code -e inject=a,b:error=ENOSYS} fails those calls of every tracee (the
+     * {@code -f} threads and children too) without running them; strace still prints each one, with
+     * {@code (INJECTED)} after the result, and counts it as an error in the {@code -C} table.
+     */
+    String options() {
+        String inject = failWithEnosys.isEmpty() ? "" : " -e inject=" + String.join(",", failWithEnosys) + ":error=ENOSYS";
+        return "-D -f -q -C -e signal=none" + inject + " -o " + OUTPUT;
     }
 
     void addTo(RootfsTree tree) {
@@ -56,7 +74,7 @@ public final class StraceWrapper {
         // started is passed on as soon as it has a pid.
         s.append("traps=0\n");
         s.append("trap 'traps=$((traps+1)); [ -n \"$app\" ] && kill -TERM $app' TERM\n");
-        s.append(STRACE).append(" -D -f -q -C -e signal=none -o ").append(OUTPUT).append(' ').append(host).append(" \"$@\" &\n");
+        s.append(STRACE).append(' ').append(options()).append(' ').append(host).append(" \"$@\" &\n");
         s.append("app=$!\n");
         s.append("[ $traps -gt 0 ] && kill -TERM $app\n");
         // A trap interrupts wait (status 128+15) before the app has ended: wait again. When the trap

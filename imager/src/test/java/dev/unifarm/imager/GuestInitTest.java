@@ -48,7 +48,7 @@ class GuestInitTest {
 
     @Test
     void testScript_tracedRunsTheHostUnderStraceForwardsSigtermPrintsTheTraceAndExitsWithItsStatus() {
-        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(StraceWrapper.HOST_STRACE));
+        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(TraceOptions.of(StraceWrapper.HOST_STRACE)));
         RootfsTree tree = new RootfsTree();
 
         init.addTo(tree, "/usr/share/dotnet/dotnet");
@@ -68,8 +68,30 @@ class GuestInitTest {
     }
 
     @Test
+    void testScript_injectedEnosysFailsTheNamedSyscallsSortedInOneInjectOption() {
+        TraceOptions options = TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(List.of("mknodat", "clone3", "mknodat"));
+        String script = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(options)).script("/usr/share/dotnet/dotnet");
+
+        assertThat(script).contains("/usr/bin/strace -D -f -q -C -e signal=none -e inject=clone3,mknodat:error=ENOSYS"
+                + " -o /tmp/unifarm.strace /usr/share/dotnet/dotnet \"$@\" &\n");
+    }
+
+    @Test
+    void testTraceOptions_sameSetInAnyOrderIsEqualUnknownNameRefused() {
+        TraceOptions a = new TraceOptions(StraceWrapper.HOST_STRACE, List.of("rseq", "clone3", "rseq"));
+
+        assertThat(a).isEqualTo(new TraceOptions(StraceWrapper.HOST_STRACE, List.of("clone3", "rseq")));
+        assertThat(a.failWithEnosys()).containsExactly("clone3", "rseq");
+        assertThatThrownBy(() -> a.failingWithEnosys(List.of("mknodat", "mknod_at")))
+                .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("unknown-syscall"))
+                .hasMessageContaining("'mknod_at'").hasMessageContaining("not a Linux x86_64 syscall name");
+        assertThatThrownBy(() -> TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(List.of("%file")))
+                .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("unknown-syscall"));
+    }
+
+    @Test
     void testStraceWrapper_missingBinaryNamesProvision() {
-        assertThatThrownBy(() -> new StraceWrapper(temp.resolve("strace")))
+        assertThatThrownBy(() -> new StraceWrapper(TraceOptions.of(temp.resolve("strace"))))
                 .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("strace-missing"))
                 .hasMessageContaining("scripts/provision");
     }

@@ -379,6 +379,23 @@ class ImageBuilderTest {
     }
 
     @Test
+    void testBuild_injectedEnosysIsAnotherImageWhoseInitFailsTheSyscalls() throws IOException {
+        ImageStore store = store();
+        List<String> log = new ArrayList<>();
+        Image traced = builder(readHello(temp.resolve("bundle-t"))).trace(StraceWrapper.HOST_STRACE).build(store);
+        Image injected = builder(readHello(temp.resolve("bundle-i")))
+                .trace(TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(List.of("mknodat")))
+                .log(log::add).build(store);
+
+        assertThat(injected.digest()).isNotEqualTo(traced.digest());
+        assertThat(injected.manifest().initrd()).isNotEqualTo(traced.manifest().initrd());
+        assertThat(entry(readInitrd(injected.initrd()), "init").text())
+                .contains("/usr/bin/strace -D -f -q -C -e signal=none -e inject=mknodat:error=ENOSYS -o /tmp/unifarm.strace ");
+        assertThat(entry(readInitrd(traced.initrd()), "init").text()).doesNotContain("inject");
+        assertThat(log).anySatisfy(line -> assertThat(line).startsWith("trace: strace fails mknodat with ENOSYS"));
+    }
+
+    @Test
     void testBuild_missingKernelIsRefused() {
         ImageBuilder builder = ImageBuilder.forBundle(readHello(temp.resolve("bundle-m"))).runtimes(RealParts.runtimeStore())
                 .profile(KernelProfile.linux(temp.resolve("no-such-vmlinuz")));

@@ -19,12 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each diagnosable signature produced for real under the {@code linux} profile (real QEMU, kernel,
- * CoreCLR): images built without one of the stand-ins, the crash sample and the hang sample; the
- * instance status names the cause (reason) and the fix (message).
+ * CoreCLR): images built without one of the stand-ins, the crash sample and the hang sample, and a
+ * traced image whose strace fails a syscall with ENOSYS (Linux 6.1 implements every syscall .NET
+ * makes, so the missing one is injected: the app sees {@code -ENOSYS} as from a kernel without it);
+ * the instance status names the cause (reason) and the fix (message).
  */
 class DiagnosisBootTest {
 
     private static final Duration BOOT = Duration.ofSeconds(120);
+    /** strace slows every syscall under TCG, and the trace is printed before the guest ends. */
+    private static final Duration TRACED = Duration.ofSeconds(240);
     /** A short watchdog grace so the hang sample is stopped soon after its fatal line. */
     private static final Lifecycle FAST = new Lifecycle(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
             new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(120)), Duration.ofSeconds(3));
@@ -33,6 +37,11 @@ class DiagnosisBootTest {
     static Path work;
 
     private static LocalScheduler scheduler;
+    /**
+     * For traced runs: the watchdog (armed by the HRESULT line) must not stop the guest while it
+     * prints the trace that holds the evidence, which under TCG can take longer than {@link #FAST}'s.
+     */
+    private static LocalScheduler tracedScheduler;
 
     @TempDir
     Path instances;
@@ -40,18 +49,24 @@ class DiagnosisBootTest {
     @BeforeAll
     static void createScheduler() {
         scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", FAST, Clock.systemUTC());
+        tracedScheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", new Lifecycle(Duration.ofSeconds(3),
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(120)), Clock.systemUTC());
     }
 
     @AfterEach
     void stopLeftovers() {
         scheduler.close();
-        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0);
+        tracedScheduler.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0 && tracedScheduler.liveCount() == 0);
     }
 
     @AfterAll
     static void closeScheduler() {
         if (scheduler != null) {
             scheduler.close();
+        }
+        if (tracedScheduler != null) {
+            tracedScheduler.close();
         }
     }
 
@@ -118,6 +133,52 @@ class DiagnosisBootTest {
         assertThat(end.reason()).isEqualTo("Hung");
         assertThat(end.message()).startsWith("Unhandled Exception: simulated").contains("no exit within PT3S")
                 .contains("diagnosis UnhandledException");
+    }
+
+    @Test
+    void testDiagnosis_injectedEnosysOnMknodatNamesTheSyscall() throws IOException {
+        // CoreCLR 2.0 makes its debugger pipe with mkfifo (mknodat) even with diagnostics off, and gives up without it
+        Traced run = runTraced("d8", TestImages.buildTraced("hello", work, false, List.of("mknodat")));
+
+        assertThat(run.end().state()).isEqualTo(InstanceState.Failed);
+        assertThat(run.end().reason()).isEqualTo("SyscallNotImplemented");
+        assertThat(run.end().message()).contains("the kernel does not implement mknodat").contains("Fix: use a kernel with mknodat")
+                .contains("Failed to initialize CoreCLR, HRESULT: 0x80004005");
+        assertThat(run.console()).anySatisfy(line -> assertThat(line).containsAnyOf("mknodat(", "<... mknodat resumed>")
+                .endsWith("= -1 ENOSYS (Function not implemented) (INJECTED)"));
+        assertThat(run.console()).noneSatisfy(line -> assertThat(line).contains("Hello from Unifarm!"));
+    }
+
+    @Test
+    void testDiagnosis_injectedEnosysOnSyscallsGlibcDoesWithoutStillSucceeds() throws IOException {
+        // negative control: glibc falls back from clone3 to clone and runs without rseq
+        Traced run = runTraced("d9", TestImages.buildTraced("hello", work, false, List.of("clone3", "rseq")));
+
+        assertThat(run.end().state()).isEqualTo(InstanceState.Succeeded);
+        assertThat(run.end().exitCode()).isZero();
+        assertThat(run.console()).contains("Hello from Unifarm!");
+        for (String name : List.of("clone3", "rseq")) {
+            // a call another thread's line interrupted is printed as "<... name resumed>) = …"
+            assertThat(run.console()).as("strace failed %s", name).anySatisfy(line -> assertThat(line)
+                    .containsAnyOf(name + "(", "<... " + name + " resumed>").endsWith("= -1 ENOSYS (Function not implemented) (INJECTED)"));
+        }
+    }
+
+    /** The end of a traced run and its console (trace included). */
+    private record Traced(InstanceStatus end, List<String> console) {
+    }
+
+    private Traced runTraced(String id, Image image) throws IOException {
+        Recorder recorder = new Recorder();
+        // strace's guest process and its buffers: more than a plain run's memory, as the farm's reference runs
+        LaunchRequest request = new LaunchRequest(id, image, null, null, 512, instances.resolve(id));
+        tracedScheduler.start(request, recorder);
+        InstanceStatus end = recorder.awaitEnd(TRACED);
+        List<String> console = Files.readAllLines(request.instanceDir().resolve("console.log"));
+        List<String> app = console.stream().filter(line -> !line.startsWith("[") && !line.matches("\\d+ +.*")).toList();
+        System.out.println(id + " ended " + end.state() + "/" + end.reason() + ": " + end.message() + "\n  console (no trace): " + app
+                + "\n  injected: " + console.stream().filter(line -> line.endsWith("(INJECTED)")).toList());
+        return new Traced(end, console);
     }
 
     private InstanceStatus run(String id, Image image) throws IOException {

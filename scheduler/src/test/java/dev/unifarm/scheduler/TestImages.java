@@ -8,8 +8,10 @@ import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.ProcPatch;
 import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.imager.StraceWrapper;
+import dev.unifarm.imager.TraceOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -69,12 +71,17 @@ final class TestImages {
 
     /** The traced variant, with the network init step when the app has a port (as the farm builds it). */
     static Image buildTraced(String sample, Path work, boolean network) {
+        return buildTraced(sample, work, network, List.of());
+    }
+
+    /** The traced variant whose strace fails {@code failWithEnosys} in the app, as a kernel without them would. */
+    static Image buildTraced(String sample, Path work, boolean network, List<String> failWithEnosys) {
         Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
         return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
                 .runtimes(runtimeStore())
                 .profile(KernelProfile.linux(linuxKernel()))
                 .network(network)
-                .trace(existing(StraceWrapper.HOST_STRACE))
+                .trace(TraceOptions.of(existing(StraceWrapper.HOST_STRACE)).failingWithEnosys(failWithEnosys))
                 .build(new ImageStore(work.resolve("store")));
     }
 

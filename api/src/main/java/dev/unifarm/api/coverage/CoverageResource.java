@@ -1,6 +1,11 @@
 package dev.unifarm.api.coverage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.problem.Problem;
+import dev.unifarm.api.problem.ProblemException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -9,9 +14,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -27,10 +35,12 @@ public class CoverageResource {
 
     private final CoverageService coverage;
     private final ReferenceRuns references;
+    private final ObjectMapper json;
 
-    CoverageResource(CoverageService coverage, ReferenceRuns references) {
+    CoverageResource(CoverageService coverage, ReferenceRuns references, ObjectMapper json) {
         this.coverage = coverage;
         this.references = references;
+        this.json = json;
     }
 
     @GET
@@ -52,11 +62,19 @@ public class CoverageResource {
 
     @POST
     @Path("reference")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a reference run: the latest revision's traced variant under strace on the linux profile",
             description = "Returns at once with the run Running; it builds the traced image, boots it, and once the app ends its"
                     + " syscalls are the revision's reference profile (GET the coverage until the run is Done or Failed)."
-                    + " Only apps that end by themselves give a trace.")
+                    + " Only apps that end by themselves give a trace. With failSyscalls, strace fails those syscalls with"
+                    + " ENOSYS: the run (source injected) shows how the app fares on a kernel without them, and its message the"
+                    + " diagnosis; it is neither the reference profile nor the linux kernel's observed coverage.")
+    @RequestBody(required = false, content = @Content(schema = @Schema(implementation = ReferenceOptions.class),
+            examples = @ExampleObject(name = "fail mknodat", value = "{\"failSyscalls\": [\"mknodat\"]}")))
     @APIResponse(responseCode = "202", description = "The run, Running", content = @Content(schema = @Schema(implementation = CoverageReport.Run.class)))
+    @APIResponse(responseCode = "400", description = "A failSyscalls entry that is not a Linux x86_64 syscall name (unknown-syscall),"
+            + " or not JSON (invalid-json)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "The latest revision is not Ready (revision-not-ready), or this farm cannot trace"
@@ -64,7 +82,21 @@ public class CoverageResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response reference(@PathParam("name") String name) {
-        return Response.accepted(references.start(name)).build();
+    public Response reference(@PathParam("name") String name, String body) {
+        // Read as text: a POST without a body (curl -X POST, or clients sending a form content type) stays a plain run.
+        List<String> failSyscalls = body == null || body.isBlank() ? List.of() : options(body).failSyscallsOrEmpty();
+        return Response.accepted(references.start(name, failSyscalls)).build();
+    }
+
+    /** The body's options; a misspelt option is an error, not a plain run. */
+    private ReferenceOptions options(String body) {
+        try {
+            ReferenceOptions options = json.readerFor(ReferenceOptions.class)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
+            return options != null ? options : new ReferenceOptions(null); // the body "null"
+        } catch (JsonProcessingException e) {
+            throw ProblemException.badRequest("invalid-json", "the body must be {\"failSyscalls\": [\"<syscall>\", …]} or empty: "
+                    + e.getOriginalMessage());
+        }
     }
 }

@@ -51,7 +51,8 @@ public class CoverageService {
         for (String name : kernels.names()) {
             CoverageReport.Predicted predicted = referenceProfile == null ? null : kernels.syscalls(name)
                     .map(table -> CoverageCalculator.predicted(reference.get().runId(), referenceProfile, table)).orElse(null);
-            CoverageReport.Observed observed = done.stream().filter(r -> shown != null && r.revision() == shown && r.kernel().equals(name))
+            CoverageReport.Observed observed = done.stream().filter(r -> shown != null && r.revision() == shown && r.kernel().equals(name)
+                            && !ReferenceRuns.INJECTED.equals(r.source()))
                     .findFirst().map(r -> CoverageCalculator.observed(r.runId(), ProfileJson.read(json, r.callsJson()))).orElse(null);
             if (predicted != null) {
                 metrics.ratio(app, name, "predicted", predicted.distinct());

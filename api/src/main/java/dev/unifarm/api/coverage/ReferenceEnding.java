@@ -2,6 +2,7 @@ package dev.unifarm.api.coverage;
 
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,15 +11,29 @@ import java.util.Optional;
  * limit), and, when there is no trace, what the app did wrong.
  *
  * @param poweredDownBecause why the farm powered the run down, or null when it did not ask
+ * @param failed the syscalls strace failed with ENOSYS (empty: a plain reference run)
  */
-record ReferenceEnding(InstanceStatus end, String poweredDownBecause) {
+record ReferenceEnding(InstanceStatus end, String poweredDownBecause, List<String> failed) {
+
+    /** A plain reference run's ending: nothing failed by strace. */
+    ReferenceEnding(InstanceStatus end, String poweredDownBecause) {
+        this(end, poweredDownBecause, List.of());
+    }
 
     /** The run record's message for a run whose trace was read. */
     String traced() {
+        String how;
         if (poweredDownBecause == null || end.state() != InstanceState.Stopped) {
-            return "the app ended by itself (" + end.state() + ", exit code " + end.exitCode() + ")";
+            how = "the app ended by itself (" + end.state() + ", exit code " + end.exitCode() + ")";
+        } else {
+            how = poweredDownBecause + ", then powered down: the app ended on SIGTERM (exit code " + end.exitCode() + ")";
         }
-        return poweredDownBecause + ", then powered down: the app ended on SIGTERM (exit code " + end.exitCode() + ")";
+        if (failed.isEmpty()) {
+            return how;
+        }
+        // the point of such a run is how the app fares: the instance's diagnosis says it
+        String diagnosis = end.state() == InstanceState.Failed ? "; " + end.reason() + ": " + end.message() : "";
+        return "strace failed " + String.join(", ", failed) + " with ENOSYS; " + how + diagnosis;
     }
 
     /** The run record's message for a run that printed no trace. */

@@ -21,6 +21,7 @@ import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.RollForward;
 import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.imager.StraceWrapper;
+import dev.unifarm.imager.TraceOptions;
 import dev.unifarm.scheduler.InstanceRequest;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
@@ -67,6 +68,11 @@ import org.jboss.logging.Logger;
 public class ReferenceRuns {
 
     static final String SOURCE = "reference";
+    /**
+     * A run whose strace failed syscalls with ENOSYS: how the app fares without them, so neither the
+     * revision's reference profile nor the linux kernel's observed coverage.
+     */
+    static final String INJECTED = "injected";
     private static final Logger LOG = Logger.getLogger(ReferenceRuns.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -130,9 +136,13 @@ public class ReferenceRuns {
         timer.shutdownNow();
     }
 
-    /** Records a {@code Running} reference run of the app's latest revision and starts it in the background. */
-    public CoverageReport.Run start(String app) {
+    /**
+     * Records a {@code Running} reference run of the app's latest revision and starts it in the
+     * background; {@code failSyscalls} (checked here, so a bad name is a 400) are failed with ENOSYS by strace.
+     */
+    public CoverageReport.Run start(String app, List<String> failSyscalls) {
         int number = apps.get(app).latestRevision();
+        TraceOptions trace = TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(failSyscalls);
         RevisionRepository.RevisionRow row = revisions.find(app, number).orElseThrow();
         if (row.state() != RevisionState.Ready) {
             throw ProblemException.conflict("revision-not-ready", "revision " + number + " of " + app + " is " + row.state()
@@ -149,8 +159,8 @@ public class ReferenceRuns {
                         + KernelProfiles.DEFAULT));
         Instant now = clock.instant();
         String runId = String.format("r-%011x%06x", now.toEpochMilli(), RANDOM.nextInt(1 << 24));
-        profiles.insertRunning(runId, app, number, KernelProfiles.DEFAULT, SOURCE, now);
-        executor.submit(() -> run(runId, row, linux));
+        profiles.insertRunning(runId, app, number, KernelProfiles.DEFAULT, trace.failWithEnosys().isEmpty() ? SOURCE : INJECTED, now);
+        executor.submit(() -> run(runId, row, linux, trace));
         return toRun(profiles.find(runId).orElseThrow());
     }
 
@@ -159,7 +169,7 @@ public class ReferenceRuns {
                 row.exitCode(), row.createdAt());
     }
 
-    private void run(String runId, RevisionRepository.RevisionRow row, KernelProfile linux) {
+    private void run(String runId, RevisionRepository.RevisionRow row, KernelProfile linux, TraceOptions trace) {
         Path work = dirs.newWorkDir("reference-" + row.app() + "-");
         try {
             AppSpec spec = specs.parse(row.specJson());
@@ -173,7 +183,7 @@ public class ReferenceRuns {
                     .cache(layers)
                     .network(spec.port() != null)
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
-                    .trace(StraceWrapper.HOST_STRACE)
+                    .trace(trace)
                     .log(line -> LOG.debugf("reference %s: %s", runId, line))
                     .build(images);
             int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
@@ -182,7 +192,7 @@ public class ReferenceRuns {
             AtomicBoolean running = new AtomicBoolean();
             scheduler.start(new InstanceRequest(row.app(), launch, null), status -> {
                 if (status.state().isTerminal()) {
-                    executor.submit(() -> finish(runId, row.app(), status));
+                    executor.submit(() -> finish(runId, row.app(), status, trace.failWithEnosys()));
                 } else if (status.state() == InstanceState.Running && running.compareAndSet(false, true)) {
                     whenRunning(runId, status);
                 }
@@ -230,9 +240,9 @@ public class ReferenceRuns {
         scheduler.stop(runId, config.coverage().referenceStopWait());
     }
 
-    private void finish(String runId, String app, InstanceStatus end) {
+    private void finish(String runId, String app, InstanceStatus end, List<String> failed) {
         Path instanceDir = dirs.instance(runId);
-        ReferenceEnding ending = new ReferenceEnding(end, poweredDown.remove(runId));
+        ReferenceEnding ending = new ReferenceEnding(end, poweredDown.remove(runId), failed);
         try {
             Path console = instanceDir.resolve("console.log");
             List<String> lines = Files.exists(console) ? Files.readAllLines(console) : List.of();
@@ -242,6 +252,9 @@ public class ReferenceRuns {
                 return;
             }
             profiles.markDone(runId, end.exitCode(), ProfileJson.write(json, trace.profile()), ending.traced());
+            if (!failed.isEmpty()) {
+                return; // not the app's coverage: the syscalls it was denied are in its trace as enosys
+            }
             metrics.counted(app, trace.profile());
             metrics.ratio(app, KernelProfiles.DEFAULT, "observed", trace.profile().distinctCoverage());
             LOG.infof("reference run %s of %s: %d syscalls, %d calls", runId, app, trace.profile().names().size(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReferenceEndingTest {
@@ -22,6 +23,17 @@ class ReferenceEndingTest {
         assertThat(new ReferenceEnding(end, null).traced()).isEqualTo("the app ended by itself (Succeeded, exit code 0)");
         assertThat(new ReferenceEnding(end, "still running PT5S after its first console line").traced())
                 .startsWith("the app ended by itself");
+    }
+
+    @Test
+    void testTraced_injectedSaysWhatStraceFailedAndTheDiagnosis() {
+        InstanceStatus failed = ended(InstanceState.Failed, 137, "SyscallNotImplemented", "the kernel does not implement mknodat …");
+        InstanceStatus succeeded = ended(InstanceState.Succeeded, 0, "Completed", "the app exited with code 0");
+
+        assertThat(new ReferenceEnding(failed, null, List.of("mknodat")).traced()).isEqualTo("strace failed mknodat with ENOSYS;"
+                + " the app ended by itself (Failed, exit code 137); SyscallNotImplemented: the kernel does not implement mknodat …");
+        assertThat(new ReferenceEnding(succeeded, null, List.of("clone3", "rseq")).traced())
+                .isEqualTo("strace failed clone3, rseq with ENOSYS; the app ended by itself (Succeeded, exit code 0)");
     }
 
     @Test

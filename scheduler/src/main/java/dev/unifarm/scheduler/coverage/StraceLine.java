@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler.coverage;
 
+import dev.unifarm.imager.LinuxSyscalls;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -23,7 +24,14 @@ public record StraceLine(String name, String args, String result) {
     private static final Pattern SHIM_ERROR = Pattern.compile(".*\\(-(\\d+)\\)");
     /** Linux strace's error form: {@code -1 E<NAME> (<strerror>)}. */
     private static final Pattern LINUX_ERROR = Pattern.compile("-1 (E[A-Z0-9]+)\\b.*");
+    /**
+     * strace's second half of a call interrupted by another thread's line: {@code <... name resumed>rest};
+     * read as {@code name(} + rest (the arguments printed after resuming).
+     */
+    static final Pattern RESUMED = Pattern.compile("<\\.\\.\\. ([a-z_][a-z0-9_]*) resumed>(.*)");
+    private static final Pattern RETURNS = Pattern.compile("\\) += ");
     static final int ENOSYS = 38;
+    private static final String INJECTED = "(INJECTED)";
 
     public StraceLine {
         Objects.requireNonNull(name, "name");
@@ -44,12 +52,18 @@ public record StraceLine(String name, String args, String result) {
      * The call that ends {@code text} when app output without a newline came before it, as on a
      * Unikraft console ({@code HRESULT: 0x80004005mknodat(…) = Function not implemented (-38)}): the
      * leftmost {@code (} from which the rest parses, its name the longest Linux syscall name that ends
-     * there ({@code 0x80004005mknodat} → {@code mknodat}), else the identifier that ends there. Empty when
+     * there ({@code 0x80004005mknodat} → {@code mknodat}), else the identifier that ends there; or the
+     * resumed half of a Linux strace call ({@code 88 <... mknodat resumed>) = -1 ENOSYS …}). Empty when
      * no call ends the text (never throws).
      */
     public static Optional<StraceLine> find(String text) {
-        if (text == null || !text.contains(") = ")) {
+        // strace pads a short call to column 40 before " = ": ")          = ?"
+        if (text == null || !RETURNS.matcher(text).find()) {
             return Optional.empty();
+        }
+        Matcher resumed = RESUMED.matcher(text);
+        if (resumed.find()) {
+            return parse(resumed.group(1) + "(" + resumed.group(2));
         }
         for (int paren = text.indexOf('('); paren > 0; paren = text.indexOf('(', paren + 1)) {
             int start = nameStart(text, paren);
@@ -102,6 +116,15 @@ public record StraceLine(String name, String args, String result) {
             return linux.group(1).equals("ENOSYS") ? SyscallOutcome.enosys : SyscallOutcome.error;
         }
         return SyscallOutcome.ok;
+    }
+
+    /**
+     * Whether strace made this result up ({@code -e inject=…}: {@code = -1 ENOSYS (Function not
+     * implemented) (INJECTED)}): the call never reached the kernel, the app saw the result all the same,
+     * so {@link #outcome()} reads it like any other.
+     */
+    public boolean injected() {
+        return result.endsWith(INJECTED);
     }
 
     /** Whether the argument list was cut by the tracer ({@code ...} in place of the rest). */

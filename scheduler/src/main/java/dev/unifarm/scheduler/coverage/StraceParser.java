@@ -23,7 +23,6 @@ public final class StraceParser {
 
     private static final Pattern PID = Pattern.compile("^(?:\\[pid\\s+(\\d+)\\]|(\\d+))?\\s*(.*)$");
     private static final Pattern CALL_START = Pattern.compile("^([a-z_][a-z0-9_]*)\\(");
-    private static final Pattern RESUMED = Pattern.compile("^<\\.\\.\\. ([a-z_][a-z0-9_]*) resumed>(.*)$");
     private static final String UNFINISHED = "<unfinished ...>";
     private static final Pattern SUMMARY_ROW = Pattern.compile(
             "^\\s*[\\d.]+\\s+[\\d.]+\\s+\\d+\\s+(\\d+)(?:\\s+\\d+)?\\s+([a-z_][a-z0-9_]*)\\s*$");
@@ -79,7 +78,7 @@ public final class StraceParser {
             if (rest.startsWith("+++ ") || rest.startsWith("--- ")) {
                 continue; // exit and signal notes, not calls
             }
-            Matcher resumed = RESUMED.matcher(rest);
+            Matcher resumed = StraceLine.RESUMED.matcher(rest);
             String text = rest;
             if (resumed.matches()) {
                 pending.remove(pid);

@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler.diagnosis;
 
+import dev.unifarm.scheduler.coverage.StraceLine;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +12,9 @@ import java.util.regex.Pattern;
  * wins ({@link Reasons} order), so an {@code OutOfMemoryException} beats the {@code Unhandled
  * Exception:} printed just before it; evidence seen earlier refines a signature: the shared
  * {@code /dev/zero} mapping refused before an {@code OutOfMemoryException}, the {@code mknodat} ENOSYS
- * before an {@code HRESULT: 0x80004005} (rather than a wrong stack mapping).
+ * before an {@code HRESULT: 0x80004005} (rather than a wrong stack mapping). A vital ENOSYS seen after
+ * the runtime gave up counts too: a traced run under {@code linux} prints strace's trace only once the
+ * app has ended, so its {@code (INJECTED)} ENOSYS lines follow the HRESULT line.
  */
 public final class FailureDiagnoser {
 
@@ -51,6 +54,8 @@ public final class FailureDiagnoser {
     /** The most specific signature so far (an earlier one wins a tie). */
     private Diagnosis best;
     private String unhandledLine;
+    /** The first line where the runtime gave up ({@link #GAVE_UP}), for an ENOSYS that comes after it. */
+    private String gaveUpLine;
     private String previous;
 
     /** The diagnosis of a whole console, e.g. a recording. */
@@ -69,6 +74,10 @@ public final class FailureDiagnoser {
             // app-elfloader's console splits "Unhandled Exception:" and the exception over two lines
             unhandledLine = unhandledLine + " " + cut(line);
         }
+        // a trace line naming such a text is a call, not the runtime giving up
+        if (gaveUpLine == null && GAVE_UP.matcher(line).find() && StraceLine.find(line).isEmpty()) {
+            gaveUpLine = evidence(line, previous);
+        }
         signature(line, previous).filter(found -> best == null || Reasons.rank(found.reason()) < Reasons.rank(best.reason()))
                 .ifPresent(found -> best = found);
         previous = line;
@@ -77,9 +86,14 @@ public final class FailureDiagnoser {
     /** The most specific known signature seen, if any. */
     public synchronized Optional<Diagnosis> diagnosis() {
         if (best == null) {
-            return Optional.empty();
+            return gaveUpLine != null && !missingSyscalls.isEmpty() ? Optional.of(syscallMissing(gaveUpLine)) : Optional.empty();
         }
         Diagnosis first = best;
+        if (gaveUpLine != null && !missingSyscalls.isEmpty()
+                && Reasons.rank(Reasons.SYSCALL_NOT_IMPLEMENTED) < Reasons.rank(first.reason())) {
+            // the ENOSYS came after the line where the runtime gave up (a trace printed at the end)
+            return Optional.of(syscallMissing(gaveUpLine));
+        }
         if (first.reason().equals(Reasons.UNHANDLED_EXCEPTION) && unhandledLine != null) {
             first = new Diagnosis(first.reason(), first.cause(), first.fix(), unhandledLine);
         }
@@ -88,7 +102,7 @@ public final class FailureDiagnoser {
 
     private Optional<Diagnosis> signature(String line, String before) {
         // CoreCLR prints an exception's HRESULT on a line of its own, " (Exception from HRESULT: …)": keep the exception too
-        String evidence = CONTINUATION.matcher(line).find() && before != null ? cut(before) + " " + cut(line) : cut(line);
+        String evidence = evidence(line, before);
         if (NOT_PIE.matcher(line).find()) {
             return Optional.of(new Diagnosis(Reasons.NOT_PIE, "the kernel's ELF loader runs only position-independent executables"
                     + " and the program is not one (the .NET host is ET_EXEC)",
@@ -135,13 +149,8 @@ public final class FailureDiagnoser {
                     "rebuild the image with the /proc/1/exe patch (/proc/self -> 1, /proc/1/exe -> the host)", evidence));
         }
         if (HR_FAIL.matcher(line).find()) {
-            if (missingSyscalls.contains("mknodat")) {
-                return Optional.of(new Diagnosis(Reasons.SYSCALL_NOT_IMPLEMENTED, "the kernel does not implement mknodat, which"
-                        + " .NET Core 2.0 needs for its debugger pipe (it ignores COMPlus_EnableDiagnostics=0)",
-                        "use a kernel with mknodat (FIFOs) or a runtime that honours diagnostics off", evidence));
-            }
             if (!missingSyscalls.isEmpty()) {
-                return Optional.of(syscallMissing(missingSyscalls.iterator().next(), evidence));
+                return Optional.of(syscallMissing(evidence));
             }
             return Optional.of(new Diagnosis(Reasons.STACK_MAPPING, "CoreCLR could not find its stack: /proc/1/maps has no [stack]"
                     + " line covering the kernel's real application stack",
@@ -159,7 +168,7 @@ public final class FailureDiagnoser {
                     "rebuild the image with /dev/zero (character device 1,5) or use a kernel whose devfs provides it", evidence));
         }
         if (!missingSyscalls.isEmpty() && GAVE_UP.matcher(line).find()) {
-            return Optional.of(syscallMissing(missingSyscalls.iterator().next(), evidence));
+            return Optional.of(syscallMissing(evidence));
         }
         if (UNHANDLED.matcher(line).find()) {
             if (unhandledLine == null) { // the first exception is the one that ended the app
@@ -176,9 +185,21 @@ public final class FailureDiagnoser {
                 "give the instance more memory (spec memory) or make the app use less", evidence);
     }
 
-    private static Diagnosis syscallMissing(String name, String evidence) {
+    /** The first vital syscall seen failing with ENOSYS; mknodat has its own story (2.0's debugger pipe). */
+    private Diagnosis syscallMissing(String evidence) {
+        if (missingSyscalls.contains("mknodat")) {
+            return new Diagnosis(Reasons.SYSCALL_NOT_IMPLEMENTED, "the kernel does not implement mknodat, which"
+                    + " .NET Core 2.0 needs for its debugger pipe (it ignores COMPlus_EnableDiagnostics=0)",
+                    "use a kernel with mknodat (FIFOs) or a runtime that honours diagnostics off", evidence);
+        }
+        String name = missingSyscalls.iterator().next();
         return new Diagnosis(Reasons.SYSCALL_NOT_IMPLEMENTED, "the kernel does not implement " + name + ", which the runtime"
                 + " cannot do without (ENOSYS)", "use a kernel that implements " + name, evidence);
+    }
+
+    /** The line as evidence; CoreCLR's {@code " (Exception from HRESULT: …)"} line keeps the exception before it. */
+    private static String evidence(String line, String before) {
+        return CONTINUATION.matcher(line).find() && before != null ? cut(before) + " " + cut(line) : cut(line);
     }
 
     /**

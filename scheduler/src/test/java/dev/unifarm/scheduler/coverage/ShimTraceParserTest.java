@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler.coverage;
 
+import dev.unifarm.imager.LinuxSyscalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

@@ -36,6 +36,28 @@ class StraceLineTest {
     }
 
     @Test
+    void testFind_injectedEnosysIsEnosysAndSaysItWasInjected() {
+        // as Debian strace 6.1 prints it with -f -o and -e inject=mknodat:error=ENOSYS (DiagnosisBootTest)
+        StraceLine injected = StraceLine.find("16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)").orElseThrow();
+
+        assertThat(injected.name()).isEqualTo("mknodat");
+        assertThat(injected.outcome()).isEqualTo(SyscallOutcome.enosys);
+        assertThat(injected.injected()).isTrue();
+        assertThat(StraceLine.parse("rseq(0x7f, 32, 0, 0x53053053) = -1 ENOSYS (Function not implemented)").orElseThrow().injected())
+                .isFalse();
+        // as the guest printed it when another thread's line came between the call and its result
+        StraceLine resumed = StraceLine.find("88    <... mknodat resumed>)            = -1 ENOSYS (Function not implemented) (INJECTED)")
+                .orElseThrow();
+        assertThat(resumed.name()).isEqualTo("mknodat");
+        assertThat(resumed.outcome()).isEqualTo(SyscallOutcome.enosys);
+        assertThat(resumed.injected()).isTrue();
+        assertThat(StraceLine.find("88    getpid()                          = -1 ENOSYS (Function not implemented) (INJECTED)")
+                .orElseThrow().name()).as("padded to column 40").isEqualTo("getpid");
+        assertThat(StraceLine.parse("getpid() = 7 (INJECTED)").orElseThrow().outcome()).as("a success injection")
+                .isEqualTo(SyscallOutcome.ok);
+    }
+
+    @Test
     void testFind_nonLinuxNameIsTheIdentifierAndNoCallIsEmpty() {
         assertThat(StraceLine.find("x fstatat(0x1, ...) = Function not implemented (-38)").orElseThrow().name()).isEqualTo("fstatat");
         assertThat(StraceLine.find("hello (world) = nothing here")).isEmpty();

@@ -46,6 +46,24 @@ class StraceParserTest {
     }
 
     @Test
+    void testParse_injectedEnosysCountsAsEnosys() {
+        StraceTrace trace = StraceParser.parse(List.of(
+                "16124 unlink(\"/tmp/clr-debug-pipe-16124-2376120-in\") = -1 ENOENT (No such file or directory)",
+                "16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)",
+                "16124 exit_group(-2147450743)           = ?",
+                "% time     seconds  usecs/call     calls    errors syscall",
+                "------ ----------- ----------- --------- --------- ----------------",
+                "  0.00    0.000000           0         1         1 unlink",
+                "  0.00    0.000000           0         1         1 mknodat",
+                "------ ----------- ----------- --------- --------- ----------------",
+                "100.00    0.000000           0         2         2 total"));
+
+        assertThat(trace.unparsed()).isZero();
+        assertThat(trace.profile().namesWith(SyscallOutcome.enosys)).containsExactly("mknodat");
+        assertThat(trace.returnedNames()).isEqualTo(trace.summary().keySet());
+    }
+
+    @Test
     void testParse_stderrFormAndSingleProcessForm() {
         StraceTrace trace = StraceParser.parse(List.of(
                 "[pid  4242] mmap(NULL, 8192, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fcad9ad6000",

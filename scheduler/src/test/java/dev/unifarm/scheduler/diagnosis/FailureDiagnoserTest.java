@@ -96,6 +96,28 @@ class FailureDiagnoserTest {
     }
 
     @Test
+    void testDiagnosis_injectedEnosysPrintedAfterTheFailureStillNamesTheSyscall() {
+        // a traced linux run: the app's HRESULT line first, strace's trace (with the injected ENOSYS) once the app has ended
+        var diagnosis = FailureDiagnoser.of(List.of("Failed to initialize CoreCLR, HRESULT: 0x80004005", "unifarm-strace-begin",
+                "16124 write(2, \"Failed to initialize CoreCLR, HR\"..., 49) = 49",
+                "16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)",
+                "unifarm-strace-end")).orElseThrow();
+
+        assertThat(diagnosis.reason()).isEqualTo("SyscallNotImplemented");
+        assertThat(diagnosis.cause()).contains("mknodat");
+        assertThat(diagnosis.evidence()).isEqualTo("Failed to initialize CoreCLR, HRESULT: 0x80004005");
+        // without the ENOSYS the same failure is the stack mapping; a harmless injected ENOSYS changes nothing
+        assertThat(FailureDiagnoser.of(List.of("Failed to initialize CoreCLR, HRESULT: 0x80004005",
+                "16124 rseq(0x7f, 0x20, 0, 0x53053053) = -1 ENOSYS (Function not implemented) (INJECTED)")).orElseThrow().reason())
+                .isEqualTo("StackMappingWrong");
+        // a vital ENOSYS alone, with nothing giving up, is no failure signature
+        assertThat(FailureDiagnoser.of(List.of("16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)", "Hello from Unifarm!"))).isEmpty();
+        // a more specific signature still wins
+        assertThat(FailureDiagnoser.of(List.of("Unhandled Exception: System.OutOfMemoryException: HRESULT 0x8007000E", "16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)")).orElseThrow()
+                .reason()).isEqualTo("OutOfMemory");
+    }
+
+    @Test
     void testDiagnosis_linuxOomKiller() {
         assertThat(FailureDiagnoser.of(List.of("[    9.1] Out of memory: Killed process 1 (dotnet) total-vm:2000kB"))
                 .orElseThrow().reason()).isEqualTo("OutOfMemory");
@@ -132,7 +154,12 @@ class FailureDiagnoserTest {
         assertThat(MissingSyscalls.in("mknodat(0xffffff9c, 0x4002cc490, ...) = Function not implemented (-38)")).contains("mknodat");
         assertThat(MissingSyscalls.in("Warn: [libsyscall_shim] syscall \"io_uring_setup\" is not available")).contains("io_uring_setup");
         assertThat(MissingSyscalls.in("System call \"pidfd_open\" is not available (-ENOSYS)")).contains("pidfd_open");
+        assertThat(MissingSyscalls.vitalIn("88    <... mknodat resumed>)            = -1 ENOSYS (Function not implemented)"
+                + " (INJECTED)")).contains("mknodat");
         assertThat(MissingSyscalls.vitalIn("clone3(0x1, ...) = Function not implemented (-38)")).isEmpty();
         assertThat(MissingSyscalls.in("write(fd:1, \"hi\", 2) = 2")).isEmpty();
+        assertThat(MissingSyscalls.vitalIn("88    <... mknodat resumed>)            = -1 ENOSYS (Function not implemented)"
+                + " (INJECTED)")).contains("mknodat");
+        assertThat(MissingSyscalls.vitalIn("16124 mknodat(AT_FDCWD, \"/tmp/clr-debug-pipe-16124-2376120-in\", S_IFIFO|0700) = -1 ENOSYS (Function not implemented) (INJECTED)")).contains("mknodat");
     }
 }

@@ -1,4 +1,4 @@
-package dev.unifarm.scheduler.coverage;
+package dev.unifarm.imager;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,7 +13,9 @@ import java.util.TreeSet;
 /**
  * The Linux x86_64 system call names (from the kernel's uapi {@code asm/unistd_64.h}): what a trace
  * line or a kernel table entry must name to count as a syscall rather than app text or a
- * Unikraft-internal function.
+ * Unikraft-internal function, and what a traced image may fail with ENOSYS ({@link TraceOptions}).
+ * Linux 6.1's table (up to {@code set_mempolicy_home_node}), the kernel the farm provisions; Debian
+ * bookworm's strace 6.1 knows every name in it.
  */
 public final class LinuxSyscalls {
 
@@ -34,7 +36,7 @@ public final class LinuxSyscalls {
     private static Set<String> load() {
         try (InputStream in = LinuxSyscalls.class.getResourceAsStream("linux-x86_64-syscalls.txt")) {
             if (in == null) {
-                throw new IllegalStateException("linux-x86_64-syscalls.txt is missing from the scheduler jar");
+                throw new IllegalStateException("linux-x86_64-syscalls.txt is missing from the imager jar");
             }
             Set<String> names = new TreeSet<>();
             new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII)).lines()
