@@ -1,6 +1,7 @@
 package dev.unifarm.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.unifarm.api.FarmMetrics.metrics;
+import static dev.unifarm.api.FarmMetrics.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,8 +10,6 @@ import io.restassured.response.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -74,7 +73,7 @@ class CoverageApiTest {
         assertThat(runDiff.<String>path("diff.left")).isEqualTo(runId);
         assertThat(runDiff.<List<Object>>path("diff.changes")).as("a run against itself").isEmpty();
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = metrics();
         assertThat(value(metrics, "unifarm_syscalls_total{app=\"" + app + "\",outcome=\"ok\",syscall=\"mmap\"}")).isPositive();
         assertThat(value(metrics, "unifarm_syscalls_total{app=\"" + app + "\",outcome=\"error\",syscall=\"openat\"}")).isPositive();
         assertThat(value(metrics, "unifarm_syscall_coverage_ratio{app=\"" + app + "\",kernel=\"linux\",kind=\"predicted\"}")).isEqualTo(1.0);
@@ -157,11 +156,5 @@ class CoverageApiTest {
                 .when().post("/api/v1/apps").then().statusCode(201);
         assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
         return app;
-    }
-
-    private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
-        assertThat(m.find()).as("series %s in /q/metrics", series).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }

@@ -1,5 +1,6 @@
 package dev.unifarm.api;
 
+import static dev.unifarm.api.FarmMetrics.metrics;
 import static dev.unifarm.api.FarmClient.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,7 +15,6 @@ import dev.unifarm.scheduler.InstanceState;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -88,7 +88,7 @@ class DashboardsTest {
         Instant end = Instant.now();
         awaitScrapedAfter(end.plus(PrometheusServer.SCRAPE_INTERVAL.multipliedBy(3)));
 
-        String exported = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String exported = metrics();
         Set<String> exportedNames = sampleNames(exported);
         // The rate windows span the whole run: Prometheus started before the farm.
         long window = Duration.between(PrometheusServer.startedAt(), Instant.now()).toSeconds() + 60;

@@ -1,12 +1,11 @@
 package dev.unifarm.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.unifarm.api.FarmMetrics.metrics;
+import static dev.unifarm.api.FarmMetrics.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** A failed run's diagnosis over the API: reason and message with the fix, and the diagnosis counter. */
@@ -26,14 +25,7 @@ class DiagnosisApiTest {
         assertThat(instance.<String>path("reason")).isEqualTo("UnhandledException");
         assertThat(instance.<String>path("message")).contains("the app threw an exception nothing caught").contains("Fix:")
                 .contains("System.InvalidOperationException: Unifarm crash sample: deliberate failure");
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = metrics();
         assertThat(value(metrics, "unifarm_diagnoses_total{app=\"" + app + "\",reason=\"UnhandledException\"}")).isEqualTo(1.0);
-    }
-
-    /** The sample's value in Prometheus text format; fails when the series is missing. */
-    private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
-        assertThat(m.find()).as("series %s in /q/metrics", series).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }

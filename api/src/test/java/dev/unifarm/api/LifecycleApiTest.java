@@ -1,7 +1,8 @@
 package dev.unifarm.api;
 
+import static dev.unifarm.api.FarmMetrics.metrics;
+import static dev.unifarm.api.FarmMetrics.value;
 import static dev.unifarm.api.FarmClient.api;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Restart policy from the app spec, persisted restarts, and the instance metrics at {@code /q/metrics}. */
@@ -85,16 +84,5 @@ class LifecycleApiTest {
         Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
-    }
-
-    private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
-    }
-
-    /** The sample's value in Prometheus text format; fails when the series is missing. */
-    private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
-        assertThat(m.find()).as("series %s in /q/metrics", series).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }

@@ -1,6 +1,7 @@
 package dev.unifarm.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.unifarm.api.FarmMetrics.metrics;
+import static dev.unifarm.api.FarmMetrics.value;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,8 +17,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -156,15 +155,5 @@ class ObservedCoverageTest {
 
     private static String ratio(String app, String kind) {
         return "unifarm_syscall_coverage_ratio{app=\"" + app + "\",kernel=\"" + KERNEL + "\",kind=\"" + kind + "\"}";
-    }
-
-    private static String metrics() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
-    }
-
-    private static double value(String metrics, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
-        assertThat(m.find()).as("series %s in /q/metrics", series).isTrue();
-        return Double.parseDouble(m.group(1));
     }
 }
