@@ -165,12 +165,11 @@ final class DotnetAppReconciler implements Reconciler<DotnetApp>, Cleaner<Dotnet
             events.normal(resource, "ImageReady", "revision " + revision.number() + " built: " + revision.imageDigest());
         }
         App app = apps.get(revision.app());
-        List<String> replaced = counter.stopOlderRevisions(revision.app(), revision.number());
-        if (!replaced.isEmpty()) {
-            events.normal(resource, "RolledOut", "stopped " + replaced + " of older revisions; revision " + revision.number()
-                    + " takes over");
+        InstanceCounter.Rollout counts = counter.rollOut(revision.app(), revision.number());
+        if (!counts.stopped().isEmpty()) {
+            events.normal(resource, "RolledOut", "stopped " + counts.stopped() + " of older revisions; revision "
+                    + revision.number() + " takes over");
         }
-        InstanceCounter.Counts counts = counter.count(revision.app(), revision.number());
         status.setReadyInstances(counts.ready());
         status.setInstances(counts.live());
         status.setReady(counts.ready() + "/" + counts.live());

@@ -30,18 +30,31 @@ final class InstanceCounter {
         this.gatewayUrl = gatewayUrl.replaceAll("/+$", "");
     }
 
-    /** @param ready Running instances of the current revision; @param live every instance not ended */
-    record Counts(int ready, int live) {
+    /**
+     * @param stopped live instances of older revisions this pass stopped
+     * @param ready Running instances of the current revision
+     * @param live every instance not ended
+     */
+    record Rollout(List<String> stopped, int ready, int live) {
     }
 
     String url(String app) {
         return gatewayUrl + "/" + app + "/";
     }
 
-    Counts count(String app, int revision) {
+    /**
+     * One pass over the app's instances: live ones of revisions before {@code revision} are stopped
+     * (counted by the state their stop left them in), the others counted as they are.
+     */
+    Rollout rollOut(String app, int revision) {
+        List<String> stopped = new ArrayList<>();
         int ready = 0;
         int live = 0;
         for (Instance instance : all(app)) {
+            if (!instance.state().isTerminal() && instance.revision() < revision) {
+                stopped.add(instance.id());
+                instance = instances.stop(instance.id());
+            }
             if (!instance.state().isTerminal()) {
                 live++;
                 if (instance.state() == InstanceState.Running && instance.revision() == revision) {
@@ -49,19 +62,7 @@ final class InstanceCounter {
                 }
             }
         }
-        return new Counts(ready, live);
-    }
-
-    /** Stops live instances of revisions before {@code revision}; returns their ids. */
-    List<String> stopOlderRevisions(String app, int revision) {
-        List<String> stopped = new ArrayList<>();
-        for (Instance instance : all(app)) {
-            if (!instance.state().isTerminal() && instance.revision() < revision) {
-                instances.stop(instance.id());
-                stopped.add(instance.id());
-            }
-        }
-        return stopped;
+        return new Rollout(List.copyOf(stopped), ready, live);
     }
 
     /** Observed coverage of distinct syscalls on the app's kernel, e.g. {@code 97%}; empty without a traced run. */
