@@ -34,6 +34,6 @@ record PortForward(String host, int hostPort, int guestPort) {
 
     /** {@code <reachable host>:<host port>}, as the instance status shows it. */
     String endpoint() {
-        return reachableHost() + ":" + hostPort;
+        return new Endpoint(reachableHost(), hostPort).toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.unifarm.api.coverage;
 
+import dev.unifarm.scheduler.Endpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,9 +24,9 @@ final class ReferenceRequest {
 
     /** Sends {@code GET /} to {@code endpoint} ({@code host:port}) and returns the answer's status line. */
     static String get(String endpoint) throws IOException {
-        int colon = endpoint.lastIndexOf(':');
-        String host = endpoint.substring(0, colon);
-        int port = Integer.parseInt(endpoint.substring(colon + 1));
+        Endpoint parsed = Endpoint.parse(endpoint);
+        String host = parsed.host();
+        int port = parsed.port();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
             socket.setSoTimeout((int) TIMEOUT.toMillis());

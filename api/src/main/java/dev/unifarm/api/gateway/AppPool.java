@@ -1,6 +1,7 @@
 package dev.unifarm.api.gateway;
 
 import dev.unifarm.api.instances.Instance;
+import dev.unifarm.scheduler.Endpoint;
 import dev.unifarm.scheduler.InstanceState;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -159,9 +160,9 @@ final class AppPool {
                             + " ended " + status.state() + describe(status) + " before it accepted requests on its port"), after);
                 }
             } else if (member.phase == Phase.BOOTING && status.state() == InstanceState.Running && status.endpoint() != null) {
-                int colon = status.endpoint().lastIndexOf(':');
-                member.host = status.endpoint().substring(0, colon);
-                member.port = Integer.parseInt(status.endpoint().substring(colon + 1));
+                Endpoint endpoint = Endpoint.parse(status.endpoint());
+                member.host = endpoint.host();
+                member.port = endpoint.port();
                 member.phase = Phase.READY;
                 member.idleSince = now;
                 dispatch(now, after);

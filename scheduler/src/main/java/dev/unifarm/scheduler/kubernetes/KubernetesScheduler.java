@@ -1,6 +1,7 @@
 package dev.unifarm.scheduler.kubernetes;
 
 import dev.unifarm.scheduler.AdoptRequest;
+import dev.unifarm.scheduler.Endpoint;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
 import dev.unifarm.scheduler.InstanceState;
@@ -135,7 +136,7 @@ public final class KubernetesScheduler implements Scheduler {
         try {
             InstanceStatus launcherSays = http.status(base.get(), tracked.get());
             InstanceStatus now = launcherSays.endpoint() == null ? launcherSays
-                    : launcherSays.withEndpoint(ip.get() + ":" + port(launcherSays.endpoint()));
+                    : launcherSays.withEndpoint(Endpoint.parse(launcherSays.endpoint()).onHost(ip.get()).toString());
             if (now.state().isTerminal()) {
                 console(id); // the run is over: the mirror gets its last lines before anyone stops following
             }
@@ -188,11 +189,6 @@ public final class KubernetesScheduler implements Scheduler {
     private Optional<String> podIp(String id) {
         return launcher.pod(id).map(Pod::getStatus).map(s -> s.getPodIP()).filter(ip -> ip != null && !ip.isBlank())
                 .map(ip -> ip.contains(":") ? "[" + ip + "]" : ip);
-    }
-
-    /** The port of a {@code host:port} endpoint. */
-    private static String port(String endpoint) {
-        return endpoint.substring(endpoint.lastIndexOf(':') + 1);
     }
 
     /** Last mirror when the instance ends (its launcher may still answer), then forgets it. */
