@@ -67,26 +67,14 @@ public final class LocalScheduler implements Scheduler {
         this.admission = new Admission(capacity);
     }
 
-    public static LocalScheduler onThisHost(Duration stopGrace) {
-        return onThisHost(Lifecycle.defaults(stopGrace));
+    /** QEMU on this host under {@code accel} (an {@link AcceleratorProbe} choice), app ports forwarded on loopback. */
+    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity) {
+        return onThisHost(accel, lifecycle, capacity, PortForward.LOOPBACK);
     }
 
-    public static LocalScheduler onThisHost(Duration stopGrace, Capacity capacity) {
-        return onThisHost(Lifecycle.defaults(stopGrace), capacity);
-    }
-
-    public static LocalScheduler onThisHost(Lifecycle lifecycle) {
-        return onThisHost(lifecycle, Capacity.ofHost());
-    }
-
-    public static LocalScheduler onThisHost(Lifecycle lifecycle, Capacity capacity) {
-        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), lifecycle, Clock.systemUTC(), capacity);
-    }
-
-    /** As {@link #onThisHost(Lifecycle, Capacity)}, forwarding app ports on {@code forwardHost} (a launcher Pod: {@code 0.0.0.0}). */
-    public static LocalScheduler onThisHost(Lifecycle lifecycle, Capacity capacity, String forwardHost) {
-        return new LocalScheduler(AcceleratorProbe.detect(), hostName(), lifecycle, Clock.systemUTC(), capacity,
-                QemuInstance.CONSOLE_RAW_BYTES, forwardHost);
+    /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity)}, forwarding app ports on {@code forwardHost} (a launcher Pod: {@code 0.0.0.0}). */
+    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, String forwardHost) {
+        return new LocalScheduler(accel, hostName(), lifecycle, Clock.systemUTC(), capacity, QemuInstance.CONSOLE_RAW_BYTES, forwardHost);
     }
 
     public Capacity capacity() {

@@ -55,12 +55,19 @@ final class QemuInstance {
     private volatile Lifecycle stopTiming;
     private final long consoleRawCap;
     private final Watchdog watchdog;
+    private final BootBound bootBound;
     private final CompletableFuture<StopSequence.Outcome> stopOutcome = new CompletableFuture<>();
     /** QEMU's QMP connection for the whole run: events recorded, the stop's commands sent on it. */
     private volatile QmpMonitor qmp;
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
     private volatile String hungLine;
+    /** Set when the boot bound passed without app output: what the instance's message says. */
+    private volatile String bootTimeout;
+    /** Set when QEMU stopped the guest for good (internal error, panic) and was stopped for it. */
+    private volatile QemuGaveUp gaveUp;
+    private volatile String lastLine;
+    private volatile boolean appStarted;
     private volatile Integer waitStatus;
     /** Null when adopted: then only {@link #handle} is known. */
     private Process process;
@@ -94,6 +101,7 @@ final class QemuInstance {
         this.lifecycle = lifecycle;
         this.stopTiming = lifecycle;
         this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
+        this.bootBound = new BootBound(lifecycle.bootTimeout(), this::bootExpired);
         this.accel = accel;
         this.listener = listener;
         this.clock = clock;
@@ -110,6 +118,7 @@ final class QemuInstance {
         this.lifecycle = lifecycle;
         this.stopTiming = lifecycle;
         this.watchdog = new Watchdog(lifecycle.watchdogGrace(), this::hung);
+        this.bootBound = new BootBound(lifecycle.bootTimeout(), this::bootExpired);
         this.id = adopt.instanceId();
         this.dir = adopt.instanceDir();
         this.accel = adopt.recorded().accel();
@@ -199,6 +208,10 @@ final class QemuInstance {
 
     void followInBackground() {
         qmp = new QmpMonitor(id, SocketPaths.forConnecting(qmpSocket()), lifecycle.qmpTimeout());
+        qmp.watchRunState(this::qemuGaveUp);
+        if (status.state() == InstanceState.Booting) {
+            bootBound.arm(); // a started run, or one adopted before its app printed
+        }
         qmp.connectInBackground(() -> Adoption.running(handle));
         Thread reader = new Thread(this::followConsole, "console-" + id);
         reader.setDaemon(true);
@@ -214,6 +227,7 @@ final class QemuInstance {
 
     /** Booting → Running, unless the instance ended meanwhile. */
     private synchronized void ready() {
+        bootBound.close();
         if (status.state() == InstanceState.Booting) {
             publish(status.running(clock.instant()));
         }
@@ -232,11 +246,13 @@ final class QemuInstance {
         awaitExit();
         qmp.drainAndClose(Duration.ofSeconds(1));
         watchdog.close();
+        bootBound.close();
         console.close();
         finish();
     }
 
     private void onLine(String line) {
+        lastLine = line;
         console.append(line);
         diagnoser.accept(line);
         watchdog.onLine(line);
@@ -248,6 +264,8 @@ final class QemuInstance {
         if (!LinuxConsoleProtocol.isAppOutput(line)) {
             return;
         }
+        appStarted = true;
+        bootBound.close();
         appLines.addLast(line);
         if (appLines.size() > KEPT_APP_LINES) {
             appLines.removeFirst();
@@ -283,11 +301,20 @@ final class QemuInstance {
 
     private void finish() {
         var now = clock.instant();
-        StopSequence.Outcome outcome = stopRequested || hungLine != null ? stopOutcome() : null;
+        StopSequence.Outcome outcome = stopRequested || hungLine != null || gaveUp != null || bootTimeout != null ? stopOutcome() : null;
         // The app exited because the stop pressed the power button (SIGTERM): the stop's end, with the app's code.
         boolean exitedOnPowerButton = waitStatus != null && outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN;
         Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
         Optional<Diagnosis> diagnosis = diagnoser.diagnosis();
+        if (waitStatus == null && gaveUp != null) {
+            publish(status.finished(InstanceState.Failed, null, gaveUp.reason(), gaveUp.message(accel, qemuLog())
+                    + (lastLine == null ? "" : "; last console line: \"" + lastLine + "\""), now));
+            return;
+        }
+        if (waitStatus == null && bootTimeout != null) {
+            publish(status.finished(InstanceState.Failed, null, "BootTimeout", bootTimeout + " (" + describe(outcome) + ")", now));
+            return;
+        }
         if (hungLine != null && (waitStatus == null || exitedOnPowerButton)) {
             // Hung stays the reason (the VM had to be stopped); the diagnosis says why the app gave up.
             publish(status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
@@ -366,6 +393,35 @@ final class QemuInstance {
         stopper.start();
     }
 
+    /** The boot bound passed and the app has printed nothing: stop the VM, the end is {@code BootTimeout}. */
+    private void bootExpired() {
+        if (stopRequested || appStarted || status.state() != InstanceState.Booting) {
+            return;
+        }
+        String last = lastLine;
+        bootTimeout = "no app output within " + bootBound.bound() + " under " + accel + "; last console line: "
+                + (last == null ? "none (the guest printed nothing)" : "\"" + last + "\"");
+        LOG.warnf("%s: %s; stopping it", id, bootTimeout);
+        stopAtOnce("boot-timeout-");
+    }
+
+    /** QEMU stopped the guest for good: nothing more will come, so stop QEMU and say why. */
+    private void qemuGaveUp(QemuGaveUp why) {
+        if (stopRequested) {
+            return;
+        }
+        gaveUp = why;
+        stopAtOnce("gave-up-");
+    }
+
+    /** Stops QEMU in the background without waiting on the power button (the guest cannot answer it). */
+    private void stopAtOnce(String threadPrefix) {
+        stopTiming = lifecycle.withPowerdownWait(Duration.ZERO);
+        Thread stopper = new Thread(this::runStopSequence, threadPrefix + id);
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
     private static String describe(StopSequence.Outcome outcome) {
         return outcome == null ? "stop sequence did not report" : outcome.describe();
     }
@@ -388,6 +444,14 @@ final class QemuInstance {
     private String exitDescription() {
         return process != null ? "QEMU exited with code " + process.exitValue()
                 : "QEMU (adopted, pid " + handle.pid() + ") exited";
+    }
+
+    private List<String> qemuLog() {
+        try {
+            return Files.readAllLines(dir.resolve("qemu.log"));
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private String qemuLogTail() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -31,6 +32,8 @@ final class QmpMonitor implements AutoCloseable {
     private final List<QmpEvent> events = new ArrayList<>();
     private volatile QmpClient client;
     private volatile Consumer<QmpEvent> listener = event -> { };
+    private volatile Consumer<QemuGaveUp> gaveUpListener = gaveUp -> { };
+    private final AtomicBoolean gaveUpReported = new AtomicBoolean();
     private volatile boolean closed;
 
     QmpMonitor(String id, Path socket, Duration timeout) {
@@ -69,6 +72,8 @@ final class QmpMonitor implements AutoCloseable {
                         client = connected;
                     }
                     LOG.debugf("%s: QMP connected", id);
+                    // QEMU may have given up on the guest before we connected (KVM fails within milliseconds)
+                    checkRunState();
                     return;
                 } catch (IOException e) {
                     if (System.nanoTime() > deadline) {
@@ -95,6 +100,35 @@ final class QmpMonitor implements AutoCloseable {
         return Optional.ofNullable(client);
     }
 
+    /**
+     * Calls {@code onGaveUp} (once, on a thread of its own) when QEMU has stopped the guest for good
+     * ({@link QemuGaveUp}): its run state is read on connecting and after every {@code STOP} or
+     * {@code GUEST_PANICKED} event, as QEMU sends {@code STOP} when it pauses a guest on an internal error.
+     */
+    void watchRunState(Consumer<QemuGaveUp> onGaveUp) {
+        this.gaveUpListener = onGaveUp;
+    }
+
+    private void checkRunState() {
+        Thread check = new Thread(() -> {
+            QmpClient open = client;
+            if (open == null || closed || gaveUpReported.get()) {
+                return;
+            }
+            try {
+                String state = open.execute("query-status").path("status").asText();
+                QemuGaveUp.of(state).filter(g -> gaveUpReported.compareAndSet(false, true)).ifPresent(gaveUp -> {
+                    LOG.warnf("%s: QEMU stopped the guest, run state %s", id, state);
+                    gaveUpListener.accept(gaveUp);
+                });
+            } catch (IOException e) {
+                LOG.debugf("%s: query-status: %s", id, e.getMessage());
+            }
+        }, "qmp-state-" + id);
+        check.setDaemon(true);
+        check.start();
+    }
+
     /** Also hands every later event to {@code listener} (one at a time; null: none), e.g. while a stop runs. */
     void listen(Consumer<QmpEvent> listener) {
         this.listener = listener != null ? listener : event -> { };
@@ -119,6 +153,9 @@ final class QmpMonitor implements AutoCloseable {
             LOG.debugf("%s: QMP event %s", id, event.describe());
         }
         listener.accept(event);
+        if (event.name().equals("STOP") || event.name().equals("GUEST_PANICKED")) {
+            checkRunState(); // not on the reader's thread: the reply would come to this very thread
+        }
     }
 
     /**

@@ -18,7 +18,8 @@ final class Watchdog implements AutoCloseable {
     /** CoreCLR's and its host's last words, Unikraft's critical log level, app-elfloader's errors. */
     static final Pattern FATAL = Pattern.compile("Unhandled Exception|HRESULT|\\bCRIT\\b|\\bERR:");
 
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    /** One timer thread for every instance's watchdog and {@link BootBound}. */
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "watchdog");
         thread.setDaemon(true);
         return thread;

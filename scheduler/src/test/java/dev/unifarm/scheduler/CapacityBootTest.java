@@ -142,7 +142,8 @@ class CapacityBootTest {
     void testRestart_goesThroughAdmissionAgain() {
         Capacity roomForOne = new Capacity(MEMORY + OVERHEAD, 64, OVERHEAD, 1);
         Lifecycle quickRestart = new Lifecycle(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2),
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(2)), Duration.ofSeconds(10));
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(2)), Duration.ofSeconds(10),
+                Lifecycle.defaultBootTimeout(Accelerator.tcg));
         scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", quickRestart, Clock.systemUTC(), roomForOne);
         Recorder restarting = new Recorder();
         Recorder server = new Recorder();

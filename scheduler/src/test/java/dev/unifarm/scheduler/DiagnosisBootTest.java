@@ -31,7 +31,8 @@ class DiagnosisBootTest {
     private static final Duration TRACED = Duration.ofSeconds(240);
     /** A short watchdog grace so the hang sample is stopped soon after its fatal line. */
     private static final Lifecycle FAST = new Lifecycle(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(120)), Duration.ofSeconds(3));
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(120)), Duration.ofSeconds(3),
+            Lifecycle.defaultBootTimeout(Accelerator.tcg));
 
     @TempDir
     static Path work;
@@ -50,7 +51,8 @@ class DiagnosisBootTest {
     static void createScheduler() {
         scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", FAST, Clock.systemUTC());
         tracedScheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", new Lifecycle(Duration.ofSeconds(3),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(120)), Clock.systemUTC());
+                Duration.ofSeconds(5), Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(120),
+                Lifecycle.defaultBootTimeout(Accelerator.tcg)), Clock.systemUTC());
     }
 
     @AfterEach

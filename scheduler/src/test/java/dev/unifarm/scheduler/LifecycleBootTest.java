@@ -27,7 +27,8 @@ class LifecycleBootTest {
     private static final int MEMORY = 384;
     private static final String LISTENING = "echo-http listening on port 8080";
     private static final Lifecycle FAST = new Lifecycle(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2),
-            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(120)), Duration.ofSeconds(3));
+            new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(120)), Duration.ofSeconds(3),
+            Lifecycle.defaultBootTimeout(Accelerator.tcg));
 
     @TempDir
     static Path work;
@@ -73,7 +74,7 @@ class LifecycleBootTest {
     @Test
     void testStop_guestHonoursPowerdownAndTheAppShutsDownCleanly() {
         Lifecycle patient = new Lifecycle(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                FAST.backoff(), FAST.watchdogGrace());
+                FAST.backoff(), FAST.watchdogGrace(), FAST.bootTimeout());
         LocalScheduler own = new LocalScheduler(AcceleratorProbe.detect(), "test-node", patient, Clock.systemUTC());
         try {
             Recorder recorder = new Recorder();
@@ -274,7 +275,7 @@ class LifecycleBootTest {
     @Test
     void testStop_cancelsPendingRestart() throws Exception {
         Lifecycle slowBackoff = new Lifecycle(FAST.powerdownWait(), FAST.quitWait(), FAST.qmpTimeout(),
-                new Backoff(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(120)), FAST.watchdogGrace());
+                new Backoff(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(120)), FAST.watchdogGrace(), FAST.bootTimeout());
         LocalScheduler own = new LocalScheduler(scheduler.accelerator(), "test-node", slowBackoff, Clock.systemUTC());
         try {
             Recorder recorder = new Recorder();

@@ -1,5 +1,6 @@
 package dev.unifarm.api.config;
 
+import dev.unifarm.scheduler.AcceleratorSetting;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -43,6 +44,18 @@ public interface UnifarmConfig {
     interface SchedulerSettings {
         @WithDefault("local")
         SchedulerMode mode();
+
+        /**
+         * {@code auto}: KVM where a test guest runs under it within {@link #acceleratorProbeTimeout()}, else
+         * TCG; {@code kvm}: the farm refuses to start where it does not; {@code tcg}: KVM is never tried.
+         * In Kubernetes mode every launcher Pod gets this setting and probes its own node.
+         */
+        @WithDefault("auto")
+        AcceleratorSetting accelerator();
+
+        /** How long the accelerator probe's test guest gets to print its marker (a working KVM: a few ms). */
+        @WithDefault("PT3S")
+        Duration acceleratorProbeTimeout();
 
         /** Used in {@code kubernetes} mode only. */
         Kubernetes kubernetes();
@@ -275,6 +288,12 @@ public interface UnifarmConfig {
         /** A VM whose console shows a fatal line and that has not ended this long after it is stopped as {@code Hung}. */
         @WithDefault("PT10S")
         Duration watchdogGrace();
+
+        /**
+         * A booting instance with no app output this long after QEMU started is stopped and ends
+         * {@code Failed}/{@code BootTimeout}; unset: 60 s under KVM, 3 min under TCG.
+         */
+        Optional<Duration> bootTimeout();
 
         /** Restart backoff: the first delay, doubled per restart up to the cap. */
         @WithDefault("PT1S")

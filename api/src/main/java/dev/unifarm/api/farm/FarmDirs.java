@@ -37,6 +37,11 @@ public class FarmDirs {
         return dataDir.resolve("work");
     }
 
+    /** The accelerator probe's ROM lives here for its few seconds (not in {@link #work()}, which start-up empties). */
+    public Path acceleratorProbe() {
+        return dataDir.resolve("accel-probe");
+    }
+
     public Path instance(String id) {
         return dataDir.resolve("instances").resolve(id);
     }

@@ -7,6 +7,7 @@ import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.Lifecycle;
@@ -21,6 +22,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -78,9 +80,9 @@ public class FarmParts {
     /** QEMU on this host ({@code unifarm.scheduler.mode=local}, the default) or launcher Pods ({@code kubernetes}). */
     @Produces
     @Singleton
-    Scheduler scheduler(UnifarmConfig config, jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes) {
+    Scheduler scheduler(UnifarmConfig config, FarmAccelerator accelerator, jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes) {
         return switch (config.scheduler().mode()) {
-            case local -> localScheduler(config);
+            case local -> localScheduler(config, accelerator.choice());
             case kubernetes -> {
                 KubernetesMode.requireRegistry(config); // before a client is made for nothing
                 KubernetesScheduler scheduler = KubernetesMode.scheduler(config, kubernetes.get());
@@ -102,7 +104,7 @@ public class FarmParts {
         client.close();
     }
 
-    private static LocalScheduler localScheduler(UnifarmConfig config) {
+    private static LocalScheduler localScheduler(UnifarmConfig config, AcceleratorChoice accel) {
         UnifarmConfig.Instances instances = config.instances();
         var configured = instances.capacity();
         Capacity host = Capacity.ofHost();
@@ -110,15 +112,17 @@ public class FarmParts {
                 configured.overheadMib(), configured.maxBooting().orElse(host.maxBooting()));
         LOG.infof("local capacity: %d MiB, %d vCPUs, %d MiB overhead per instance, %d boots at once",
                 capacity.memoryMiB(), capacity.vcpus(), capacity.overheadMiB(), capacity.maxBooting());
-        return LocalScheduler.onThisHost(new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
+        Duration bootTimeout = instances.bootTimeout().orElse(Lifecycle.defaultBootTimeout(accel.accelerator()));
+        return LocalScheduler.onThisHost(accel.accelerator(), new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
                 new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(), instances.restartBackoffReset()),
-                instances.watchdogGrace()), capacity);
+                instances.watchdogGrace(), bootTimeout), capacity);
     }
 
-    /** Probes the accelerator at start-up, so its choice (and any TCG warning) is in the start-up log. */
-    void announceScheduler(@Observes StartupEvent event, Scheduler scheduler) {
+    /** Probes the accelerator at start-up, so its choice and the reason are in the start-up log. */
+    void announceScheduler(@Observes StartupEvent event, Scheduler scheduler, FarmAccelerator accelerator) {
         if (scheduler instanceof LocalScheduler local) {
-            LOG.infof("instances run under QEMU with %s on node %s", local.accelerator(), local.node());
+            LOG.infof("instances run under QEMU with %s on node %s (%s; boot bound %s)", local.accelerator(), local.node(),
+                    accelerator.choice().reason(), local.lifecycle().bootTimeout());
         }
     }
 

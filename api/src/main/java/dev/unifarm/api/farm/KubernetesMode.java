@@ -1,6 +1,7 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.scheduler.AcceleratorSetting;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.kubernetes.KubernetesLauncher;
 import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
@@ -41,7 +42,8 @@ final class KubernetesMode {
     static KubernetesScheduler scheduler(UnifarmConfig config, KubernetesClient client) {
         String registry = requireRegistry(config);
         String namespace = Optional.ofNullable(client.getNamespace()).orElse("default");
-        LauncherPodConfig pods = podConfig(config.scheduler().kubernetes(), namespace, registry.startsWith("http://"));
+        LauncherPodConfig pods = podConfig(config.scheduler().kubernetes(), namespace, registry.startsWith("http://"))
+                .withAccelerator(config.scheduler().accelerator());
         UnifarmConfig.Instances instances = config.instances();
         Backoff backoff = new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(),
                 instances.restartBackoffReset());
@@ -55,7 +57,8 @@ final class KubernetesMode {
         String kvm = "none".equals(k.kvmResource()) ? null : k.kvmResource();
         List<Toleration> tolerations = k.tolerations().orElse(List.of()).stream().map(KubernetesMode::toleration).toList();
         return new LauncherPodConfig(namespace, k.launcherImage(), k.qemuOverheadMib(), k.cpuRequest(), kvm,
-                kvm == null ? 0 : k.kvmCount(), k.nodeSelector(), tolerations, k.statusPort(), insecureRegistry, owner(k.owner()));
+                kvm == null ? 0 : k.kvmCount(), k.nodeSelector(), tolerations, k.statusPort(), insecureRegistry, owner(k.owner()),
+                AcceleratorSetting.auto);
     }
 
     /** {@code key[=value][:Effect]}. */

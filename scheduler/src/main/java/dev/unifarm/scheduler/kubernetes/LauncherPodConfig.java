@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler.kubernetes;
 
+import dev.unifarm.scheduler.AcceleratorSetting;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
@@ -18,10 +19,11 @@ import java.util.Map;
  * @param statusPort the launcher's HTTP port (status, console, readiness)
  * @param registryInsecure the registry in image references speaks plain HTTP
  * @param owner owner of every launcher Pod (the farm's Deployment, later a DotnetApp); null for none
+ * @param accelerator the farm's {@code unifarm.scheduler.accelerator}, handed to every launcher (which probes its node)
  */
 public record LauncherPodConfig(String namespace, String launcherImage, int qemuOverheadMiB, String cpuRequest,
         String kvmResource, int kvmCount, Map<String, String> nodeSelector, List<Toleration> tolerations,
-        int statusPort, boolean registryInsecure, OwnerReference owner) {
+        int statusPort, boolean registryInsecure, OwnerReference owner, AcceleratorSetting accelerator) {
 
     public static final int DEFAULT_STATUS_PORT = 8080;
 
@@ -31,21 +33,29 @@ public record LauncherPodConfig(String namespace, String launcherImage, int qemu
         if (qemuOverheadMiB < 0 || kvmCount < 0) {
             throw new IllegalArgumentException("overhead and KVM count must not be negative");
         }
+        if (accelerator == null) {
+            accelerator = AcceleratorSetting.auto;
+        }
     }
 
     /** 128 MiB overhead, 250m CPU, one {@code devices.kubevirt.io/kvm}, port 8080, no owner. */
     public static LauncherPodConfig defaults(String namespace, String launcherImage) {
         return new LauncherPodConfig(namespace, launcherImage, 128, "250m", "devices.kubevirt.io/kvm", 1, Map.of(),
-                List.of(), DEFAULT_STATUS_PORT, false, null);
+                List.of(), DEFAULT_STATUS_PORT, false, null, AcceleratorSetting.auto);
     }
 
     public LauncherPodConfig withOwner(OwnerReference reference) {
         return new LauncherPodConfig(namespace, launcherImage, qemuOverheadMiB, cpuRequest, kvmResource, kvmCount,
-                nodeSelector, tolerations, statusPort, registryInsecure, reference);
+                nodeSelector, tolerations, statusPort, registryInsecure, reference, accelerator);
+    }
+
+    public LauncherPodConfig withAccelerator(AcceleratorSetting setting) {
+        return new LauncherPodConfig(namespace, launcherImage, qemuOverheadMiB, cpuRequest, kvmResource, kvmCount,
+                nodeSelector, tolerations, statusPort, registryInsecure, owner, setting);
     }
 
     public LauncherPodConfig withPlacement(Map<String, String> selector, List<Toleration> tolerate) {
         return new LauncherPodConfig(namespace, launcherImage, qemuOverheadMiB, cpuRequest, kvmResource, kvmCount,
-                selector, tolerate, statusPort, registryInsecure, owner);
+                selector, tolerate, statusPort, registryInsecure, owner, accelerator);
     }
 }

@@ -99,6 +99,7 @@ public final class LauncherPods {
         env.add(new EnvVar(LauncherConfig.HTTP_PORT, Integer.toString(config.statusPort()), null));
         // The Pod's own network namespace: the app's forward on every address, so the farm reaches it at the Pod's IP.
         env.add(new EnvVar(LauncherConfig.FORWARD_HOST, FORWARD_HOST, null));
+        env.add(new EnvVar(LauncherConfig.ACCELERATOR, config.accelerator().name(), null));
         List<ContainerPort> ports = new ArrayList<>();
         ports.add(new ContainerPortBuilder().withName("status").withContainerPort(config.statusPort()).withProtocol("TCP").build());
         if (spec.appPort() != null) {

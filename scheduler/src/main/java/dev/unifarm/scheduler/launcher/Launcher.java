@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.OciRegistry;
+import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.AcceleratorChoice;
+import dev.unifarm.scheduler.AcceleratorProbe;
 import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
@@ -75,13 +78,28 @@ public final class Launcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Launcher launcher = new Launcher(config, http, threads, LocalScheduler.onThisHost(Lifecycle.defaults(STOP_GRACE), Capacity.ofHost(), config.forwardHost()));
+        // The same probe as the farm's: a test guest must run under KVM before an instance does.
+        AcceleratorChoice accel;
+        String refused = null;
+        try {
+            accel = AcceleratorProbe.choose(config.accelerator(), AcceleratorProbe.DEFAULT_BOUND, config.dataDir());
+        } catch (IllegalStateException e) {
+            refused = e.getMessage();
+            accel = new AcceleratorChoice(Accelerator.tcg, config.accelerator(), refused);
+        }
+        Lifecycle lifecycle = Lifecycle.defaults(STOP_GRACE).withBootTimeout(Lifecycle.defaultBootTimeout(accel.accelerator()));
+        Launcher launcher = new Launcher(config, http, threads,
+                LocalScheduler.onThisHost(accel.accelerator(), lifecycle, Capacity.ofHost(), config.forwardHost()));
         http.setExecutor(threads);
         http.createContext("/status", launcher::serveStatus);
         http.createContext("/console", launcher::serveConsole);
         http.createContext("/ready", launcher::serveReady);
         http.start();
-        launcher.boot();
+        if (refused != null) {
+            launcher.changed(launcher.status.finished(InstanceState.Failed, null, "AcceleratorUnavailable", refused, java.time.Instant.now()));
+        } else {
+            launcher.boot();
+        }
         return launcher;
     }
 

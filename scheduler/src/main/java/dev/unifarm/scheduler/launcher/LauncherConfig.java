@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler.launcher;
 
+import dev.unifarm.scheduler.AcceleratorSetting;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,9 +18,11 @@ import java.util.Map;
  * @param httpAddress where status and console are served
  * @param forwardHost where QEMU binds the app's forwarded port: {@code 127.0.0.1} by default, {@code 0.0.0.0}
  *        in a launcher Pod (the Pod's own network namespace), so the farm reaches the app at the Pod's IP
+ * @param accelerator as the farm's {@code unifarm.scheduler.accelerator}: {@code auto} by default (the
+ *        launcher probes its node), {@code kvm} (the instance fails if a test guest does not run under KVM), {@code tcg}
  */
 public record LauncherConfig(String instanceId, String imageReference, boolean registryInsecure, int memoryMiB,
-        Integer appPort, Path dataDir, InetSocketAddress httpAddress, String forwardHost) {
+        Integer appPort, Path dataDir, InetSocketAddress httpAddress, String forwardHost, AcceleratorSetting accelerator) {
 
     public static final String INSTANCE_ID = "UNIFARM_INSTANCE_ID";
     public static final String IMAGE = "UNIFARM_IMAGE";
@@ -31,6 +34,7 @@ public record LauncherConfig(String instanceId, String imageReference, boolean r
     public static final String HTTP_PORT = "UNIFARM_HTTP_PORT";
     public static final String FORWARD_HOST = "UNIFARM_FORWARD_HOST";
     public static final String DEFAULT_FORWARD_HOST = "127.0.0.1";
+    public static final String ACCELERATOR = "UNIFARM_ACCELERATOR";
 
     public LauncherConfig {
         if (instanceId == null || instanceId.isBlank()) {
@@ -42,6 +46,9 @@ public record LauncherConfig(String instanceId, String imageReference, boolean r
         }
         if (forwardHost == null || forwardHost.isBlank()) {
             forwardHost = DEFAULT_FORWARD_HOST;
+        }
+        if (accelerator == null) {
+            accelerator = AcceleratorSetting.auto;
         }
     }
 
@@ -74,7 +81,8 @@ public record LauncherConfig(String instanceId, String imageReference, boolean r
                 Path.of(values.getOrDefault(DATA_DIR, "/var/lib/unifarm")),
                 new InetSocketAddress(values.getOrDefault(HTTP_ADDRESS, "0.0.0.0"),
                         Integer.parseInt(values.getOrDefault(HTTP_PORT, "8080"))),
-                values.get(FORWARD_HOST));
+                values.get(FORWARD_HOST),
+                values.get(ACCELERATOR) == null ? null : AcceleratorSetting.parse(values.get(ACCELERATOR)));
     }
 
     private static String required(Map<String, String> values, String key) {

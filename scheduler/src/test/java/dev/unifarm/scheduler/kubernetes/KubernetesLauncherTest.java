@@ -3,6 +3,7 @@ package dev.unifarm.scheduler.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.unifarm.scheduler.AcceleratorSetting;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
@@ -118,7 +119,8 @@ class KubernetesLauncherTest {
 
     @Test
     void testPodSpec_noKvmResourceWhenNoneConfigured() {
-        LauncherPodConfig tcg = new LauncherPodConfig(NS, "launcher:1", 64, "100m", null, 0, null, null, 9000, true, null);
+        LauncherPodConfig tcg = new LauncherPodConfig(NS, "launcher:1", 64, "100m", null, 0, null, null, 9000, true, null,
+                AcceleratorSetting.tcg);
         Pod pod = LauncherPods.pod(tcg, new LauncherSpec("x", "a", IMAGE, 256, null), 0);
         Container c = pod.getSpec().getContainers().get(0);
         assertThat(c.getResources().getLimits()).containsOnlyKeys("memory").containsEntry("memory", new Quantity("320Mi"));
@@ -126,6 +128,8 @@ class KubernetesLauncherTest {
         assertThat(pod.getSpec().getNodeSelector()).isNullOrEmpty();
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("UNIFARM_APP_PORT");
         assertThat(c.getEnv()).contains(new EnvVar("UNIFARM_REGISTRY_INSECURE", "true", null));
+        assertThat(c.getEnv()).as("the farm's accelerator setting reaches the launcher")
+                .contains(new EnvVar("UNIFARM_ACCELERATOR", "tcg", null));
     }
 
     @Test
