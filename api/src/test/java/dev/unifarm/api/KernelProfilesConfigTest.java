@@ -112,10 +112,10 @@ class KernelProfilesConfigTest {
                 .withMessageContaining("unifarm.kernels.linux.kernel");
     }
 
-    /** The recorded 9pfs kernel's tables in the shared fixtures (surefire sets {@code test.fixtures.dir}). */
+    /** The recorded 9pfs kernel's tables in the repository's {@code testdata/} (surefire sets {@code test.fixtures.dir}). */
     private static Path fixture(String name) {
         String dir = System.getProperty("test.fixtures.dir");
-        assertThat(dir).as("test.fixtures.dir (run with Maven, or -Dfarm.fixtures.dir=<shared>/fixtures)").isNotBlank();
+        assertThat(dir).as("test.fixtures.dir (run with Maven: surefire sets it to the repository's testdata/)").isNotBlank();
         Path file = Path.of(dir, "unikraft", name);
         assertThat(file).as("fixture " + name).isRegularFile();
         return file;

@@ -18,7 +18,7 @@ import java.util.UUID;
 
 /**
  * No real app-elfloader can run here, so the recorded consoles of a real one (the allowed stand-in,
- * {@code ../shared/fixtures/unikraft/}) are put in place as the {@code console.log} of an instance record
+ * {@code testdata/unikraft/}) are put in place as the {@code console.log} of an instance record
  * of a revision built for a Unikraft profile, and the instance's end is driven through the same listener
  * the scheduler calls ({@link InstanceService#recorder}).
  */

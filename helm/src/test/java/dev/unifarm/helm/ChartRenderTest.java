@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code helm template} with the default values and with ci/all-on-values.yaml: every document parses
- * into fabric8's typed model and the fabric8 mock API server (CRUD mode, the one stand-in DESIGN
- * section 8 allows) accepts it, the CRDs first as Helm installs them.
+ * into fabric8's typed model and the fabric8 mock API server (CRUD mode, the tests' one stand-in: no
+ * real API server can run here) accepts it, the CRDs first as Helm installs them.
  */
 @EnableKubernetesMockClient(crud = true)
 class ChartRenderTest {

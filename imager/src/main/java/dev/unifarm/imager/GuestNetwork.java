@@ -5,11 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The {@code linux} profile's network step of {@link GuestInit} (DESIGN section 4): Debian's cloud
- * kernel has {@code virtio_net}/{@code virtio_pci} only as modules and no {@code ip=}
- * autoconfiguration, so an image for an app with a port gets the modules from the kernel package
- * (in the order of its {@code modules/load-order}), and {@code /init} loads them and brings up
- * {@code eth0} for QEMU's user network (10.0.2.15/24, gateway 10.0.2.2) before the app.
+ * The {@code linux} profile's network step of {@link GuestInit} (docs/architecture.md, "imager"):
+ * Debian's cloud kernel has {@code virtio_net}/{@code virtio_pci} only as modules and no {@code ip=}
+ * autoconfiguration, so an image for an app with a port gets the modules from the kernel package (in
+ * the order of its {@code modules/load-order}), and {@code /init} loads them and brings up {@code eth0}
+ * for QEMU's user network (10.0.2.15/24, gateway 10.0.2.2) before the app.
  */
 final class GuestNetwork {
 

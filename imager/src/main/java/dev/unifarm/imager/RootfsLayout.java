@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Lays out the root filesystem CoreCLR needs on a kernel without procfs or devtmpfs (DESIGN
- * section 4): app, runtime, native closure, and the files that stand in for {@code /proc},
- * {@code /sys} and {@code /dev}.
+ * Lays out the root filesystem CoreCLR needs on a kernel without procfs or devtmpfs
+ * (docs/architecture.md, "imager", root filesystem of every image): app, runtime, native closure,
+ * and the files that stand in for {@code /proc}, {@code /sys} and {@code /dev}.
  */
 final class RootfsLayout {
 

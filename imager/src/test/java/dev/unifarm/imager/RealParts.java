@@ -56,18 +56,18 @@ public final class RealParts {
 
     /**
      * A recording of a real Unikraft app-elfloader, e.g. {@code unikraft/dotnet-9p-ok.log}, from
-     * {@code unifarm.fixtures.dir} (surefire sets it to the fixtures next to the repo).
+     * {@code unifarm.fixtures.dir} (surefire sets it to the repository's {@code testdata/}).
      */
     public static Path fixture(String name) {
         String configured = System.getProperty("unifarm.fixtures.dir");
         if (configured == null || configured.isBlank()) {
             throw new IllegalStateException("system property unifarm.fixtures.dir is not set: run the tests with Maven"
-                    + " (or -Dfarm.fixtures.dir=<shared>/fixtures)");
+                    + " (surefire sets it to the repository's testdata/)");
         }
         Path file = Path.of(configured).resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("fixture " + name + " is missing at " + file
-                    + ": the recordings live in the shared fixtures dir next to the repo (set -Dfarm.fixtures.dir)");
+                    + ": the recordings live in the repository's testdata/ (or set -Dfarm.fixtures.dir)");
         }
         return file;
     }

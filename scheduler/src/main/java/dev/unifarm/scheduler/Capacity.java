@@ -3,8 +3,9 @@ package dev.unifarm.scheduler;
 import java.lang.management.ManagementFactory;
 
 /**
- * The local host's budget for instances (DESIGN section 5, local mode): guest memory plus a per-QEMU
- * overhead, one vCPU per instance ({@code -smp 1}), and a cap on instances booting at the same time.
+ * The local host's budget for instances (local mode; docs/architecture.md, "scheduler"): guest memory
+ * plus a per-QEMU overhead, one vCPU per instance ({@code -smp 1}), and a cap on instances booting at
+ * the same time.
  *
  * @param memoryMiB memory all admitted instances may use together (guest memory + overhead each)
  * @param vcpus vCPUs all admitted instances may use together (each uses one)

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How an app runs (DESIGN section 3). Every field is optional; unset ones take the farm's defaults.
+ * How an app runs: the {@code spec} of an upload or of {@code PUT …/spec}. Every field is optional;
+ * unset ones take the farm's defaults.
  *
  * @param entrypoint main assembly, inferred when the bundle has exactly one runtimeconfig
  * @param memoryMiB guest memory

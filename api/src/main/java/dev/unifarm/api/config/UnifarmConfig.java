@@ -119,7 +119,7 @@ public interface UnifarmConfig {
         Optional<String> uid();
     }
 
-    /** The on-demand gateway (DESIGN sections 3 and 5): {@code /{app}/…} on its own port. */
+    /** The on-demand gateway (docs/architecture.md, "Gateway"): {@code /{app}/…} on its own port. */
     Gateway gateway();
 
     /** The {@code DotnetApp} operator: off unless enabled; the API server is the Quarkus kubernetes-client's. */
@@ -171,10 +171,10 @@ public interface UnifarmConfig {
     }
 
     /**
-     * One kernel profile as data (DESIGN section 4). Unset fields take the defaults of the
-     * command-line kind: {@code linux} = initrd, linux-panic, derived stack, 30 env entries;
-     * {@code unikraft} = initrd, no exit signal, the recorded app-elfloader stack, 8 env entries,
-     * non-PIE hosts through their ELF interpreter.
+     * One kernel profile as data (docs/architecture.md, "Kernel profiles"). Unset fields take the
+     * defaults of the command-line kind: {@code linux} = initrd, linux-panic, derived stack, 30 env
+     * entries; {@code unikraft} = initrd, no exit signal, the recorded app-elfloader stack, 8 env
+     * entries, non-PIE hosts through their ELF interpreter.
      */
     interface Kernel {
         /** The kernel image file (e.g. the stock Linux kernel of the {@code linux} profile). */

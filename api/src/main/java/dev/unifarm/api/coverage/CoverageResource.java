@@ -24,7 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code /api/v1/apps/{name}/coverage}: syscall coverage per revision and kernel, and reference runs (DESIGN section 7). */
+/**
+ * {@code /api/v1/apps/{name}/coverage}: syscall coverage per revision and kernel, and reference runs
+ * (docs/architecture.md, "Syscall coverage").
+ */
 @Path("/api/v1/apps/{name}/coverage")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "coverage")

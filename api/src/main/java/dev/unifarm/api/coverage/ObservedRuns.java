@@ -26,11 +26,12 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Observed coverage (DESIGN section 7): when an instance of a revision built for a Unikraft kernel
- * profile ends (any terminal state), its console — the syscall shim's trace mixed with the app's
- * output — goes through {@link ShimTraceParser} and the calls are stored as an {@code observed} run of
- * (revision, kernel) in {@code syscall_profiles}, under the instance's id, and counted in the syscall
- * metrics. {@code linux} instances have no trace on their console: nothing is stored for them.
+ * Observed coverage (docs/architecture.md, "Syscall coverage"): when an instance of a revision built
+ * for a Unikraft kernel profile ends (any terminal state), its console — the syscall shim's trace mixed
+ * with the app's output — goes through {@link ShimTraceParser} and the calls are stored as an
+ * {@code observed} run of (revision, kernel) in {@code syscall_profiles}, under the instance's id, and
+ * counted in the syscall metrics. {@code linux} instances have no trace on their console: nothing is
+ * stored for them.
  */
 @ApplicationScoped
 public class ObservedRuns {

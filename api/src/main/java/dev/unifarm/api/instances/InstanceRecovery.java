@@ -18,8 +18,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * At start-up, settles instances a previous farm process left live (DESIGN section 6: adopted or
- * cleaned up, never forgotten), through {@link Scheduler#reattach}. Local mode: an instance whose QEMU
+ * At start-up, settles instances a previous farm process left live (adopted or cleaned up, never
+ * forgotten), through {@link Scheduler#reattach}. Local mode: an instance whose QEMU
  * is still running in its dir and answers QMP is adopted (recorded state and timestamps kept, console
  * continued, stoppable); any other has its QEMU, if one is left, killed and is marked {@code Failed}
  * with reason {@code FarmRestarted}. Kubernetes mode: an instance is re-attached to its launcher Pod

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bundle's source and the REST app spec's settings (DESIGN section 3). The settings are checked by
- * the farm's {@code AppSpecParser}, as for an upload, so the rules live in one place.
+ * The bundle's source and the REST app spec's settings ({@code AppSpec}; docs/architecture.md,
+ * "Operator"). The settings are checked by the farm's {@code AppSpecParser}, as for an upload, so the
+ * rules live in one place.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class DotnetAppSpec {

@@ -20,10 +20,10 @@ import net.fornwall.jelf.ElfSymbol;
 import net.fornwall.jelf.ElfSymbolTableSection;
 
 /**
- * The syscalls a kernel implements (DESIGN section 7): what predicted coverage compares an app's
- * syscall set with. Read from the {@code .dbg} image's {@code uk_syscall_r_<name>} symbols (the ELF
- * itself or a listing of the names), or from the build's {@code provided_syscalls.in}; a stock Linux
- * kernel implements all of them ({@link #linux()}).
+ * The syscalls a kernel implements (docs/architecture.md, "Syscall coverage"): what predicted coverage
+ * compares an app's syscall set with. Read from the {@code .dbg} image's {@code uk_syscall_r_<name>}
+ * symbols (the ELF itself or a listing of the names), or from the build's {@code provided_syscalls.in};
+ * a stock Linux kernel implements all of them ({@link #linux()}).
  *
  * @param names every name the source lists (Unikraft also has non-x86_64 names such as {@code fstatat})
  * @param source {@code symbols}, {@code provided-syscalls} or {@code linux}

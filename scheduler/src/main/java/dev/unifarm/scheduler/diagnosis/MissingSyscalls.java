@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class MissingSyscalls {
 
-    /** ENOSYS that .NET and glibc survive (DESIGN section 4): they fall back or do without. */
+    /** ENOSYS that .NET and glibc survive: they fall back (clone3 to clone) or do without (rseq). */
     static final Set<String> HARMLESS = Set.of("faccessat2", "clone3", "set_robust_list", "rseq",
             "sched_getparam", "sched_getscheduler", "mincore");
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The recorded Unikraft consoles and kernel tables under {@code unifarm.fixtures.dir} (set by surefire). */
+/** The recorded Unikraft consoles and kernel tables under {@code unifarm.fixtures.dir} ({@code testdata/}, set by surefire). */
 final class Fixtures {
 
     private Fixtures() {
@@ -16,11 +16,11 @@ final class Fixtures {
         String configured = System.getProperty("unifarm.fixtures.dir");
         if (configured == null || configured.isBlank()) {
             throw new IllegalStateException("system property unifarm.fixtures.dir is not set: run the tests with Maven"
-                    + " (or -Dfarm.fixtures.dir=<shared>/fixtures)");
+                    + " (surefire sets it to the repository's testdata/)");
         }
         Path dir = Path.of(configured).resolve("unikraft");
         if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("the Unikraft recordings are missing at " + dir + " (set -Dfarm.fixtures.dir)");
+            throw new IllegalStateException("the Unikraft recordings are missing at " + dir + " (the repository's testdata/unikraft)");
         }
         return dir;
     }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The signatures no recording holds: DESIGN section 4's CoreCLR messages and the loader's other errors. */
+/**
+ * The signatures no recording holds: CoreCLR's messages for a wrong root filesystem (no
+ * {@code /proc/self/exe}, no {@code /dev/zero}, .NET 7's stack failure) and the loader's other errors.
+ */
 class FailureDiagnoserTest {
 
     @Test

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Kubernetes mode against fabric8's mock API server in CRUD mode (the one stand-in DESIGN section 8
- * allows): the launcher Pod's spec, and Pod phases, deletion and failure driving the instance's state
- * and its restart policy.
+ * Kubernetes mode against fabric8's mock API server in CRUD mode (the tests' one stand-in: no real API
+ * server can run here): the launcher Pod's spec, and Pod phases, deletion and failure driving the
+ * instance's state and its restart policy.
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesLauncherTest {
