@@ -34,6 +34,7 @@ class ChartContentTest {
                 .containsEntry("unifarm.operator.enabled", "true")
                 .containsEntry("unifarm.operator.lease-name", "unifarm-operator")
                 .containsEntry("unifarm.scheduler.kubernetes.kvm-resource", "devices.kubevirt.io/kvm")
+                .containsEntry("unifarm.scheduler.accelerator", "auto")
                 .containsEntry("unifarm.scheduler.kubernetes.launcher-image", "ghcr.io/unifarm/launcher:0.1.0")
                 .containsEntry("unifarm.registry.url", "http://registry.kube-system.svc.cluster.local:80")
                 .containsEntry("unifarm.kernels.linux.kernel", "/opt/unifarm/kernels/linux/current/vmlinuz")
@@ -99,6 +100,7 @@ class ChartContentTest {
                 .containsEntry("unifarm.scheduler.kubernetes.tolerations",
                         "unifarm.dev/kvm:NoSchedule,example.test/dedicated=unifarm:NoExecute,example.test/any")
                 .containsEntry("unifarm.scheduler.kubernetes.status-port", "8090")
+                .containsEntry("unifarm.scheduler.accelerator", "kvm")
                 .containsEntry("unifarm.registry.url", "https://registry.example.test")
                 .containsEntry("unifarm.kernels.unikraft-oci.kernel-oci",
                         "registry.example.test/unikraft/elfloader@sha256:" + "0".repeat(64))

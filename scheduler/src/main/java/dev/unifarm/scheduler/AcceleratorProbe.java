@@ -118,6 +118,8 @@ public final class AcceleratorProbe {
             command.addAll(accel.qemuArgs());
             qemu = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
             SerialWatch serial = SerialWatch.start(qemu.getInputStream());
+            // read while QEMU runs: destroying the process closes its streams
+            StderrCollector stderr = StderrCollector.start(qemu.getErrorStream());
             boolean ran = serial.awaitMarker(bound);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             if (ran) {
@@ -125,8 +127,12 @@ public final class AcceleratorProbe {
             }
             // the serial stream ends when QEMU exits: then its status is what it died of
             boolean exited = qemu.waitFor(serial.ended() ? 1000 : 0, TimeUnit.MILLISECONDS);
+            if (exited) {
+                stderr.awaitEnd();
+            }
+            String qemuSaid = stderr.text();
             qemu.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            return new GuestRun(false, took, describeFailure(exited ? qemu.exitValue() : null, serial.text(), qemu.getErrorStream()));
+            return new GuestRun(false, took, describeFailure(exited ? qemu.exitValue() : null, serial.text(), qemuSaid));
         } catch (IOException e) {
             return new GuestRun(false, Duration.ofNanos(System.nanoTime() - started), "cannot run " + QemuCommand.BINARY + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -140,8 +146,8 @@ public final class AcceleratorProbe {
         }
     }
 
-    private static String describeFailure(Integer exitStatus, String serial, InputStream stderr) throws IOException {
-        String qemuSaid = quote(new String(stderr.readNBytes(16 * 1024), StandardCharsets.UTF_8));
+    private static String describeFailure(Integer exitStatus, String serial, String stderr) {
+        String qemuSaid = quote(stderr);
         String printed = serial.isBlank() ? "the guest printed nothing" : "the guest printed \"" + quote(serial) + "\" but no marker";
         String how = exitStatus == null ? printed : "QEMU exited with status " + exitStatus + ", " + printed;
         return how + (qemuSaid.isEmpty() ? "" : "; QEMU: " + qemuSaid);
@@ -165,6 +171,48 @@ public final class AcceleratorProbe {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the probe's ROM " + file, e);
+        }
+    }
+
+    /** Keeps what QEMU writes to stderr (its reason for giving up), at most 16 KiB. */
+    private static final class StderrCollector {
+
+        private static final int LIMIT = 16 * 1024;
+        private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        private final Thread reader;
+
+        private StderrCollector(InputStream stderr) {
+            this.reader = new Thread(() -> read(stderr), "accel-probe-stderr");
+            reader.setDaemon(true);
+        }
+
+        static StderrCollector start(InputStream stderr) {
+            StderrCollector collector = new StderrCollector(stderr);
+            collector.reader.start();
+            return collector;
+        }
+
+        private void read(InputStream stderr) {
+            byte[] buffer = new byte[1024];
+            try (stderr) {
+                int n;
+                while ((n = stderr.read(buffer)) >= 0) {
+                    synchronized (this) {
+                        seen.write(buffer, 0, Math.min(n, Math.max(0, LIMIT - seen.size())));
+                    }
+                }
+            } catch (IOException e) {
+                // closed when QEMU is destroyed at the bound
+            }
+        }
+
+        /** Once QEMU exited by itself: everything it wrote has arrived. */
+        void awaitEnd() throws InterruptedException {
+            reader.join(1000);
+        }
+
+        synchronized String text() {
+            return seen.toString(StandardCharsets.UTF_8);
         }
     }
 

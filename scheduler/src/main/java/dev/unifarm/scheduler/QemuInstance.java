@@ -448,7 +448,8 @@ final class QemuInstance {
 
     private List<String> qemuLog() {
         try {
-            return Files.readAllLines(dir.resolve("qemu.log"));
+            // leniently decoded: QEMU's register dump may carry any byte
+            return new String(Files.readAllBytes(dir.resolve("qemu.log")), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             return List.of();
         }
