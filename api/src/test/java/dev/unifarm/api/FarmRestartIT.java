@@ -110,7 +110,7 @@ class FarmRestartIT {
         assertThat(lastTick(finalConsole)).isGreaterThan(ticksAfterRestart);
     }
 
-    /** Runs the packaged farm on the shared data dir and a fresh port; returns once it is ready. */
+    /** Runs the packaged farm on the shared data dir and fresh ports; returns once it is ready. */
     private Process startFarm(String name) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
         assertThat(jar).as("the farm jar (built in package)").isRegularFile();
@@ -119,6 +119,8 @@ class FarmRestartIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process farm = new ProcessBuilder(java, "-Xmx384m",
                 "-Dquarkus.http.port=" + port,
+                // Not the default 8081: a farm from scripts/run may hold it while the tests run.
+                "-Dunifarm.gateway.port=0",
                 "-Dunifarm.data-dir=" + dataDir,
                 "-Dunifarm.runtimes.dir=" + dataDir.resolve("runtimes"),
                 "-Dunifarm.runtimes.read-only-dirs=" + parts.resolve("runtimes"),
