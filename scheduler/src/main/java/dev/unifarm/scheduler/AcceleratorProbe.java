@@ -131,7 +131,7 @@ public final class AcceleratorProbe {
                 stderr.awaitEnd();
             }
             String qemuSaid = stderr.text();
-            qemu.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            stop(qemu);
             return new GuestRun(false, took, describeFailure(exited ? qemu.exitValue() : null, serial.text(), qemuSaid));
         } catch (IOException e) {
             return new GuestRun(false, Duration.ofNanos(System.nanoTime() - started), "cannot run " + QemuCommand.BINARY + ": " + e.getMessage());
@@ -139,10 +139,22 @@ public final class AcceleratorProbe {
             Thread.currentThread().interrupt();
             return new GuestRun(false, Duration.ofNanos(System.nanoTime() - started), "interrupted");
         } finally {
-            if (qemu != null && qemu.isAlive()) {
-                qemu.destroyForcibly();
-            }
+            stop(qemu);
             deleteQuietly(rom);
+        }
+    }
+
+    /** QEMU is gone (and reaped) before the probe returns: the marker guest exits by itself, any other is killed. */
+    private static void stop(Process qemu) {
+        if (qemu == null) {
+            return;
+        }
+        try {
+            if (!qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS)) {
+                LOG.warnf("the accelerator probe's QEMU (pid %d) did not go within 10 s of SIGKILL", qemu.pid());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
