@@ -54,7 +54,7 @@ public final class AcceleratorProbe {
     static AcceleratorChoice choose(AcceleratorSetting setting, Duration bound, Path workDir, byte[] guest) {
         AcceleratorChoice choice = decide(setting, bound, workDir, guest);
         if (choice.accelerator() == Accelerator.tcg && setting == AcceleratorSetting.auto) {
-            LOG.warnf("%s: instances run under TCG software emulation, several times slower", choice.reason());
+            LOG.warnf("accelerator tcg: %s (software emulation, several times slower than KVM)", choice.reason());
         } else {
             LOG.infof("accelerator %s: %s", choice.accelerator(), choice.reason());
         }
@@ -93,12 +93,12 @@ public final class AcceleratorProbe {
         if (run.ran()) {
             return new AcceleratorChoice(Accelerator.kvm, setting, "a test guest ran under KVM in " + run.took().toMillis() + " ms");
         }
-        String failure = KVM_DEVICE + " present but a test guest did not run within " + seconds(bound) + " under KVM (" + run.seen() + ")";
+        String failure = "a test guest did not run within " + seconds(bound) + " under KVM (" + run.seen() + ")";
         if (setting == AcceleratorSetting.kvm) {
             throw new IllegalStateException("accelerator kvm was asked for, but " + failure
                     + "; set the accelerator to auto or tcg to run guests under software emulation");
         }
-        return new AcceleratorChoice(Accelerator.tcg, setting, failure + ": using TCG");
+        return new AcceleratorChoice(Accelerator.tcg, setting, KVM_DEVICE + " present but " + failure + ": using TCG");
     }
 
     /**

@@ -59,8 +59,8 @@ class AcceleratorProbeTest {
     void testChoose_kvmAskedForButTheGuestDoesNotRun_refusesSayingWhatItSaw() {
         assertThatIllegalStateException()
                 .isThrownBy(() -> AcceleratorProbe.choose(AcceleratorSetting.kvm, BOUND, work, ProbeGuest.silent()))
-                .withMessageStartingWith("accelerator kvm was asked for, but /dev/kvm")
-                .withMessageMatching(".*(does not exist on this host|did not run within 2 s under KVM \\(.+\\)).*")
+                .withMessageMatching("accelerator kvm was asked for, but (/dev/kvm does not exist on this host"
+                        + "|a test guest did not run within 2 s under KVM \\(.+\\)).*")
                 .withMessageContaining("auto or tcg");
     }
 
