@@ -3,6 +3,7 @@ package dev.unifarm.scheduler.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.unifarm.scheduler.AcceleratorSetting;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,15 @@ class LauncherConfigTest {
                 "UNIFARM_FORWARD_HOST", "0.0.0.0");
         assertThat(LauncherConfig.from(env).forwardHost()).isEqualTo("0.0.0.0");
         assertThat(LauncherConfig.from(env, "--forward-host=127.0.0.2").forwardHost()).isEqualTo("127.0.0.2");
+    }
+
+    @Test
+    void testAccelerator_autoUnlessTheFarmSaysOtherwise() {
+        Map<String, String> env = Map.of("UNIFARM_INSTANCE_ID", "i-1", "UNIFARM_IMAGE", "r:5000/unifarm/hello@" + DIGEST);
+        assertThat(LauncherConfig.from(env).accelerator()).isEqualTo(AcceleratorSetting.auto);
+        assertThat(LauncherConfig.from(env, "--accelerator=tcg").accelerator()).isEqualTo(AcceleratorSetting.tcg);
+        assertThatThrownBy(() -> LauncherConfig.from(env, "--accelerator=whpx"))
+                .hasMessage("accelerator must be one of auto, kvm, tcg; got \"whpx\"");
     }
 
     @Test
