@@ -62,7 +62,7 @@ class QemuCommandTest {
     void testOf_tcgAccelerator() {
         List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
 
-        assertThat(command).containsSequence("-accel", "tcg").doesNotContain("kvm", "-cpu");
+        assertThat(command).containsSequence("-accel", "tcg,tb-size=64").doesNotContain("kvm", "-cpu");
     }
 
     @Test
