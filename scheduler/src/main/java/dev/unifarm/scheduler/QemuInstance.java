@@ -279,11 +279,13 @@ final class QemuInstance {
      * The app's wait status if {@code line} reports its end, as the image's profile detects it:
      * {@code linux-panic} reads Linux's init-exit panic; {@code none} (app-elfloader, whose VM keeps
      * running after the app exits and whose strace shows no {@code exit_group}) reads nothing, so the
-     * instance stays {@code Running} until it is stopped, or ends {@code Failed} if QEMU exits.
+     * instance stays {@code Running} until it is stopped, or ends {@code Failed} if QEMU exits;
+     * {@code unifarm-compat} reads the compatibility layer's end line ({@link CompatConsoleProtocol}).
      */
     static OptionalInt waitStatus(KernelProfile.ExitDetection detection, String line) {
         return switch (detection) {
             case LINUX_PANIC -> LinuxConsoleProtocol.waitStatus(line);
+            case UNIFARM_COMPAT -> CompatConsoleProtocol.waitStatus(line);
             case NONE -> OptionalInt.empty();
         };
     }
@@ -305,6 +307,7 @@ final class QemuInstance {
         // The app exited because the stop pressed the power button (SIGTERM): the stop's end, with the app's code.
         boolean exitedOnPowerButton = waitStatus != null && outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN;
         Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
+        confirmPowerOff(code);
         Optional<Diagnosis> diagnosis = diagnoser.diagnosis();
         if (waitStatus == null && gaveUp != null) {
             publish(status.finished(InstanceState.Failed, null, gaveUp.reason(), gaveUp.message(accel, qemuLog())
@@ -347,6 +350,21 @@ final class QemuInstance {
             publish(diagnosis.map(d -> status.finished(InstanceState.Failed, code, d.reason(), d.message() + how, now))
                     .orElseGet(() -> status.finished(InstanceState.Failed, code, signaled ? "Signaled" : "Error",
                             FailureSummary.of(new ArrayList<>(appLines)) + how, now)));
+        }
+    }
+
+    /**
+     * The compatibility layer powered the VM off with the code it printed: QEMU's exit status says the
+     * same ({@link CompatConsoleProtocol#qemuExitStatus}); a difference is logged, the console line wins.
+     */
+    private void confirmPowerOff(Integer code) {
+        if (exitDetection != KernelProfile.ExitDetection.UNIFARM_COMPAT || code == null || process == null || process.isAlive()) {
+            return;
+        }
+        int expected = CompatConsoleProtocol.qemuExitStatus(code);
+        if (process.exitValue() != expected) {
+            LOG.warnf("%s: the app's end line says exit code %d but QEMU exited %d, not %d (isa-debug-exit)", id, code,
+                    process.exitValue(), expected);
         }
     }
 
