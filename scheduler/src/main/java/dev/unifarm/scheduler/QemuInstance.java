@@ -38,6 +38,11 @@ final class QemuInstance {
     static final String QMP_SOCKET = "qmp.sock";
     static final String PID_FILE = "qemu.pid";
     static final String CONSOLE_FILE = "console.log";
+    /**
+     * After the compatibility layer's end line QEMU exits at once (isa-debug-exit); one still running this
+     * long after it (no such device, e.g. an adopted QEMU of an older farm) is stopped: the app has ended.
+     */
+    static final Duration POWER_OFF_GRACE = Duration.ofSeconds(5);
 
     private final String id;
     private final Path dir;
@@ -259,6 +264,9 @@ final class QemuInstance {
         OptionalInt exit = waitStatus(exitDetection, line);
         if (exit.isPresent()) {
             waitStatus = exit.getAsInt();
+            if (exitDetection == KernelProfile.ExitDetection.UNIFARM_COMPAT) {
+                Watchdog.TIMER.schedule(this::endedButRunning, POWER_OFF_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
             return;
         }
         if (!LinuxConsoleProtocol.isAppOutput(line)) {
@@ -409,6 +417,17 @@ final class QemuInstance {
         Thread stopper = new Thread(this::runStopSequence, "hung-" + id);
         stopper.setDaemon(true);
         stopper.start();
+    }
+
+    /** The app's end line came {@link #POWER_OFF_GRACE} ago and QEMU still runs: stop it; the end stays the app's. */
+    private void endedButRunning() {
+        ProcessHandle qemu = handle;
+        if (stopRequested || stopOutcome.isDone() || qemu == null || !qemu.isAlive()) {
+            return;
+        }
+        LOG.warnf("%s: the app ended (compatibility layer's line) but the VM did not power off within %s; stopping it", id,
+                POWER_OFF_GRACE);
+        stopAtOnce("ended-");
     }
 
     /** The boot bound passed and the app has printed nothing: stop the VM, the end is {@code BootTimeout}. */
