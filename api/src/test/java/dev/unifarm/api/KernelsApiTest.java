@@ -29,7 +29,7 @@ class KernelsApiTest {
                 .body("items.find { it.name == 'linux' }.delivery", equalTo("initrd"))
                 .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.delivery", equalTo("9pfs"))
                 .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.commandLine", equalTo("unikraft"))
-                .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.exit", equalTo("none"))
+                .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.exit", equalTo("unifarm-compat"))
                 .body("items.find { it.name == 'unikraft-elfloader-9pfs' }.isDefault", equalTo(false))
                 .body("items.find { it.name == 'unikraft-elfloader' }.stack.start", equalTo("0x400040000"));
     }

@@ -48,6 +48,7 @@ public final class ImageBuilder {
     private boolean network;
     private Path busybox = GuestInit.HOST_BUSYBOX;
     private TraceOptions trace;
+    private Boolean compat;
 
     private ImageBuilder(Bundle bundle) {
         this.bundle = Objects.requireNonNull(bundle);
@@ -119,6 +120,16 @@ public final class ImageBuilder {
         return this;
     }
 
+    /**
+     * The compatibility layer ({@link CompatLayer}): null (default) = what the profile needs, i.e. every
+     * Unikraft image has it and a {@code linux} image does not; false = left out (the app spec's
+     * {@code compat: false}); true = in the image whatever the profile (tests run it under {@code linux}).
+     */
+    public ImageBuilder compat(Boolean compat) {
+        this.compat = compat;
+        return this;
+    }
+
     /** Leaves out a {@code /proc} stand-in: for negative controls and diagnosis, never for apps. */
     public ImageBuilder omit(ProcPatch patch) {
         omitted.add(patch);
@@ -174,6 +185,14 @@ public final class ImageBuilder {
                 + (System.nanoTime() - closureStarted) / 1_000_000 + " ms)");
 
         RootfsLayers layers = new RootfsLayout(bundle, runtime, closure, profile, omitted, guestInit).lay();
+        CompatLayer compatLayer = compatLayer();
+        if (compatLayer != null) {
+            // base layer: the same for every app on this runtime and profile, so cached with it
+            compatLayer.addTo(layers.base());
+        }
+        // Without the layer nothing reports the app's end on a profile that relies on it.
+        KernelProfile boot = compatLayer == null && profile.exit() == KernelProfile.ExitDetection.UNIFARM_COMPAT
+                ? profile.withExit(KernelProfile.ExitDetection.NONE) : profile;
         long started = System.nanoTime();
         InitrdWriter.Written initrd;
         if (profile.delivery() == KernelProfile.Delivery.NINE_P) {
@@ -192,7 +211,7 @@ public final class ImageBuilder {
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
                 profile.kernel().location(), kernelDigest, initrd.digest(), init, entrypoint, args,
-                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(profile, loader));
+                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(boot, loader));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
@@ -251,6 +270,23 @@ public final class ImageBuilder {
         }
         return power == null && guestNetwork == null && wrapper == null ? null
                 : new GuestInit(busybox, power, guestNetwork, wrapper);
+    }
+
+    /** The layer this image gets, or null; says so in the build log. */
+    private CompatLayer compatLayer() {
+        boolean wanted = compat != null ? compat : profile.commandLine() == CommandLineKind.UNIKRAFT;
+        if (!wanted) {
+            if (compat != null && profile.commandLine() == CommandLineKind.UNIKRAFT) {
+                log.accept("compat: left out (spec.compat false): CoreCLR meets the " + profile.name()
+                        + " kernel's own answers, and the farm sees no exit code (the VM idles until stopped)");
+            }
+            return null;
+        }
+        CompatLayer layer = CompatLayer.forProfile(profile);
+        log.accept("compat: " + CompatLayer.LIBRARY + " preloaded (/etc/ld.so.preload): mkfifo, pathconf, mmap, poll,"
+                + " pthread_getattr_np answered as Linux would where the kernel refuses; the exit code on the console"
+                + (layer.powerOff() ? ", then the VM powered off (isa-debug-exit)" : ""));
+        return layer;
     }
 
     private RuntimeSource runtimeSource(RuntimeConfig config) {

@@ -59,7 +59,10 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
         return defaults("linux", new KernelLocation.File(kernel), CommandLineKind.LINUX);
     }
 
-    /** An app-elfloader kernel with the recorded stack, 8 env entries, no exit signal, non-PIE hosts via ld.so. */
+    /**
+     * An app-elfloader kernel with the recorded stack, 8 env entries, the compatibility layer's exit
+     * line, non-PIE hosts via ld.so.
+     */
     public static KernelProfile unikraftElfloader(String name, KernelLocation kernel, Delivery delivery) {
         return defaults(name, kernel, CommandLineKind.UNIKRAFT).withDelivery(delivery);
     }
@@ -71,7 +74,7 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
                     new StackRange(LINUX_STACK_TOP - LINUX_STACK_SIZE, LINUX_STACK_TOP), StackSource.DERIVED,
                     ExitDetection.LINUX_PANIC, false);
             case UNIKRAFT -> new KernelProfile(name, kernel, Arch.X86_64, Delivery.INITRD, kind, ELFLOADER_MAX_ENV,
-                    ELFLOADER_STACK, StackSource.CONFIGURED, ExitDetection.NONE, true);
+                    ELFLOADER_STACK, StackSource.CONFIGURED, ExitDetection.UNIFARM_COMPAT, true);
         };
     }
 
@@ -186,6 +189,12 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
     public enum ExitDetection implements Named {
         /** Linux's {@code Attempted to kill init! exitcode=0x…} panic, then a VM exit. */
         LINUX_PANIC("linux-panic"),
+        /**
+         * The compatibility layer's console line ({@code unifarm-compat: exit N} or {@code unifarm-compat:
+         * abort}, {@link CompatLayer}), after which the layer powers the VM off through QEMU's
+         * {@code isa-debug-exit}: app-elfloader itself keeps the VM running after the app exits.
+         */
+        UNIFARM_COMPAT("unifarm-compat"),
         /** No signal: the VM keeps running after the app exits, until it is stopped. */
         NONE("none");
 

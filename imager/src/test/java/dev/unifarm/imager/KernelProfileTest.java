@@ -36,7 +36,7 @@ class KernelProfileTest {
 
         assertThat(uk.commandLine()).isEqualTo(CommandLineKind.UNIKRAFT);
         assertThat(uk.delivery()).isEqualTo(Delivery.NINE_P);
-        assertThat(uk.exit()).isEqualTo(ExitDetection.NONE);
+        assertThat(uk.exit()).isEqualTo(ExitDetection.UNIFARM_COMPAT);
         assertThat(uk.maxEnv()).isEqualTo(8);
         assertThat(uk.nonPieViaInterpreter()).isTrue();
         assertThat(uk.stackSource()).isEqualTo(StackSource.CONFIGURED);

@@ -66,7 +66,7 @@ class UnikraftImageTest {
 
         assertThat(manifest.profile()).isEqualTo("unikraft-elfloader-9pfs");
         assertThat(manifest.kernel()).isEqualTo(kernel.toString());
-        assertThat(manifest.boot()).isEqualTo(new ImageManifest.Boot("9pfs", "unikraft", "none", "/lib64/ld-linux-x86-64.so.2", 8,
+        assertThat(manifest.boot()).isEqualTo(new ImageManifest.Boot("9pfs", "unikraft", "unifarm-compat", "/lib64/ld-linux-x86-64.so.2", 8,
                 new ImageManifest.Stack("0x400040000", "0x400060000", "configured")));
     }
 
@@ -74,7 +74,7 @@ class UnikraftImageTest {
     void testManifest_canonicalJsonCarriesBoot() {
         String json = new String(ImageStore.canonicalJson(nineP.manifest()), java.nio.charset.StandardCharsets.UTF_8);
 
-        assertThat(json).contains("\"boot\":{\"commandLine\":\"unikraft\",\"delivery\":\"9pfs\",\"exit\":\"none\","
+        assertThat(json).contains("\"boot\":{\"commandLine\":\"unikraft\",\"delivery\":\"9pfs\",\"exit\":\"unifarm-compat\","
                 + "\"loader\":\"/lib64/ld-linux-x86-64.so.2\",\"maxEnv\":8,"
                 + "\"stack\":{\"end\":\"0x400060000\",\"source\":\"configured\",\"start\":\"0x400040000\"}}");
     }

@@ -37,6 +37,10 @@ final class QemuCommand {
         command.addAll(accel.qemuArgs());
         command.addAll(List.of("-kernel", image.kernel().toString()));
         command.addAll(rootfs(image));
+        if (image.manifest().boot().exitDetection() == KernelProfile.ExitDetection.UNIFARM_COMPAT) {
+            // the compatibility layer ends the VM through it with the app's exit code (app-elfloader idles instead)
+            command.addAll(List.of("-device", CompatConsoleProtocol.ISA_DEBUG_EXIT));
+        }
         command.addAll(List.of("-append", image.manifest().commandLine(request.args(), request.env())));
         return command;
     }

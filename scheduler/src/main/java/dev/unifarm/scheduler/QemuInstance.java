@@ -38,6 +38,11 @@ final class QemuInstance {
     static final String QMP_SOCKET = "qmp.sock";
     static final String PID_FILE = "qemu.pid";
     static final String CONSOLE_FILE = "console.log";
+    /**
+     * After the compatibility layer's end line QEMU exits at once (isa-debug-exit); one still running this
+     * long after it (no such device, e.g. an adopted QEMU of an older farm) is stopped: the app has ended.
+     */
+    static final Duration POWER_OFF_GRACE = Duration.ofSeconds(5);
 
     private final String id;
     private final Path dir;
@@ -259,6 +264,9 @@ final class QemuInstance {
         OptionalInt exit = waitStatus(exitDetection, line);
         if (exit.isPresent()) {
             waitStatus = exit.getAsInt();
+            if (exitDetection == KernelProfile.ExitDetection.UNIFARM_COMPAT) {
+                Watchdog.TIMER.schedule(this::endedButRunning, POWER_OFF_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
             return;
         }
         if (!LinuxConsoleProtocol.isAppOutput(line)) {
@@ -279,11 +287,13 @@ final class QemuInstance {
      * The app's wait status if {@code line} reports its end, as the image's profile detects it:
      * {@code linux-panic} reads Linux's init-exit panic; {@code none} (app-elfloader, whose VM keeps
      * running after the app exits and whose strace shows no {@code exit_group}) reads nothing, so the
-     * instance stays {@code Running} until it is stopped, or ends {@code Failed} if QEMU exits.
+     * instance stays {@code Running} until it is stopped, or ends {@code Failed} if QEMU exits;
+     * {@code unifarm-compat} reads the compatibility layer's end line ({@link CompatConsoleProtocol}).
      */
     static OptionalInt waitStatus(KernelProfile.ExitDetection detection, String line) {
         return switch (detection) {
             case LINUX_PANIC -> LinuxConsoleProtocol.waitStatus(line);
+            case UNIFARM_COMPAT -> CompatConsoleProtocol.waitStatus(line);
             case NONE -> OptionalInt.empty();
         };
     }
@@ -305,6 +315,7 @@ final class QemuInstance {
         // The app exited because the stop pressed the power button (SIGTERM): the stop's end, with the app's code.
         boolean exitedOnPowerButton = waitStatus != null && outcome != null && outcome.endedBy() == StopSequence.Step.POWERDOWN;
         Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
+        confirmPowerOff(code);
         Optional<Diagnosis> diagnosis = diagnoser.diagnosis();
         if (waitStatus == null && gaveUp != null) {
             publish(status.finished(InstanceState.Failed, null, gaveUp.reason(), gaveUp.message(accel, qemuLog())
@@ -351,6 +362,21 @@ final class QemuInstance {
     }
 
     /**
+     * The compatibility layer powered the VM off with the code it printed: QEMU's exit status says the
+     * same ({@link CompatConsoleProtocol#qemuExitStatus}); a difference is logged, the console line wins.
+     */
+    private void confirmPowerOff(Integer code) {
+        if (exitDetection != KernelProfile.ExitDetection.UNIFARM_COMPAT || code == null || process == null || process.isAlive()) {
+            return;
+        }
+        int expected = CompatConsoleProtocol.qemuExitStatus(code);
+        if (process.exitValue() != expected) {
+            LOG.warnf("%s: the app's end line says exit code %d but QEMU exited %d, not %d (isa-debug-exit)", id, code,
+                    process.exitValue(), expected);
+        }
+    }
+
+    /**
      * Stops QEMU with the {@link StopSequence} (powerdown, quit, kill) and returns once it is gone (or
      * the sequence gave up). The console thread then records the end as {@code Stopped}, saying which
      * step ended it.
@@ -391,6 +417,17 @@ final class QemuInstance {
         Thread stopper = new Thread(this::runStopSequence, "hung-" + id);
         stopper.setDaemon(true);
         stopper.start();
+    }
+
+    /** The app's end line came {@link #POWER_OFF_GRACE} ago and QEMU still runs: stop it; the end stays the app's. */
+    private void endedButRunning() {
+        ProcessHandle qemu = handle;
+        if (stopRequested || stopOutcome.isDone() || qemu == null || !qemu.isAlive()) {
+            return;
+        }
+        LOG.warnf("%s: the app ended (compatibility layer's line) but the VM did not power off within %s; stopping it", id,
+                POWER_OFF_GRACE);
+        stopAtOnce("ended-");
     }
 
     /** The boot bound passed and the app has printed nothing: stop the VM, the end is {@code BootTimeout}. */

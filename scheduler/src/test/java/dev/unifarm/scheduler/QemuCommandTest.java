@@ -111,6 +111,24 @@ class QemuCommandTest {
     }
 
     @Test
+    void testOf_compatExitGetsIsaDebugExitOnlyThere() {
+        ImageManifest compat = new ImageManifest(NINE_P_MANIFEST.schemaVersion(), NINE_P_MANIFEST.profile(), NINE_P_MANIFEST.kernel(),
+                NINE_P_MANIFEST.kernelDigest(), NINE_P_MANIFEST.initrd(), NINE_P_MANIFEST.executable(), NINE_P_MANIFEST.entrypoint(),
+                NINE_P_MANIFEST.args(), NINE_P_MANIFEST.env(), NINE_P_MANIFEST.runtime(), NINE_P_MANIFEST.sizes(),
+                new ImageManifest.Boot("9pfs", "unikraft", "unifarm-compat", "/lib64/ld-linux-x86-64.so.2", 8,
+                        new ImageManifest.Stack("0x400040000", "0x400060000", "configured")));
+
+        List<String> command = QemuCommand.of(request(null, null), new Image("sha256:fed78a", compat, TREE), Accelerator.tcg,
+                SOCKET, PID);
+
+        assertThat(command).containsSequence("-device", "isa-debug-exit,iobase=0xf4,iosize=0x04");
+        assertThat(QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID))
+                .doesNotContain("isa-debug-exit,iobase=0xf4,iosize=0x04");
+        assertThat(QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID))
+                .doesNotContain("isa-debug-exit,iobase=0xf4,iosize=0x04");
+    }
+
+    @Test
     void testOf_9pfsAppendIsUnikraftCommandLine() {
         List<String> command = QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID);
 

@@ -17,6 +17,13 @@ class QemuInstanceExitTest {
     }
 
     @Test
+    void testWaitStatus_unifarmCompatReadsTheLayersLineNotThePanic() {
+        assertThat(QemuInstance.waitStatus(ExitDetection.UNIFARM_COMPAT, "unifarm-compat: exit 3")).hasValue(0x300);
+        assertThat(QemuInstance.waitStatus(ExitDetection.UNIFARM_COMPAT, PANIC)).isEmpty();
+        assertThat(QemuInstance.waitStatus(ExitDetection.LINUX_PANIC, "unifarm-compat: exit 3")).isEmpty();
+    }
+
+    @Test
     void testWaitStatus_noneReadsNothingEvenAPanicLine() {
         assertThat(QemuInstance.waitStatus(ExitDetection.NONE, PANIC)).isEmpty();
         assertThat(QemuInstance.waitStatus(ExitDetection.NONE, "exit_group(0x0) = OK")).isEmpty();

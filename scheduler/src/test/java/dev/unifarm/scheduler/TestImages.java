@@ -76,13 +76,35 @@ final class TestImages {
 
     /** The traced variant whose strace fails {@code failWithEnosys} in the app, as a kernel without them would. */
     static Image buildTraced(String sample, Path work, boolean network, List<String> failWithEnosys) {
+        return buildTraced(sample, work, network, failWithEnosys, null);
+    }
+
+    /**
+     * The traced variant, with the compatibility layer when {@code compat} is true: the farm's Unikraft
+     * layer under {@code linux}, where strace's injections play the unikernel's refusals.
+     */
+    static Image buildTraced(String sample, Path work, boolean network, List<String> failWithEnosys, Boolean compat) {
         Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
         return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
                 .runtimes(runtimeStore())
                 .profile(KernelProfile.linux(linuxKernel()))
                 .network(network)
                 .trace(TraceOptions.of(existing(StraceWrapper.HOST_STRACE)).failingWithEnosys(failWithEnosys))
+                .compat(compat)
                 .build(new ImageStore(work.resolve("store")));
+    }
+
+    /** The sample with the compatibility layer in a {@code linux} image, leaving out the given /proc stand-ins. */
+    static Image buildWithCompat(String sample, Path work, ProcPatch... omit) {
+        Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
+        ImageBuilder builder = ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
+                .runtimes(runtimeStore())
+                .profile(KernelProfile.linux(linuxKernel()))
+                .compat(true);
+        for (ProcPatch patch : omit) {
+            builder.omit(patch);
+        }
+        return builder.build(new ImageStore(work.resolve("store")));
     }
 
     /** Builds the sample for an app with a port: the image gets the linux profile's network init step. */

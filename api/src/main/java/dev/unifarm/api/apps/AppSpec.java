@@ -15,12 +15,15 @@ import java.util.Map;
  * @param restartPolicy {@code Never | OnFailure | Always}
  * @param rollForward .NET roll-forward policy for the shared framework ({@code Disable}, {@code LatestPatch},
  *     {@code Minor}, {@code LatestMinor}, {@code Major}, {@code LatestMajor}); wins over the runtimeconfig's
+ * @param compat {@code false} leaves the compatibility layer out of the app's Unikraft images (the kernel's own
+ *     answers reach CoreCLR, and nothing reports the exit); {@code true} or unset: every Unikraft image has it.
+ *     {@code linux} images never have it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AppSpec(String entrypoint, List<String> args, Map<String, String> env, Integer memoryMiB, Integer port,
-        String kernel, Scaling scaling, String restartPolicy, String rollForward) {
+        String kernel, Scaling scaling, String restartPolicy, String rollForward, Boolean compat) {
 
-    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null);
+    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null);
 
     /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -29,6 +32,11 @@ public record AppSpec(String entrypoint, List<String> args, Map<String, String> 
 
     public List<String> argsOrEmpty() {
         return args == null ? List.of() : args;
+    }
+
+    /** For {@code ImageBuilder.compat}: false leaves the layer out, else the kernel profile decides. */
+    public Boolean compatOverride() {
+        return Boolean.FALSE.equals(compat) ? Boolean.FALSE : null;
     }
 
     public Map<String, String> envOrEmpty() {

@@ -38,7 +38,7 @@ public final class AppSpecParser {
             spec = json.readValue(text, AppSpec.class);
         } catch (UnrecognizedPropertyException e) {
             throw ProblemException.badRequest(INVALID, "spec has an unknown field \"" + e.getPropertyName()
-                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward");
+                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat");
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest(INVALID, "spec is not a valid app spec: " + e.getOriginalMessage());
         }

@@ -146,6 +146,7 @@ public class BuildQueue {
                     .cache(layers)
                     .network(spec.port() != null)
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
+                    .compat(spec.compatOverride())
                     .log(log::add)
                     .build(images);
             log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");

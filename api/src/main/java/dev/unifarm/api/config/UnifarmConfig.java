@@ -173,8 +173,8 @@ public interface UnifarmConfig {
     /**
      * One kernel profile as data (docs/architecture.md, "Kernel profiles"). Unset fields take the
      * defaults of the command-line kind: {@code linux} = initrd, linux-panic, derived stack, 30 env
-     * entries; {@code unikraft} = initrd, no exit signal, the recorded app-elfloader stack, 8 env
-     * entries, non-PIE hosts through their ELF interpreter.
+     * entries; {@code unikraft} = initrd, the compatibility layer's exit line (unifarm-compat), the recorded
+     * app-elfloader stack, 8 env entries, non-PIE hosts through their ELF interpreter.
      */
     interface Kernel {
         /** The kernel image file (e.g. the stock Linux kernel of the {@code linux} profile). */

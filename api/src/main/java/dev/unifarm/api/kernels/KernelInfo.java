@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param delivery how the root filesystem reaches the kernel: {@code initrd} or {@code 9pfs}
  * @param commandLine the command-line kind the kernel understands: {@code linux} or {@code unikraft}
  * @param maxEnv env entries its command line can carry (the runtime's own included)
- * @param exit how the app's end shows: {@code linux-panic}, or {@code none} (the VM runs on until stopped)
+ * @param exit how the app's end shows: {@code linux-panic}, {@code unifarm-compat} (the
+ *     compatibility layer's end line, then it powers the VM off), or {@code none} (the VM runs on until stopped)
  * @param nonPieViaInterpreter whether a non-PIE host is started through its ELF interpreter
  * @param isDefault whether an app spec without {@code kernel} gets this profile
  * @param syscalls the Linux x86_64 syscalls the kernel implements, sorted; {@code null} when unknown

@@ -33,10 +33,13 @@ public class DotnetAppSpec {
     private String restartPolicy;
     @JsonPropertyDescription(".NET roll-forward policy for the shared framework")
     private String rollForward;
+    @JsonPropertyDescription("false leaves the farm's compatibility layer out of the app's Unikraft images (default true;"
+            + " linux images never have it)")
+    private Boolean compat;
 
     /** The farm's app spec these settings make (unchecked: the parser checks it). */
     public AppSpec toAppSpec() {
-        return new AppSpec(entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward);
+        return new AppSpec(entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat);
     }
 
     public DotnetAppSource getSource() {
@@ -117,5 +120,13 @@ public class DotnetAppSpec {
 
     public void setRollForward(String rollForward) {
         this.rollForward = rollForward;
+    }
+
+    public Boolean getCompat() {
+        return compat;
+    }
+
+    public void setCompat(Boolean compat) {
+        this.compat = compat;
     }
 }

@@ -1,0 +1,33 @@
+/* CompatLayerNativeTest's probe: makes the calls CoreCLR makes that app-elfloader refuses, prints each answer. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "abort") == 0) {
+        abort();
+    }
+    if (argc > 1 && strcmp(argv[1], "_exit") == 0) {
+        _exit(5);
+    }
+    int fifo = mkfifo("/tmp/unifarm-compat-probe-fifo", 0600);
+    printf("mkfifo %d %s\n", fifo, fifo == 0 ? "ok" : strerror(errno));
+    unlink("/tmp/unifarm-compat-probe-fifo");
+    int poll_result = poll(NULL, 0, 50);
+    printf("poll %d %s\n", poll_result, poll_result == 0 ? "ok" : strerror(errno));
+    int zero = open("/dev/zero", O_RDWR);
+    char *shared = mmap(NULL, 32768, PROT_READ | PROT_WRITE, MAP_SHARED, zero, 0);
+    if (shared != MAP_FAILED) {
+        shared[0] = 1; /* the memory is there and writable */
+    }
+    printf("mmap %s\n", shared == MAP_FAILED ? strerror(errno) : "ok");
+    fflush(stdout);
+    return 3;
+}
