@@ -1,5 +1,7 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.CommandLineKind;
+import java.util.ArrayList;
 import java.util.List;
 
 /** How QEMU runs the guest: KVM hardware virtualization, or TCG software emulation. */
@@ -13,7 +15,24 @@ public enum Accelerator {
         this.qemuArgs = qemuArgs;
     }
 
+    /** The accelerator alone, as the probe tries it ({@link AcceleratorProbe}): no guest needs more to prove it runs. */
     public List<String> qemuArgs() {
         return qemuArgs;
+    }
+
+    /**
+     * The accelerator and the CPU model for a guest whose kernel speaks {@code kind}. TCG's default
+     * CPU (qemu64) has no 1 GiB pages ({@code pdpe1gb}), which Unikraft's paging needs: every boot
+     * halts with {@code 1GiB pages not supported}, {@code Mem init failed: -95}. {@code -cpu max}
+     * (everything TCG emulates) boots it. Linux guests keep TCG's default: {@code -cpu max} bought
+     * them nothing and its cost could not be ruled out (docs/architecture.md, "QEMU command line").
+     */
+    public List<String> qemuArgs(CommandLineKind kind) {
+        if (this != tcg || kind != CommandLineKind.UNIKRAFT) {
+            return qemuArgs;
+        }
+        List<String> args = new ArrayList<>(qemuArgs);
+        args.addAll(List.of("-cpu", "max"));
+        return List.copyOf(args);
     }
 }
