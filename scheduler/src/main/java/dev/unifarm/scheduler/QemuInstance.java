@@ -316,10 +316,13 @@ final class QemuInstance {
             return;
         }
         if (hungLine != null && (waitStatus == null || exitedOnPowerButton)) {
-            // Hung stays the reason (the VM had to be stopped); the diagnosis says why the app gave up.
-            publish(status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
-                    + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")"
-                    + diagnosis.map(d -> "; diagnosis " + d.reason() + ": " + d.cause() + ". Fix: " + d.fix()).orElse(""), now));
+            // The VM had to be stopped: a diagnosed failure keeps its diagnosis as the reason (the message says
+            // the VM was stopped); Hung is for a fatal line no signature explains.
+            String stopped = "the VM did not exit within " + lifecycle.watchdogGrace() + " of \"" + hungLine
+                    + "\" and was stopped; " + describe(outcome);
+            publish(diagnosis.map(d -> status.finished(InstanceState.Failed, code, d.reason(), d.message() + " (" + stopped + ")", now))
+                    .orElseGet(() -> status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
+                            + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")", now)));
             return;
         }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a

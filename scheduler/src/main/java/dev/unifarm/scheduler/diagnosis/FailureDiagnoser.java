@@ -21,6 +21,8 @@ public final class FailureDiagnoser {
     /** Every reason a diagnosis can carry (the diagnosis counter's tag values). */
     public static final Set<String> REASONS = Set.of(Reasons.ALL);
 
+    /** Unikraft's paging on a CPU model without {@code pdpe1gb} (TCG's default): the kernel halts before the app. */
+    private static final Pattern NO_1GIB_PAGES = Pattern.compile("1GiB pages not supported");
     // The loader's error texts as app-elfloader's elf_load.c and main.c print them (uk_pr_err: "ERR:  [appelfloader] <file @ line> …").
     private static final Pattern NOT_PIE = Pattern.compile("ELF executable is not position-independent");
     /** The program's PT_INTERP could not be loaded; the interpreter's own open failure is printed under the name {@code <interp>}. */
@@ -103,6 +105,12 @@ public final class FailureDiagnoser {
     private Optional<Diagnosis> signature(String line, String before) {
         // CoreCLR prints an exception's HRESULT on a line of its own, " (Exception from HRESULT: …)": keep the exception too
         String evidence = evidence(line, before);
+        if (NO_1GIB_PAGES.matcher(line).find()) {
+            return Optional.of(new Diagnosis(Reasons.CPU_FEATURE_MISSING, "the guest CPU model has no 1 GiB pages (pdpe1gb),"
+                    + " which the kernel's paging needs: it halted before the app started",
+                    "boot with a CPU model that has them: under TCG -cpu max (the farm's command line for Unikraft profiles),"
+                            + " under KVM a host CPU with pdpe1gb", evidence));
+        }
         if (NOT_PIE.matcher(line).find()) {
             return Optional.of(new Diagnosis(Reasons.NOT_PIE, "the kernel's ELF loader runs only position-independent executables"
                     + " and the program is not one (the .NET host is ET_EXEC)",
