@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.scheduler.diagnosis.Diagnosis;
 import dev.unifarm.scheduler.diagnosis.FailureDiagnoser;
@@ -46,6 +47,8 @@ final class QemuInstance {
     private final InstanceListener listener;
     private final Clock clock;
     private final KernelProfile.ExitDetection exitDetection;
+    /** How the console tells the app's lines from the kernel's (and the syscall trace's): {@link ConsoleView#appText}. */
+    private final CommandLineKind consoleKind;
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
     /** Sees every console line (kernel lines too: Linux's OOM killer), keeps only the evidence. */
@@ -106,6 +109,7 @@ final class QemuInstance {
         this.listener = listener;
         this.clock = clock;
         this.exitDetection = request.image().manifest().boot().exitDetection();
+        this.consoleKind = request.image().manifest().boot().commandLineKind();
         this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
         this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
     }
@@ -125,6 +129,7 @@ final class QemuInstance {
         this.listener = listener;
         this.clock = clock;
         this.exitDetection = adopt.exitDetection();
+        this.consoleKind = adopt.consoleKind();
         this.handle = qemu;
         // console.log is rebuilt from the raw console (see followConsole): start it afresh.
         try {
@@ -261,13 +266,15 @@ final class QemuInstance {
             waitStatus = exit.getAsInt();
             return;
         }
-        if (!LinuxConsoleProtocol.isAppOutput(line)) {
+        // Running means the app started: a kernel's log or the syscall trace is not the app (Unikraft's Info: lines)
+        List<String> app = ConsoleView.appText(line, consoleKind);
+        if (app.isEmpty()) {
             return;
         }
         appStarted = true;
         bootBound.close();
-        appLines.addLast(line);
-        if (appLines.size() > KEPT_APP_LINES) {
+        app.forEach(appLines::addLast);
+        while (appLines.size() > KEPT_APP_LINES) {
             appLines.removeFirst();
         }
         if (forward == null) {

@@ -54,6 +54,7 @@ class UnikraftRecordingBootTest {
         AtomicReference<String> lineAtRunning = new AtomicReference<>();
         Recorder recorder = start("ok", "farm-patched-calibrated-ok-vm-idles.log", lineAtRunning);
         await().atMost(END).until(() -> recorder.saw(InstanceState.Running) || recorder.ended());
+        assertThat(lineAtRunning.get()).as("the console line that made it Running").isEqualTo("Hello from Unifarm!");
         long running = System.nanoTime();
         await().pollDelay(Duration.ofMillis(500)).atMost(END)
                 .until(() -> Duration.ofNanos(System.nanoTime() - running).compareTo(GRACE.plusSeconds(4)) > 0);
@@ -75,6 +76,17 @@ class UnikraftRecordingBootTest {
         assertThat(end.message()).contains("the kernel does not implement mknodat")
                 .contains("the VM did not exit within PT3S of \"Failed to initialize CoreCLR, HRESULT: 0x80004005")
                 .contains("and was stopped");
+    }
+
+    /** The app's first own line makes it Running (not the kernel's Info: lines); a kernel that halts before the app never is. */
+    @Test
+    void testKernelThatHaltedBeforeTheApp_isNeverRunning() {
+        Recorder recorder = start("halt", "farm-tcg-default-cpu-no-1gib-pages.log");
+        InstanceStatus end = recorder.awaitEnd(END);
+
+        System.out.println("default TCG CPU: " + end.reason() + ": " + end.message());
+        assertThat(recorder.states()).containsExactly(InstanceState.Pending, InstanceState.Booting, InstanceState.Failed);
+        assertThat(end.message()).contains("1GiB pages not supported").contains("was stopped");
     }
 
     private Recorder start(String id, String recording) {
