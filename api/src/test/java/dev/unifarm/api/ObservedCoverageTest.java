@@ -113,6 +113,19 @@ class ObservedCoverageTest {
                 .contains("CRIT: [libkvmplat] <setup.c @  111> Mem init failed: -95").doesNotContain("CONFIG_LIBSYSCALL_SHIM_STRACE");
     }
 
+    /** A Unikraft run that failed under another reason (here VmExited) is counted by its console's diagnosis. */
+    @Test
+    void testInstanceEnd_unikraftFailureIsCountedUnderItsConsoleDiagnosis() throws IOException {
+        String app = uploadUnikraftApp();
+        new RecordedUnikraftInstance(instances, records, dirs).ended(app, "unikraft-0.16.3", "farm-stock-mknodat-enosys.log",
+                InstanceState.Failed);
+
+        String series = "unifarm_diagnoses_total{app=\"" + app + "\",reason=\"SyscallNotImplemented\"}";
+        await().atMost(PARSED).pollInterval(Duration.ofMillis(200)).until(() -> metrics().contains(series + " "));
+        assertThat(value(metrics(), series)).isEqualTo(1.0);
+        assertThat(metrics()).doesNotContain("unifarm_diagnoses_total{app=\"" + app + "\",reason=\"VmExited\"}");
+    }
+
     @Test
     void testStartup_gaugesComeBackFromTheStoredRuns() throws IOException {
         String app = uploadUnikraftApp();
