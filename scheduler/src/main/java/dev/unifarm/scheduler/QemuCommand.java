@@ -34,7 +34,7 @@ final class QemuCommand {
                 "-pidfile", pidFile.toString(),
                 "-smp", "1",
                 "-m", request.memoryMiB() + "M"));
-        command.addAll(accel.qemuArgs());
+        command.addAll(accel.qemuArgs(image.manifest().boot().commandLineKind()));
         command.addAll(List.of("-kernel", image.kernel().toString()));
         command.addAll(rootfs(image));
         command.addAll(List.of("-append", image.manifest().commandLine(request.args(), request.env())));
