@@ -52,6 +52,16 @@ class KernelsApiTest {
                 .body("syscalls", nullValue()).body("syscallsSource", nullValue());
     }
 
+    /** {@code initrd0:/:extract:::} needs a ramfs at / first: the initrd profile says so, the others have nothing to say. */
+    @Test
+    void testGet_unikraftInitrdProfileNotesTheRamfsRootItNeeds() {
+        api().get("/api/v1/kernels/unikraft-elfloader").then().statusCode(200)
+                .body("notes", hasItem(containsString("only on a kernel whose configuration mounts a ramfs at / first")))
+                .body("notes", hasItem(containsString("Failed to extract cpio archive to /: -6")));
+        api().get("/api/v1/kernels/unikraft-elfloader-9pfs").then().statusCode(200).body("notes.size()", equalTo(0));
+        api().get("/api/v1/kernels/linux").then().statusCode(200).body("notes.size()", equalTo(0));
+    }
+
     @Test
     void testGet_unknownProfileIs404ProblemNamingTheConfiguredOnes() {
         api().get("/api/v1/kernels/plan9").then().statusCode(404).contentType("application/problem+json")

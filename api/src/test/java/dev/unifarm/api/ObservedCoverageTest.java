@@ -95,6 +95,37 @@ class ObservedCoverageTest {
         assertThat(FarmClient.api().queryParam("view", "all").get(console).asString()).isEqualTo(all);
     }
 
+    /** The kernel halted before the app (app-elfloader 0.16.3 on TCG's default CPU): no trace because the app never ran. */
+    @Test
+    void testInstanceEnd_kernelThatStoppedBeforeTheAppSaysTheAppNeverStarted() throws IOException {
+        String app = uploadUnikraftApp();
+        String id = new RecordedUnikraftInstance(instances, records, dirs).ended(app, "unikraft-0.16.3",
+                "farm-tcg-default-cpu-no-1gib-pages.log", InstanceState.Failed);
+
+        String path = "/api/v1/apps/" + app + "/coverage";
+        await().atMost(PARSED).pollInterval(Duration.ofMillis(200))
+                .until(() -> FarmClient.api().get(path).<List<Object>>path("runs").size() == 1);
+        Response report = FarmClient.api().get(path);
+        System.out.println("halted kernel's observed run: " + report.<String>path("runs[0].message"));
+        assertThat(report.<String>path("runs[0].runId")).isEqualTo(id);
+        assertThat(report.<String>path("runs[0].state")).isEqualTo("Failed");
+        assertThat(report.<String>path("runs[0].message")).contains("the app never started")
+                .contains("CRIT: [libkvmplat] <setup.c @  111> Mem init failed: -95").doesNotContain("CONFIG_LIBSYSCALL_SHIM_STRACE");
+    }
+
+    /** A Unikraft run that failed under another reason (here VmExited) is counted by its console's diagnosis. */
+    @Test
+    void testInstanceEnd_unikraftFailureIsCountedUnderItsConsoleDiagnosis() throws IOException {
+        String app = uploadUnikraftApp();
+        new RecordedUnikraftInstance(instances, records, dirs).ended(app, "unikraft-0.16.3", "farm-stock-mknodat-enosys.log",
+                InstanceState.Failed);
+
+        String series = "unifarm_diagnoses_total{app=\"" + app + "\",reason=\"SyscallNotImplemented\"}";
+        await().atMost(PARSED).pollInterval(Duration.ofMillis(200)).until(() -> metrics().contains(series + " "));
+        assertThat(value(metrics(), series)).isEqualTo(1.0);
+        assertThat(metrics()).doesNotContain("unifarm_diagnoses_total{app=\"" + app + "\",reason=\"VmExited\"}");
+    }
+
     @Test
     void testStartup_gaugesComeBackFromTheStoredRuns() throws IOException {
         String app = uploadUnikraftApp();

@@ -37,11 +37,16 @@ record RecordedUnikraftInstance(InstanceService instances, InstanceRepository re
 
     /** An instance record of the app whose console.log is the recording as the farm writes it (cleaned lines), ended. */
     String ended(String app, String recording, InstanceState end) throws IOException {
+        return ended(app, "unikraft", recording, end);
+    }
+
+    /** {@link #ended(String, String, InstanceState)} with a recording of another {@code testdata/} dir, e.g. {@code unikraft-0.16.3}. */
+    String ended(String app, String fixtures, String recording, InstanceState end) throws IOException {
         String id = "i-" + UUID.randomUUID().toString().substring(0, 12);
         Instant created = Instant.now();
         records.insert(id, app, 1, "test-node", created);
         Path dir = Files.createDirectories(dirs.instance(id));
-        Path file = Path.of(System.getProperty("test.fixtures.dir"), "unikraft", recording);
+        Path file = Path.of(System.getProperty("test.fixtures.dir"), fixtures, recording);
         List<String> cleaned = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
                 .flatMap(line -> ConsoleCleaner.lines(line).stream()).toList();
         Files.write(dir.resolve("console.log"), cleaned, StandardCharsets.UTF_8);

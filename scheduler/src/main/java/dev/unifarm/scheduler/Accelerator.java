@@ -1,5 +1,7 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.CommandLineKind;
+import java.util.ArrayList;
 import java.util.List;
 
 /** How QEMU runs the guest: KVM hardware virtualization, or TCG software emulation. */
@@ -20,7 +22,26 @@ public enum Accelerator {
         this.qemuArgs = qemuArgs;
     }
 
+    /** The accelerator alone, as the probe tries it ({@link AcceleratorProbe}): no guest needs more to prove it runs. */
     public List<String> qemuArgs() {
         return qemuArgs;
+    }
+
+    /**
+     * The accelerator and the CPU model for a guest whose kernel speaks {@code kind}. TCG's default
+     * CPU (qemu64) has no 1 GiB pages ({@code pdpe1gb}), which Unikraft's paging needs: every boot
+     * halts with {@code 1GiB pages not supported}, {@code Mem init failed: -95}. {@code -cpu max}
+     * (everything TCG emulates) boots it. Linux guests keep TCG's default: their boot time does not
+     * change measurably with {@code max}, but the {@code crash} sample's CoreCLR 2.0 no longer exits after
+     * its unhandled exception (killed by SIGSEGV, exit 139, on the default CPU; with {@code max} the VM
+     * idles until the watchdog stops it), so the linux reference behaviour would change.
+     */
+    public List<String> qemuArgs(CommandLineKind kind) {
+        if (this != tcg || kind != CommandLineKind.UNIKRAFT) {
+            return qemuArgs;
+        }
+        List<String> args = new ArrayList<>(qemuArgs);
+        args.addAll(List.of("-cpu", "max"));
+        return List.copyOf(args);
     }
 }

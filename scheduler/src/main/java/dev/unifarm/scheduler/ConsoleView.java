@@ -38,6 +38,15 @@ public enum ConsoleView {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The app's own text in one cleaned console line, as {@link #APP} shows it (blank text dropped):
+     * what tells the scheduler that the app started. The split needs nothing from other lines: a
+     * kernel line, a trace line or app text glued to one is told by the line alone.
+     */
+    public static List<String> appText(String line, CommandLineKind kind) {
+        return APP.select(List.of(line), kind).stream().filter(text -> !text.isBlank()).toList();
+    }
+
     /** This view of cleaned console lines of an instance whose kernel speaks {@code kind}. */
     public List<String> select(List<String> lines, CommandLineKind kind) {
         if (this == ALL) {

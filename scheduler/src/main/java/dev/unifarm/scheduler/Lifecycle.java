@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param qmpTimeout the longest wait for any QMP answer (greeting, command); none means QMP is unusable
  * @param backoff delays between restarts
  * @param watchdogGrace how long a VM whose console shows a fatal line may take to exit before it is
- *     stopped and marked {@code Failed}/{@code Hung}
+ *     stopped and marked {@code Failed} (its diagnosis' reason, else {@code Hung})
  * @param bootTimeout how long a booting instance may take to its first app line before it is stopped
  *     and marked {@code Failed}/{@code BootTimeout}
  */

@@ -34,7 +34,7 @@ final class QemuCommand {
                 "-pidfile", pidFile.toString(),
                 "-smp", "1",
                 "-m", request.memoryMiB() + "M"));
-        command.addAll(accel.qemuArgs());
+        command.addAll(accel.qemuArgs(image.manifest().boot().commandLineKind()));
         command.addAll(List.of("-kernel", image.kernel().toString()));
         command.addAll(rootfs(image));
         if (image.manifest().boot().exitDetection() == KernelProfile.ExitDetection.UNIFARM_COMPAT) {

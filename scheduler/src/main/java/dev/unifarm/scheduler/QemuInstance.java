@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.scheduler.diagnosis.Diagnosis;
 import dev.unifarm.scheduler.diagnosis.FailureDiagnoser;
@@ -51,6 +52,8 @@ final class QemuInstance {
     private final InstanceListener listener;
     private final Clock clock;
     private final KernelProfile.ExitDetection exitDetection;
+    /** How the console tells the app's lines from the kernel's (and the syscall trace's): {@link ConsoleView#appText}. */
+    private final CommandLineKind consoleKind;
     private final ConsoleBuffer console;
     private final Deque<String> appLines = new ArrayDeque<>();
     /** Sees every console line (kernel lines too: Linux's OOM killer), keeps only the evidence. */
@@ -111,6 +114,7 @@ final class QemuInstance {
         this.listener = listener;
         this.clock = clock;
         this.exitDetection = request.image().manifest().boot().exitDetection();
+        this.consoleKind = request.image().manifest().boot().commandLineKind();
         this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
         this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
     }
@@ -130,6 +134,7 @@ final class QemuInstance {
         this.listener = listener;
         this.clock = clock;
         this.exitDetection = adopt.exitDetection();
+        this.consoleKind = adopt.consoleKind();
         this.handle = qemu;
         // console.log is rebuilt from the raw console (see followConsole): start it afresh.
         try {
@@ -269,13 +274,15 @@ final class QemuInstance {
             }
             return;
         }
-        if (!LinuxConsoleProtocol.isAppOutput(line)) {
+        // Running means the app started: a kernel's log or the syscall trace is not the app (Unikraft's Info: lines)
+        List<String> app = ConsoleView.appText(line, consoleKind);
+        if (app.isEmpty()) {
             return;
         }
         appStarted = true;
         bootBound.close();
-        appLines.addLast(line);
-        if (appLines.size() > KEPT_APP_LINES) {
+        app.forEach(appLines::addLast);
+        while (appLines.size() > KEPT_APP_LINES) {
             appLines.removeFirst();
         }
         if (forward == null) {
@@ -327,10 +334,13 @@ final class QemuInstance {
             return;
         }
         if (hungLine != null && (waitStatus == null || exitedOnPowerButton)) {
-            // Hung stays the reason (the VM had to be stopped); the diagnosis says why the app gave up.
-            publish(status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
-                    + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")"
-                    + diagnosis.map(d -> "; diagnosis " + d.reason() + ": " + d.cause() + ". Fix: " + d.fix()).orElse(""), now));
+            // The VM had to be stopped: a diagnosed failure keeps its diagnosis as the reason (the message says
+            // the VM was stopped); Hung is for a fatal line no signature explains.
+            String stopped = "the VM did not exit within " + lifecycle.watchdogGrace() + " of \"" + hungLine
+                    + "\" and was stopped; " + describe(outcome);
+            publish(diagnosis.map(d -> status.finished(InstanceState.Failed, code, d.reason(), d.message() + " (" + stopped + ")", now))
+                    .orElseGet(() -> status.finished(InstanceState.Failed, code, "Hung", hungLine + " (no exit within "
+                            + lifecycle.watchdogGrace() + " of this line; " + describe(outcome) + ")", now)));
             return;
         }
         // An app that ended by itself (its exit is on the console) keeps its own outcome even if a

@@ -15,8 +15,17 @@ import java.util.regex.Pattern;
  */
 final class Watchdog implements AutoCloseable {
 
-    /** CoreCLR's and its host's last words, Unikraft's critical log level, app-elfloader's errors. */
-    static final Pattern FATAL = Pattern.compile("Unhandled Exception|HRESULT|\\bCRIT\\b|\\bERR:");
+    /**
+     * The app's and the loader's last words and a kernel that stopped: CoreCLR's and its host's
+     * ({@code Unhandled Exception}, {@code HRESULT}), app-elfloader's fatal loader errors, Unikraft's
+     * critical level ({@code CRIT:}, printed before it gives up: {@code Mem init failed}) and its halt.
+     * Not a kernel log level as such: app-elfloader 0.16 prints {@code ERR:  [libposix_process] …
+     * Ignore updating resource 7} on every .NET start (a prlimit it ignores), and the run goes on.
+     */
+    static final Pattern FATAL = Pattern.compile("Unhandled Exception|HRESULT"
+            + "|Failed to execute|ELF executable is not position-independent|Failed to load program interpreter"
+            + "|Parsing of ELF image failed"
+            + "|\\bCRIT:|Unikraft halted");
 
     /** One timer thread for every instance's watchdog and {@link BootBound}. */
     static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -42,6 +42,22 @@ class ConsoleViewTest {
         assertThat(ConsoleView.KERNEL.select(console, CommandLineKind.LINUX)).hasSize(3).doesNotContain("Hello from Unifarm!");
     }
 
+    /** Line by line, what the scheduler's Running waits for: the app's own text, on a Unikraft console as view=app shows it. */
+    @Test
+    void testAppText_oneLineAtATimeAsTheAppViewSplitsIt() {
+        assertThat(ConsoleView.appText("Info: [libkvmplat] <bootinfo.c @   59> Architecture: x86_64", CommandLineKind.UNIKRAFT)).isEmpty();
+        assertThat(ConsoleView.appText("ERR:  [libposix_process] <deprecated.c @  348> Ignore updating resource 7: cur = 1024, max = 1024",
+                CommandLineKind.UNIKRAFT)).isEmpty();
+        assertThat(ConsoleView.appText("stat(\"/app/hello.dll\", <out>stat:{st_size=3072, st_mode=0100644, ...}) = OK",
+                CommandLineKind.UNIKRAFT)).isEmpty();
+        assertThat(ConsoleView.appText("Failed to initialize CoreCLR, HRESULT: 0x80004005write(fd:2, \"Failed to initialize Cor\"..., 49) = 49",
+                CommandLineKind.UNIKRAFT)).containsExactly("Failed to initialize CoreCLR, HRESULT: 0x80004005");
+        assertThat(ConsoleView.appText("Hello from Unifarm!", CommandLineKind.UNIKRAFT)).containsExactly("Hello from Unifarm!");
+        assertThat(ConsoleView.appText("[    0.912345] Run /init as init process", CommandLineKind.LINUX)).isEmpty();
+        assertThat(ConsoleView.appText("   ", CommandLineKind.LINUX)).isEmpty();
+        assertThat(ConsoleView.appText("Hello from Unifarm!", CommandLineKind.LINUX)).containsExactly("Hello from Unifarm!");
+    }
+
     @Test
     void testParse_namesCaseInsensitiveAndUnknownEmpty() {
         assertThat(ConsoleView.parse("Trace")).contains(ConsoleView.TRACE);

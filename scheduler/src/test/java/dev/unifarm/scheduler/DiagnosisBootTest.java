@@ -129,12 +129,12 @@ class DiagnosisBootTest {
     }
 
     @Test
-    void testDiagnosis_hungInstanceKeepsHungWithTheFatalLine() throws IOException {
+    void testDiagnosis_hungInstanceIsFiledUnderItsDiagnosisSayingItWasStopped() throws IOException {
         InstanceStatus end = run("d5", TestImages.build("hang", work));
 
-        assertThat(end.reason()).isEqualTo("Hung");
-        assertThat(end.message()).startsWith("Unhandled Exception: simulated").contains("no exit within PT3S")
-                .contains("diagnosis UnhandledException");
+        assertThat(end.reason()).isEqualTo("UnhandledException");
+        assertThat(end.message()).startsWith("the app threw an exception nothing caught")
+                .contains("Unhandled Exception: simulated").contains("the VM did not exit within PT3S").contains("was stopped");
     }
 
     @Test

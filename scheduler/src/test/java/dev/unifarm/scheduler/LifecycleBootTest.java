@@ -302,7 +302,7 @@ class LifecycleBootTest {
     // --- watchdog ---
 
     @Test
-    void testWatchdog_fatalLineWithoutExitIsStoppedAsHung() {
+    void testWatchdog_fatalLineWithoutExitIsStoppedUnderItsDiagnosis() {
         Recorder recorder = new Recorder();
         LaunchRequest request = request("w1", hang);
         scheduler.start(request, recorder);
@@ -311,8 +311,9 @@ class LifecycleBootTest {
 
         System.out.println("hung instance: " + end.message());
         assertThat(end.state()).isEqualTo(InstanceState.Failed);
-        assertThat(end.reason()).isEqualTo("Hung");
-        assertThat(end.message()).startsWith("Unhandled Exception: simulated").contains("no exit within PT3S");
+        assertThat(end.reason()).isEqualTo("UnhandledException");
+        assertThat(end.message()).contains("Unhandled Exception: simulated")
+                .contains("the VM did not exit within PT3S of \"Unhandled Exception: simulated").contains("was stopped");
         assertThat(recorder.states()).containsExactly(
                 InstanceState.Pending, InstanceState.Booting, InstanceState.Running, InstanceState.Failed);
     }

@@ -65,6 +65,22 @@ class QemuCommandTest {
         assertThat(command).containsSequence("-accel", "tcg,tb-size=64").doesNotContain("kvm", "-cpu");
     }
 
+    /** The default TCG CPU has no 1 GiB pages: a Unikraft kernel halts at once (testdata/unikraft-0.16.3, farm-tcg-default-cpu-no-1gib-pages.log). */
+    @Test
+    void testOf_unikraftUnderTcgGetsACpuWithWhatTheKernelNeeds() {
+        List<String> command = QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).containsSequence("-accel", "tcg", "-cpu", "max").doesNotContain("kvm", "host");
+        assertThat(Accelerator.tcg.qemuArgs()).as("the probe's arguments stay the accelerator alone").containsExactly("-accel", "tcg");
+    }
+
+    @Test
+    void testOf_unikraftUnderKvmKeepsTheHostCpu() {
+        List<String> command = QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.kvm, SOCKET, PID);
+
+        assertThat(command).containsSequence("-accel", "kvm", "-cpu", "host").doesNotContain("max", "tcg");
+    }
+
     @Test
     void testOf_kvmAcceleratorWithHostCpu() {
         List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.kvm, SOCKET, PID);

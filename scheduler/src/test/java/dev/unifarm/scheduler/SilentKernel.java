@@ -36,9 +36,14 @@ final class SilentKernel {
     }
 
     static Path writeTo(Path dir) {
-        byte[] code = HexFormat.of().parseHex(CODE);
         // a line of its own: the firmware's "Booting from ROM.." ends without one
-        byte[] line = ("\r\n" + LINE + "\r\n\0").getBytes(StandardCharsets.US_ASCII);
+        return printing(dir.resolve("silent-kernel.bin"), ("\r\n" + LINE + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The same guest printing {@code text} (no NUL byte in it: the end of the text) instead of its line. */
+    static Path printing(Path file, byte[] text) {
+        byte[] code = HexFormat.of().parseHex(CODE);
+        byte[] line = java.util.Arrays.copyOf(text, text.length + 1);
         ByteBuffer image = ByteBuffer.allocate(HEADER_BYTES + code.length + line.length).order(ByteOrder.LITTLE_ENDIAN);
         int magic = 0x1BADB002;
         int flags = 0x00010000; // the load addresses below are valid (not an ELF image)
@@ -53,7 +58,7 @@ final class SilentKernel {
             throw new IllegalStateException("the code's address of its line is out of date");
         }
         try {
-            return Files.write(dir.resolve("silent-kernel.bin"), image.array());
+            return Files.write(file, image.array());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -64,6 +64,19 @@ final class TestImages {
         return builder.build(new ImageStore(work.resolve("store")));
     }
 
+    /**
+     * Builds the sample for the 9pfs app-elfloader profile (its kernel a stand-in: no Unikraft kernel is
+     * provisioned; a test boots the image with a kernel of its own, e.g. {@link RecordedConsoleKernel}).
+     */
+    static Image buildUnikraft(String sample, Path work) {
+        Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
+        return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
+                .runtimes(runtimeStore())
+                .profile(KernelProfile.unikraftElfloader("unikraft-elfloader-9pfs", new KernelProfile.KernelLocation.File(linuxKernel()),
+                        KernelProfile.Delivery.NINE_P))
+                .build(new ImageStore(work.resolve("store")));
+    }
+
     /** Builds the sample's traced variant (coverage reference run): the app runs under the host's strace. */
     static Image buildTraced(String sample, Path work) {
         return buildTraced(sample, work, false);

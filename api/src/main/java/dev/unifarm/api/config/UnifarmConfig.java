@@ -285,7 +285,7 @@ public interface UnifarmConfig {
         @WithDefault("PT5S")
         Duration qmpTimeout();
 
-        /** A VM whose console shows a fatal line and that has not ended this long after it is stopped as {@code Hung}. */
+        /** A VM whose console shows a fatal line and that has not ended this long after it is stopped: {@code Failed} with its diagnosis' reason, else {@code Hung}. */
         @WithDefault("PT10S")
         Duration watchdogGrace();
 

@@ -81,8 +81,7 @@ public class ObservedRuns {
             String name = kernel.get().name();
             if (profile.names().isEmpty()) {
                 profiles.insertFinished(end.id(), app, revision, name, SOURCE, ProfileRow.FAILED, end.exitCode(), null,
-                        "no syscall trace on the console (" + end.state() + "/" + end.reason() + "): the " + name
-                                + " kernel prints one only when built with CONFIG_LIBSYSCALL_SHIM_STRACE=y", clock.instant());
+                        NoTrace.message(trace, name, end), clock.instant());
                 return;
             }
             profiles.insertFinished(end.id(), app, revision, name, SOURCE, ProfileRow.DONE, end.exitCode(),

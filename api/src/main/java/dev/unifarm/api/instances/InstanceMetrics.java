@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *     {@code instance}: Prometheus sets that to the scrape target and renames ours {@code exported_instance}): VmRSS of
  *     each live instance's QEMU, read from {@code /proc/<pid>/status} at scrape time;
  * <li>{@code unifarm.diagnoses} counter ({@code unifarm_diagnoses_total}), tags {@code app}, {@code reason}: runs
- *     that failed with a known signature ({@link FailureDiagnoser#REASONS}), counted once per failed run.
+ *     that failed with a known signature ({@link FailureDiagnoser#REASONS}), counted once per failed run: by the
+ *     run's reason, or, when its reason is another ({@code VmExited}, {@code BootTimeout}…), by its console's
+ *     diagnosis ({@link ConsoleDiagnoses}).
  * </ul>
  */
 @ApplicationScoped
@@ -105,6 +107,11 @@ public class InstanceMetrics {
             }
         }
         refresh();
+    }
+
+    /** A failed run whose reason is not a diagnosis showed {@code reason}'s signature on its console ({@link ConsoleDiagnoses}). */
+    void diagnosed(String app, String reason) {
+        diagnoses(app, reason).increment();
     }
 
     /** Re-reads the per-app, per-state counts from the instance records. */

@@ -8,20 +8,23 @@ import java.time.Instant;
 /**
  * What the farm does with each status the scheduler reports for one instance, started or adopted:
  * record it, update the metrics, and once the instance has ended hand it to {@link ObservedRuns}
- * (a Unikraft instance's console becomes its observed syscall coverage).
+ * (a Unikraft instance's console becomes its observed syscall coverage) and to {@link ConsoleDiagnoses}
+ * (a failure not filed under a diagnosis is counted by its console's).
  */
 final class InstanceRecorder implements InstanceListener {
 
     private final InstanceRepository instances;
     private final InstanceMetrics metrics;
     private final ObservedRuns observed;
+    private final ConsoleDiagnoses diagnoses;
     private final String app;
     private final int revision;
     private final Instant requested;
 
-    InstanceRecorder(InstanceRepository instances, InstanceMetrics metrics, ObservedRuns observed, String app, int revision,
-            Instant requested) {
+    InstanceRecorder(InstanceRepository instances, InstanceMetrics metrics, ObservedRuns observed, ConsoleDiagnoses diagnoses,
+            String app, int revision, Instant requested) {
         this.instances = instances;
+        this.diagnoses = diagnoses;
         this.metrics = metrics;
         this.observed = observed;
         this.app = app;
@@ -35,6 +38,7 @@ final class InstanceRecorder implements InstanceListener {
         metrics.changed(app, requested, status);
         if (status.state().isTerminal()) {
             observed.ended(app, revision, status);
+            diagnoses.ended(app, status);
         }
     }
 }

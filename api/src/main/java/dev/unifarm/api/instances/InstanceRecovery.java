@@ -2,6 +2,8 @@ package dev.unifarm.api.instances;
 
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.imager.CommandLineKind;
+import dev.unifarm.imager.ImageManifest;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
@@ -14,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -66,8 +69,10 @@ public class InstanceRecovery {
                 live.add(instance.id());
                 continue;
             }
+            Optional<ImageManifest.Boot> boot = boot(instance);
             Scheduler.Reattachment outcome = scheduler.reattach(new AdoptRequest(instance.id(), dirs.instance(instance.id()),
-                    exitDetection(instance), recorded(instance)), service.recorder(instance.app(), instance.revision(),
+                    boot.map(ImageManifest.Boot::exitDetection).orElse(KernelProfile.ExitDetection.LINUX_PANIC), recorded(instance),
+                    boot.map(ImageManifest.Boot::commandLineKind).orElse(CommandLineKind.LINUX)), service.recorder(instance.app(), instance.revision(),
                     instance.createdAt()), restartPolicy(instance));
             if (outcome.attached()) {
                 live.add(instance.id());
@@ -92,14 +97,13 @@ public class InstanceRecovery {
         }
     }
 
-    /** How the app's end shows, from its image; the default profile's when the image is gone. */
-    private KernelProfile.ExitDetection exitDetection(Instance instance) {
+    /** How its image boots (the app's end, the console's kind); empty when the image is gone (then the default profile's). */
+    private Optional<ImageManifest.Boot> boot(Instance instance) {
         try {
             String digest = apps.revision(instance.app(), instance.revision()).imageDigest();
-            return images.image(digest).map(image -> image.manifest().boot().exitDetection())
-                    .orElse(KernelProfile.ExitDetection.LINUX_PANIC);
+            return images.image(digest).map(image -> image.manifest().boot());
         } catch (RuntimeException e) {
-            return KernelProfile.ExitDetection.LINUX_PANIC;
+            return Optional.empty();
         }
     }
 

@@ -48,13 +48,15 @@ public class InstanceService {
     private final UnifarmConfig config;
     private final InstanceMetrics metrics;
     private final ObservedRuns observed;
+    private final ConsoleDiagnoses diagnoses;
     private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
 
     InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
             FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, ObservedRuns observed,
-            RevisionKernels revisionKernels) {
+            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses) {
         this.metrics = metrics;
+        this.diagnoses = diagnoses;
         this.observed = observed;
         this.revisionKernels = revisionKernels;
         this.apps = apps;
@@ -99,10 +101,11 @@ public class InstanceService {
 
     /**
      * The listener of one instance's statuses, for a start and for an adoption alike: records them,
-     * updates the metrics and, at the end, hands a Unikraft instance's console to {@link ObservedRuns}.
+     * updates the metrics and, at the end, hands a Unikraft instance's console to {@link ObservedRuns} and a failure's
+     * to {@link ConsoleDiagnoses}.
      */
     public InstanceListener recorder(String app, int revision, Instant requested) {
-        return new InstanceRecorder(instances, metrics, observed, app, revision, requested);
+        return new InstanceRecorder(instances, metrics, observed, diagnoses, app, revision, requested);
     }
 
     private boolean kubernetes() {

@@ -22,10 +22,12 @@ import java.util.Optional;
  *        (a Unikraft profile without {@code syscalls-symbols} or {@code provided-syscalls})
  * @param syscallsSource where {@code syscalls} came from: {@code symbols}, {@code provided-syscalls}, or
  *        {@code linux} (a stock Linux kernel: all of them); {@code null} when unknown
+ * @param notes what the profile assumes of its kernel beyond these fields (e.g. a Unikraft initrd
+ *        profile's ramfs at {@code /}); empty when nothing
  */
 public record KernelInfo(String name, String kernel, String kernelSource, String arch, String delivery, String commandLine,
         int maxEnv, String exit, boolean nonPieViaInterpreter, Stack stack, boolean isDefault,
-        List<String> syscalls, String syscallsSource) {
+        List<String> syscalls, String syscallsSource, List<String> notes) {
 
     /** The application stack range the image's {@code /proc/1/maps} describes, and where it came from. */
     public record Stack(String start, String end, String source) {
@@ -38,7 +40,8 @@ public record KernelInfo(String name, String kernel, String kernelSource, String
                 profile.delivery().configName(), profile.commandLine().configName(), profile.maxEnv(), profile.exit().configName(),
                 profile.nonPieViaInterpreter(),
                 new Stack(hex(stack.start()), hex(stack.end()), profile.stackSource().configName()), isDefault,
-                table.map(t -> List.copyOf(t.linuxNames())).orElse(null), table.map(KernelSyscallTable::source).orElse(null));
+                table.map(t -> List.copyOf(t.linuxNames())).orElse(null), table.map(KernelSyscallTable::source).orElse(null),
+                ProfileNotes.of(profile));
     }
 
     private static String hex(long address) {

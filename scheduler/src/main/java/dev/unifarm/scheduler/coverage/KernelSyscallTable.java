@@ -31,8 +31,13 @@ import net.fornwall.jelf.ElfSymbolTableSection;
 public record KernelSyscallTable(Set<String> names, String source) {
 
     private static final String SYMBOL_PREFIX = "uk_syscall_r_";
-    /** The execution-environment variant ({@code uk_syscall_r_e_clone}) of a call that is also listed plainly. */
-    private static final String EXECENV_PREFIX = "e_";
+    /**
+     * The kind prefixes of a syscall's entry: {@code e_} the execution-environment variant
+     * ({@code uk_syscall_r_e_clone}), {@code u_} one registered with a user-context entry
+     * ({@code uk_syscall_r_u_arch_prctl}, {@code arch_prctl-3u} in provided_syscalls.in; 0.16's
+     * stock kernel lists arch_prctl and clone only so). Either way the call is implemented.
+     */
+    private static final Pattern KIND_PREFIX = Pattern.compile("^[eu]_");
     private static final Pattern PROVIDED = Pattern.compile("([a-z0-9_]+)-(\\d+)([eu]?)");
     private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
@@ -122,9 +127,9 @@ public record KernelSyscallTable(Set<String> names, String source) {
             return;
         }
         String name = symbol.substring(SYMBOL_PREFIX.length());
-        // uk_syscall_r_e_<name> is <name>'s execenv entry, not a syscall of its own.
-        if (name.startsWith(EXECENV_PREFIX) && !LinuxSyscalls.isSyscall(name)) {
-            name = name.substring(EXECENV_PREFIX.length());
+        // uk_syscall_r_e_<name> / uk_syscall_r_u_<name> are <name>'s entries, not syscalls of their own.
+        if (!LinuxSyscalls.isSyscall(name)) {
+            name = KIND_PREFIX.matcher(name).replaceFirst("");
         }
         names.add(name);
     }

@@ -21,6 +21,10 @@ public final class FailureDiagnoser {
     /** Every reason a diagnosis can carry (the diagnosis counter's tag values). */
     public static final Set<String> REASONS = Set.of(Reasons.ALL);
 
+    /** Unikraft's paging on a CPU model without {@code pdpe1gb} (TCG's default): the kernel halts before the app. */
+    private static final Pattern NO_1GIB_PAGES = Pattern.compile("1GiB pages not supported");
+    /** vfscore's initrd extraction into a {@code /} that is no writable filesystem (no ramfs mounted there first). */
+    private static final Pattern ROOT_EXTRACT = Pattern.compile("Failed to extract cpio archive to /");
     // The loader's error texts as app-elfloader's elf_load.c and main.c print them (uk_pr_err: "ERR:  [appelfloader] <file @ line> …").
     private static final Pattern NOT_PIE = Pattern.compile("ELF executable is not position-independent");
     /** The program's PT_INTERP could not be loaded; the interpreter's own open failure is printed under the name {@code <interp>}. */
@@ -103,6 +107,18 @@ public final class FailureDiagnoser {
     private Optional<Diagnosis> signature(String line, String before) {
         // CoreCLR prints an exception's HRESULT on a line of its own, " (Exception from HRESULT: …)": keep the exception too
         String evidence = evidence(line, before);
+        if (NO_1GIB_PAGES.matcher(line).find()) {
+            return Optional.of(new Diagnosis(Reasons.CPU_FEATURE_MISSING, "the guest CPU model has no 1 GiB pages (pdpe1gb),"
+                    + " which the kernel's paging needs: it halted before the app started",
+                    "boot with a CPU model that has them: under TCG -cpu max (the farm's command line for Unikraft profiles),"
+                            + " under KVM a host CPU with pdpe1gb", evidence));
+        }
+        if (ROOT_EXTRACT.matcher(line).find()) {
+            return Optional.of(new Diagnosis(Reasons.ROOT_NOT_EXTRACTABLE, "the kernel could not extract the initrd into /"
+                    + " (vfs.fstab initrd0:/:extract:::): its configuration mounts no ramfs at / first",
+                    "use a kernel whose configuration mounts a ramfs at / (as app-elfloader's own does), or the 9pfs delivery",
+                    evidence));
+        }
         if (NOT_PIE.matcher(line).find()) {
             return Optional.of(new Diagnosis(Reasons.NOT_PIE, "the kernel's ELF loader runs only position-independent executables"
                     + " and the program is not one (the .NET host is ET_EXEC)",

@@ -3,6 +3,8 @@ package dev.unifarm.scheduler.diagnosis;
 /** The reasons a {@link Diagnosis} can carry, as the instance status shows them, most specific first. */
 final class Reasons {
 
+    static final String CPU_FEATURE_MISSING = "CpuFeatureMissing";
+    static final String ROOT_NOT_EXTRACTABLE = "RootNotExtractable";
     static final String NOT_PIE = "NotPositionIndependent";
     static final String INTERPRETER_MISSING = "InterpreterMissing";
     static final String WRONG_MACHINE = "WrongMachine";
@@ -18,7 +20,7 @@ final class Reasons {
     static final String DEV_ZERO_MISSING = "DevZeroMissing";
     static final String UNHANDLED_EXCEPTION = "UnhandledException";
 
-    static final String[] ALL = {NOT_PIE, INTERPRETER_MISSING, WRONG_MACHINE, NO_PROGRAM, LOADER_FAILED, INITRD_OVERLAP,
+    static final String[] ALL = {CPU_FEATURE_MISSING, ROOT_NOT_EXTRACTABLE, NOT_PIE, INTERPRETER_MISSING, WRONG_MACHINE, NO_PROGRAM, LOADER_FAILED, INITRD_OVERLAP,
             SHARED_MMAP_UNSUPPORTED, OUT_OF_MEMORY, SELF_EXE_MISSING, SYSCALL_NOT_IMPLEMENTED, STACK_MAPPING, STATFS_NAMELEN,
             DEV_ZERO_MISSING, UNHANDLED_EXCEPTION};
 

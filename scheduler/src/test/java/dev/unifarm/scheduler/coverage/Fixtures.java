@@ -33,6 +33,15 @@ final class Fixtures {
         return file;
     }
 
+    /** A file of the farm's own runs on a real app-elfloader 0.16.3 ({@code testdata/unikraft-0.16.3}). */
+    static Path farm0163(String name) {
+        Path file = unikraft().resolveSibling("unikraft-0.16.3").resolve(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("fixture " + name + " is missing at " + file);
+        }
+        return file;
+    }
+
     static List<Path> recordings() throws IOException {
         try (Stream<Path> files = Files.list(unikraft())) {
             return files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();

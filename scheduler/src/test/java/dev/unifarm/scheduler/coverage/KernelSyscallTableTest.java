@@ -28,6 +28,17 @@ class KernelSyscallTableTest {
         assertThat(provided.source()).isEqualTo("provided-syscalls");
     }
 
+    /** 0.16.3's stock kernel registers arch_prctl and clone only as user-context entries (uk_syscall_r_u_*): implemented all the same. */
+    @Test
+    void userContextSymbolsOfTheStockKernelAreImplementedCalls() {
+        KernelSyscallTable symbols = KernelSyscallTable.fromSymbols(Fixtures.farm0163("kernel-stock-uk_syscall_r-symbols.txt"));
+        KernelSyscallTable provided = KernelSyscallTable.fromProvidedSyscalls(Fixtures.farm0163("provided_syscalls-stock.in"));
+
+        assertThat(symbols.implementsCall("arch_prctl")).isTrue();
+        assertThat(symbols.linuxNames()).contains("arch_prctl", "clone").isEqualTo(provided.linuxNames());
+        assertThat(symbols.names()).noneMatch(name -> name.startsWith("u_"));
+    }
+
     @Test
     void theTablePredictsTheEnosysCallsOfTheRecordedRun() throws IOException {
         KernelSyscallTable table = KernelSyscallTable.fromProvidedSyscalls(Fixtures.file("provided_syscalls-9pfs.in"));
@@ -50,8 +61,8 @@ class KernelSyscallTableTest {
     @Test
     void symbolListingsMayBeNmOutput() {
         KernelSyscallTable table = KernelSyscallTable.fromSymbolListing(List.of("0000000000123450 T uk_syscall_r_openat",
-                "0000000000123460 T uk_syscall_e_openat", "uk_syscall_r_e_clone", "uk_syscall_r_clone", "0000000000100000 T main"));
-        assertThat(table.names()).containsExactly("clone", "openat");
+                "0000000000123460 T uk_syscall_e_openat", "uk_syscall_r_e_clone", "uk_syscall_r_clone", "0000000000100000 T main", "uk_syscall_r_u_arch_prctl"));
+        assertThat(table.names()).containsExactly("arch_prctl", "clone", "openat");
     }
 
     @Test

@@ -35,6 +35,28 @@ class FailureDiagnoserFixturesTest {
         assertThat(diagnosis.evidence()).contains(evidence);
     }
 
+    /** The farm's own runs on app-elfloader 0.16.3 (testdata/unikraft-0.16.3/README.md). */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "farm-tcg-default-cpu-no-1gib-pages.log | CpuFeatureMissing | -cpu max | 1GiB pages not supported",
+            "farm-stock-mknodat-enosys.log | SyscallNotImplemented | mknodat | HRESULT: 0x80004005",
+            "farm-patched-default-stack-wrong.log | StackMappingWrong | [stack] | HRESULT: 0x80004005",
+    })
+    void testDiagnosis_farmRunOn0163GetsTheReadmeCause(String file, String reason, String inMessage, String evidence)
+            throws IOException {
+        Diagnosis diagnosis = diagnoseAt("unikraft-0.16.3/" + file).orElseThrow(() -> new AssertionError(file + " got no diagnosis"));
+
+        assertThat(diagnosis.reason()).isEqualTo(reason);
+        assertThat(diagnosis.message()).contains(inMessage);
+        assertThat(diagnosis.evidence()).contains(evidence);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"farm-patched-calibrated-ok-vm-idles.log"})
+    void testDiagnosis_farmRunThatWorkedOn0163GetsNone(String file) throws IOException {
+        assertThat(diagnoseAt("unikraft-0.16.3/" + file)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"static-pie-initrd-ok.log", "static-pie-9p-ok.log", "dynamic-initrd-ok.log", "dotnet-9p-ok.log"})
     void testDiagnosis_okRecordingGetsNone(String file) throws IOException {
@@ -50,8 +72,12 @@ class FailureDiagnoserFixturesTest {
     }
 
     private static Optional<Diagnosis> diagnose(String file) throws IOException {
+        return diagnoseAt("unikraft/" + file);
+    }
+
+    private static Optional<Diagnosis> diagnoseAt(String fixture) throws IOException {
         // ISO-8859-1: the recordings hold raw console bytes; \r of the serial line endings stripped
-        List<String> lines = Files.readAllLines(RealParts.fixture("unikraft/" + file), StandardCharsets.ISO_8859_1).stream()
+        List<String> lines = Files.readAllLines(RealParts.fixture(fixture), StandardCharsets.ISO_8859_1).stream()
                 .map(line -> line.replace("\r", "")).collect(Collectors.toList());
         return FailureDiagnoser.of(lines);
     }

@@ -35,6 +35,17 @@ class FailureDiagnoserTest {
                 .isEqualTo("StackMappingWrong");
     }
 
+    /** The initrd profile on a kernel that mounts no ramfs at / first (issue 14; vfscore's uk_pr_err form, its line number not recorded). */
+    @Test
+    void testDiagnosis_initrdNotExtractableIntoRoot() {
+        var diagnosis = FailureDiagnoser.of(List.of("Info: [libvfscore] <automount.c @  540> Extracting initrd @ 0x1c2000 (1048576 bytes) to /...",
+                "ERR:  [libvfscore] <automount.c @  545> Failed to extract cpio archive to /: -6",
+                "Info: [libkvmplat] <shutdown.c @   59> Unikraft halted")).orElseThrow();
+        assertThat(diagnosis.reason()).isEqualTo("RootNotExtractable");
+        assertThat(diagnosis.message()).contains("mounts no ramfs at /").contains("9pfs delivery")
+                .contains("Failed to extract cpio archive to /: -6");
+    }
+
     // The loader lines below are app-elfloader's own texts (elf_load.c, main.c) in uk_pr_err's "ERR:  [lib] <file @ line>" form.
 
     @Test
