@@ -70,8 +70,8 @@ class QemuCommandTest {
     void testOf_unikraftUnderTcgGetsACpuWithWhatTheKernelNeeds() {
         List<String> command = QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID);
 
-        assertThat(command).containsSequence("-accel", "tcg", "-cpu", "max").doesNotContain("kvm", "host");
-        assertThat(Accelerator.tcg.qemuArgs()).as("the probe's arguments stay the accelerator alone").containsExactly("-accel", "tcg");
+        assertThat(command).containsSequence("-accel", "tcg,tb-size=64", "-cpu", "max").doesNotContain("kvm", "host");
+        assertThat(Accelerator.tcg.qemuArgs()).as("the probe's arguments stay the accelerator alone").containsExactly("-accel", "tcg,tb-size=64");
     }
 
     @Test
