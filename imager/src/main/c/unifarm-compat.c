@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -255,6 +256,28 @@ EXPORT int poll(struct pollfd *fds, nfds_t count, int timeout) {
             return 0;
         }
     }
+}
+
+/*
+ * Kernel behaviour: lwIP has no SO_REUSEPORT; setsockopt(SOL_SOCKET, SO_REUSEPORT) fails ENOPROTOOPT.
+ * .NET's Socket.SetSocketOption(ReuseAddress) sets SO_REUSEADDR and then SO_REUSEPORT (to match
+ * Windows' semantics) and throws on the second, so every HTTP server that asks for address reuse dies
+ * before it listens. Evidence (the echo-http sample on app-elfloader 0.16.3, scripts/unikernel-check):
+ *     setsockopt(0x1b, 0x1, ...) = 0x0
+ *     setsockopt(0x1b, 0x1, ...) = Protocol not available (-92)
+ *     Unhandled Exception: System.Net.Sockets.SocketException: Protocol not available
+ * A unikernel runs one process, so there is no other socket to share the port with: accepting the
+ * option is what Linux would answer and changes nothing the app can see.
+ */
+EXPORT int setsockopt(int fd, int level, int name, const void *value, socklen_t length) {
+    REAL(setsockopt);
+    int saved = errno;
+    int result = real_setsockopt(fd, level, name, value, length);
+    if (result == -1 && errno == ENOPROTOOPT && level == SOL_SOCKET && name == SO_REUSEPORT) {
+        errno = saved;
+        return 0;
+    }
+    return result;
 }
 
 /* ---- the main thread's stack ------------------------------------------------------------------ */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The layer the build compiled, on the host (same Debian 12 glibc as the images): a probe makes the calls
  * app-elfloader refuses while the host's strace fails them the way that kernel does ({@code mknodat}
- * ENOSYS, {@code poll} EFAULT, the shared {@code /dev/zero} {@code mmap} EOPNOTSUPP). Without the layer
+ * ENOSYS, {@code poll} EFAULT, the shared {@code /dev/zero} {@code mmap} EOPNOTSUPP, lwIP's missing
+ * {@code SO_REUSEPORT} ENOPROTOOPT). Without the layer
  * the probe sees the refusals; preloaded, Linux's answers. And the end line, without a power-off in ring 3.
  */
 class CompatLayerNativeTest {
@@ -43,7 +44,7 @@ class CompatLayerNativeTest {
         Result result = run(strace(false, mmapCallNumber(false)));
 
         assertThat(result.stdout()).contains("mkfifo -1 Function not implemented", "poll -1 Bad address",
-                "mmap Operation not supported");
+                "mmap Operation not supported", "setsockopt -1 Protocol not available");
         assertThat(result.stderr()).doesNotContain("unifarm-compat");
     }
 
@@ -51,7 +52,7 @@ class CompatLayerNativeTest {
     void testWithTheLayer_linuxsAnswersAndTheEndLine() throws Exception {
         Result result = run(strace(true, mmapCallNumber(true)));
 
-        assertThat(result.stdout()).contains("mkfifo 0 ok", "poll 0 ok", "mmap ok");
+        assertThat(result.stdout()).contains("mkfifo 0 ok", "poll 0 ok", "mmap ok", "setsockopt 0 ok");
         assertThat(result.stderr()).contains("unifarm-compat: exit 3\n");
         assertThat(result.code()).isEqualTo(3);
     }
@@ -94,7 +95,8 @@ class CompatLayerNativeTest {
     /** The probe under strace failing what app-elfloader 0.16.3 fails; the layer preloaded or not. */
     private static List<String> strace(boolean preload, int mmapCall) {
         List<String> command = new ArrayList<>(List.of(StraceWrapper.HOST_STRACE.toString(), "-qq", "-o", "/dev/null",
-                "-e", "trace=mknodat,poll,mmap", "-e", "inject=mknodat:error=ENOSYS", "-e", "inject=poll:error=EFAULT",
+                "-e", "trace=mknodat,poll,mmap,setsockopt", "-e", "inject=mknodat:error=ENOSYS", "-e", "inject=poll:error=EFAULT",
+                "-e", "inject=setsockopt:error=ENOPROTOOPT",
                 "-e", "inject=mmap:error=EOPNOTSUPP:when=" + mmapCall));
         if (preload) {
             command.addAll(List.of("-E", "LD_PRELOAD=" + library));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,9 @@ int main(int argc, char **argv) {
         shared[0] = 1; /* the memory is there and writable */
     }
     printf("mmap %s\n", shared == MAP_FAILED ? strerror(errno) : "ok");
+    int one = 1;
+    int reuse = setsockopt(socket(AF_INET, SOCK_STREAM, 0), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    printf("setsockopt %d %s\n", reuse, reuse == 0 ? "ok" : strerror(errno));
     fflush(stdout);
     return 3;
 }

@@ -12,6 +12,10 @@ import java.util.List;
 record PortForward(String host, int hostPort, int guestPort) {
 
     static final String NETDEV_ID = "n0";
+    /** QEMU's user network: the guest's address, its gateway (and the host), its DNS forwarder. */
+    static final String GUEST_CIDR = "10.0.2.15/24";
+    static final String GUEST_GATEWAY = "10.0.2.2";
+    static final String GUEST_DNS = "10.0.2.3";
     static final String LOOPBACK = "127.0.0.1";
     static final String ANY = "0.0.0.0";
 

@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.UnikraftCommandLine;
@@ -41,8 +42,22 @@ final class QemuCommand {
             // the compatibility layer ends the VM through it with the app's exit code (app-elfloader idles instead)
             command.addAll(List.of("-device", CompatConsoleProtocol.ISA_DEBUG_EXIT));
         }
-        command.addAll(List.of("-append", image.manifest().commandLine(request.args(), request.env())));
+        command.addAll(List.of("-append", networkParameters(request, image) + image.manifest().commandLine(request.args(), request.env())));
         return command;
+    }
+
+    /**
+     * A Unikraft guest with a port gets its address from the command line: app-elfloader's lwIP brings
+     * its interface up with no IPv4 address (no DHCP client), so the forwarded port reaches nothing.
+     * {@code netdev.ip} (uknetdev's {@code CONFIG_LIBUKNETDEV_EINFO_LIBPARAM}) gives netdev0 QEMU's
+     * user-network address; a kernel without that option warns "Unknown or invalid" and boots on.
+     * Linux guests configure eth0 in their init step.
+     */
+    static String networkParameters(LaunchRequest request, Image image) {
+        if (request.port() <= 0 || image.manifest().boot().commandLineKind() != CommandLineKind.UNIKRAFT) {
+            return "";
+        }
+        return "netdev.ip=[ " + PortForward.GUEST_CIDR + ":" + PortForward.GUEST_GATEWAY + ":" + PortForward.GUEST_DNS + " ] ";
     }
 
     /**

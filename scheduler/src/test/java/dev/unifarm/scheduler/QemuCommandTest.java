@@ -109,6 +109,18 @@ class QemuCommandTest {
     }
 
     @Test
+    void testOf_unikraftAppWithAPortGetsQemusUserNetworkAddress() {
+        LaunchRequest http = new LaunchRequest("i1", NINE_P_IMAGE, null, null, 384, Path.of("/tmp/i1"), 8080);
+
+        assertThat(append(QemuCommand.of(http, NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID)))
+                .startsWith("netdev.ip=[ 10.0.2.15/24:10.0.2.2:10.0.2.3 ] vfs.fstab=[ ");
+        assertThat(append(QemuCommand.of(request(null, null), NINE_P_IMAGE, Accelerator.tcg, SOCKET, PID)))
+                .as("no port, no network device: nothing to configure").doesNotContain("netdev");
+        assertThat(append(QemuCommand.of(new LaunchRequest("i1", IMAGE, null, null, 384, Path.of("/tmp/i1"), 8080), IMAGE,
+                Accelerator.tcg, SOCKET, PID))).as("linux configures eth0 in its init").doesNotContain("netdev");
+    }
+
+    @Test
     void testOf_initrdProfileHasNoFsdev() {
         List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
 
