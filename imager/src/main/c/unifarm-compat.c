@@ -23,6 +23,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <elf.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -32,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -258,26 +261,120 @@ EXPORT int poll(struct pollfd *fds, nfds_t count, int timeout) {
     }
 }
 
+/* ---- socket options lwIP lacks ----------------------------------------------------------------- */
+
+/* Receive and send timeouts the layer keeps for the kernel, in ms by descriptor (0: none). */
+#define TIMEOUT_FDS 4096
+static int receive_timeout_ms[TIMEOUT_FDS];
+static int send_timeout_ms[TIMEOUT_FDS];
+
+/* A timeval as Linux reads SO_RCVTIMEO: rounded up to ms; -1 for one Linux refuses (EDOM). */
+static int timeval_ms(const void *value, socklen_t length) {
+    const struct timeval *tv = value;
+    if (value == NULL || length < sizeof *tv || tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000) {
+        return -1;
+    }
+    long long ms = tv->tv_sec * 1000LL + (tv->tv_usec + 999) / 1000;
+    return ms > INT_MAX ? INT_MAX : (int) ms;
+}
+
 /*
- * Kernel behaviour: lwIP has no SO_REUSEPORT; setsockopt(SOL_SOCKET, SO_REUSEPORT) fails ENOPROTOOPT.
- * .NET's Socket.SetSocketOption(ReuseAddress) sets SO_REUSEADDR and then SO_REUSEPORT (to match
- * Windows' semantics) and throws on the second, so every HTTP server that asks for address reuse dies
- * before it listens. Evidence (the echo-http sample on app-elfloader 0.16.3, scripts/unikernel-check):
+ * Kernel behaviour: lwIP (as app-elfloader 0.16.3 builds it) has no SO_REUSEPORT and no SO_RCVTIMEO /
+ * SO_SNDTIMEO (LWIP_SO_RCVTIMEO off): setsockopt fails ENOPROTOOPT. .NET's
+ * Socket.SetSocketOption(ReuseAddress) sets SO_REUSEADDR and then SO_REUSEPORT (Windows' semantics) and
+ * throws on the second; TcpClient.ReceiveTimeout sets SO_RCVTIMEO and throws. Evidence (the echo-http
+ * sample on app-elfloader 0.16.3, scripts/unikernel-check):
  *     setsockopt(0x1b, 0x1, ...) = 0x0
  *     setsockopt(0x1b, 0x1, ...) = Protocol not available (-92)
  *     Unhandled Exception: System.Net.Sockets.SocketException: Protocol not available
- * A unikernel runs one process, so there is no other socket to share the port with: accepting the
- * option is what Linux would answer and changes nothing the app can see.
+ * and, once that passed, on every accepted connection:
+ *     setsockopt(0x1e, 0x1, ...) = Protocol not available (-92)
+ *     echo-http: connection error: Protocol not available
+ * SO_REUSEPORT: a unikernel runs one process, so there is no other socket to share the port with;
+ * accepting it changes nothing the app can see. The timeouts are kept here and honoured as Linux does:
+ * a blocking receive (send) that has nothing to read (no room) within the timeout fails EAGAIN.
  */
 EXPORT int setsockopt(int fd, int level, int name, const void *value, socklen_t length) {
     REAL(setsockopt);
     int saved = errno;
     int result = real_setsockopt(fd, level, name, value, length);
-    if (result == -1 && errno == ENOPROTOOPT && level == SOL_SOCKET && name == SO_REUSEPORT) {
+    if (result == 0 || errno != ENOPROTOOPT || level != SOL_SOCKET) {
+        return result;
+    }
+    if (name == SO_REUSEPORT) {
         errno = saved;
         return 0;
     }
-    return result;
+    if ((name == SO_RCVTIMEO || name == SO_SNDTIMEO) && fd >= 0 && fd < TIMEOUT_FDS) {
+        int ms = timeval_ms(value, length);
+        if (ms < 0) {
+            errno = EDOM;
+            return -1;
+        }
+        (name == SO_RCVTIMEO ? receive_timeout_ms : send_timeout_ms)[fd] = ms;
+        errno = saved;
+        return 0;
+    }
+    errno = ENOPROTOOPT;
+    return -1;
+}
+
+/* 0 when a blocking call on fd may go on; -1 (EAGAIN) when the kept timeout passed first. */
+static int await_ready(int fd, short events, const int *timeouts, int flags) {
+    if (fd < 0 || fd >= TIMEOUT_FDS || timeouts[fd] == 0 || (flags & MSG_DONTWAIT)) {
+        return 0;
+    }
+    int status = fcntl(fd, F_GETFL);
+    if (status == -1 || (status & O_NONBLOCK)) {
+        return 0;
+    }
+    struct pollfd ready = {.fd = fd, .events = events};
+    int result = poll(&ready, 1, timeouts[fd]);
+    if (result == 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return result < 0 ? -1 : 0;
+}
+
+EXPORT ssize_t recv(int fd, void *buffer, size_t length, int flags) {
+    REAL(recv);
+    return await_ready(fd, POLLIN, receive_timeout_ms, flags) ? -1 : real_recv(fd, buffer, length, flags);
+}
+
+EXPORT ssize_t recvfrom(int fd, void *buffer, size_t length, int flags, struct sockaddr *from, socklen_t *from_length) {
+    REAL(recvfrom);
+    return await_ready(fd, POLLIN, receive_timeout_ms, flags) ? -1 : real_recvfrom(fd, buffer, length, flags, from, from_length);
+}
+
+EXPORT ssize_t recvmsg(int fd, struct msghdr *message, int flags) {
+    REAL(recvmsg);
+    return await_ready(fd, POLLIN, receive_timeout_ms, flags) ? -1 : real_recvmsg(fd, message, flags);
+}
+
+EXPORT ssize_t send(int fd, const void *buffer, size_t length, int flags) {
+    REAL(send);
+    return await_ready(fd, POLLOUT, send_timeout_ms, flags) ? -1 : real_send(fd, buffer, length, flags);
+}
+
+EXPORT ssize_t sendto(int fd, const void *buffer, size_t length, int flags, const struct sockaddr *to, socklen_t to_length) {
+    REAL(sendto);
+    return await_ready(fd, POLLOUT, send_timeout_ms, flags) ? -1 : real_sendto(fd, buffer, length, flags, to, to_length);
+}
+
+EXPORT ssize_t sendmsg(int fd, const struct msghdr *message, int flags) {
+    REAL(sendmsg);
+    return await_ready(fd, POLLOUT, send_timeout_ms, flags) ? -1 : real_sendmsg(fd, message, flags);
+}
+
+/* A closed descriptor's number comes back for the next socket: its kept timeouts go with it. */
+EXPORT int close(int fd) {
+    REAL(close);
+    if (fd >= 0 && fd < TIMEOUT_FDS) {
+        receive_timeout_ms[fd] = 0;
+        send_timeout_ms[fd] = 0;
+    }
+    return real_close(fd);
 }
 
 /* ---- the main thread's stack ------------------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -32,6 +33,16 @@ int main(int argc, char **argv) {
     int one = 1;
     int reuse = setsockopt(socket(AF_INET, SOCK_STREAM, 0), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     printf("setsockopt %d %s\n", reuse, reuse == 0 ? "ok" : strerror(errno));
+    int pair[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, pair);
+    struct timeval timeout = {.tv_sec = 0, .tv_usec = 200000};
+    int timed = setsockopt(pair[0], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    printf("rcvtimeo %d %s\n", timed, timed == 0 ? "ok" : strerror(errno));
+    if (timed == 0) { /* without the timeout this receive would wait for ever: nothing is ever sent */
+        char byte;
+        ssize_t got = recv(pair[0], &byte, 1, 0);
+        printf("recv %zd %s\n", got, got >= 0 ? "ok" : strerror(errno));
+    }
     fflush(stdout);
     return 3;
 }
