@@ -43,8 +43,12 @@ class ReferenceRunBootTest {
 
     /** strace slows every syscall under TCG: far more than a plain boot's few seconds. */
     private static final Duration RUN = Duration.ofSeconds(240);
-    /** How long a powered-down guest gets to end its app, let strace finish and print the trace. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /**
+     * How long a powered-down guest gets to end its app, let strace finish and print the trace. More than
+     * the guest's own 60 s wait for strace's summary (StraceWrapper), which comes on top of the app's
+     * shutdown: a 60 s wait here once ended a slow graceful run by quit (CI on a busy 2-core host).
+     */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(120);
     /** How long an app that never ends runs after its first console line before it is powered down. */
     private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final int ECHO_PORT = 8080;
