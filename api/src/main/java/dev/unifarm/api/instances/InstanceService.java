@@ -244,6 +244,11 @@ public class InstanceService {
         return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
     }
 
+    /** How instance {@code id}'s kernel writes its console (what tells its app's lines from the kernel's). */
+    public CommandLineKind consoleKind(String id) {
+        return kind(record(id));
+    }
+
     /** How the instance's kernel writes its console: its revision's profile's command-line kind ({@code linux} when unknown). */
     private CommandLineKind kind(Instance instance) {
         return revisionKernels.profile(instance.app(), instance.revision()).map(KernelProfile::commandLine)

@@ -92,7 +92,8 @@ public class InstancesResource {
             description = "text/plain (default): the console so far, or with follow=true the whole console streamed as chunked "
                     + "text until the instance ends. text/event-stream (Accept): one data event per console line, following "
                     + "until the instance ends, then an end event whose data is the final state. view=app|trace|kernel "
-                    + "(text/plain without follow only) shows one part: on a Unikraft kernel profile the app's output, the "
+                    + "(text/plain; with follow=true only app: the app's lines as they come, then one line "
+                    + "[unifarm] ended: <state>, exit code <n> (<reason>)) shows one part: on a Unikraft kernel profile the app's output, the "
                     + "syscall shim's trace lines, or the kernel's log, told apart by the trace parser; on linux the app's "
                     + "lines, nothing (no trace), or the kernel's and firmware's lines.")
     @APIResponse(responseCode = "200", description = "The console",
@@ -101,7 +102,7 @@ public class InstancesResource {
                 @Content(mediaType = SseWriter.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "hello", value = "data: Hello from Unifarm!\n\ndata: args: []\n\n"
                             + "event: end\ndata: Succeeded\n\n"))})
-    @APIResponse(responseCode = "400", description = "An unknown view, or a view other than all with follow or events (invalid-view)",
+    @APIResponse(responseCode = "400", description = "An unknown view, trace or kernel with follow, or a view other than all with events (invalid-view)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -112,9 +113,19 @@ public class InstancesResource {
         ConsoleView part = ConsoleView.parse(view).orElseThrow(() -> ProblemException.badRequest("invalid-view", "view=" + view
                 + " is not a console view: use one of " + String.join(", ", ConsoleView.names())));
         boolean asEvents = wantsEvents(headers.getAcceptableMediaTypes());
-        if (part != ConsoleView.ALL && (follow || asEvents)) {
+        if (part != ConsoleView.ALL && (asEvents || follow && part != ConsoleView.APP)) {
             throw ProblemException.badRequest("invalid-view", "view=" + view + " is a snapshot of the console so far: "
-                    + "follow=true and text/event-stream stream the whole console (view=all); drop one or the other");
+                    + "follow=true streams the whole console (view=all) or the app's lines (view=app), text/event-stream "
+                    + "the whole console; drop one or the other");
+        }
+        if (follow && part == ConsoleView.APP) {
+            ConsoleFollower follower = follower(id);
+            StreamingOutput appLines = out -> {
+                AppConsoleStream lines = new AppConsoleStream(out, instances.consoleKind(id));
+                follower.write(lines);
+                lines.finish(endLine(id));
+            };
+            return Response.ok(appLines, MediaType.TEXT_PLAIN_TYPE).build();
         }
         if (part != ConsoleView.ALL) {
             return Response.ok(instances.console(id, part), MediaType.TEXT_PLAIN_TYPE).build();
@@ -144,6 +155,14 @@ public class InstancesResource {
             return instances.get(id).state().isTerminal();
         } catch (ProblemException e) {
             return true;
+        }
+    }
+
+    private String endLine(String id) {
+        try {
+            return ConsoleEndLine.of(instances.get(id));
+        } catch (ProblemException e) {
+            return ConsoleEndLine.deleted();
         }
     }
 
