@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.response.Response;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,12 +18,8 @@ import org.junit.jupiter.api.Test;
 class KernelProfilesTest {
 
     @BeforeAll
-    static void standInKernels() throws IOException {
-        for (String delivery : new String[] {"initrd", "9pfs"}) {
-            Path kernel = dataDir().resolve("kernels/unikraft-elfloader/" + delivery + "/elfloader_qemu-x86_64");
-            Files.createDirectories(kernel.getParent());
-            Files.write(kernel, new byte[] {0x7f, 'E', 'L', 'F', 1});
-        }
+    static void standInKernels() {
+        StandInKernels.install("unikraft-elfloader", "unikraft-elfloader-9pfs");
     }
 
     @Test

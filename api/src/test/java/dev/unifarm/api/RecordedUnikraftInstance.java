@@ -26,8 +26,9 @@ record RecordedUnikraftInstance(InstanceService instances, InstanceRepository re
 
     static final String KERNEL = "unikraft-elfloader-9pfs";
 
-    /** An app whose revision was built for the 9pfs app-elfloader profile (the build fails here: no such kernel is provisioned). */
+    /** An app whose revision was built for the 9pfs app-elfloader profile (a stand-in kernel: the image is never booted). */
     static String uploadApp() {
+        StandInKernels.install(KERNEL);
         String app = FarmClient.uniqueName("uk");
         FarmClient.api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile())
                 .multiPart("spec", "{\"kernel\": \"" + KERNEL + "\"}", "application/json").post("/api/v1/apps")

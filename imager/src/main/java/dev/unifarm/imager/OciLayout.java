@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,12 +35,15 @@ import java.util.TreeMap;
  * always exports to the same OCI manifest digest.
  *
  * <p>{@code 9pfs} images have a tree instead of an initrd and are not exported
- * ({@code oci-unsupported}).
+ * ({@code oci-unsupported}): KraftKit would pack the tree as an initrd, and the kernels that need a
+ * {@code 9pfs} root are those that cannot load one that large.
  */
 public final class OciLayout {
 
     public static final String LAYOUT_FILE = "oci-layout";
     public static final String INDEX_FILE = "index.json";
+    /** Beside the layout: which layer blob holds a file's content, so a shared layer is not written twice. */
+    public static final String LAYER_NOTES = "oci-layers";
     public static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
     public static final String MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
     public static final String CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
@@ -135,6 +140,42 @@ public final class OciLayout {
         return blobs;
     }
 
+    /**
+     * Every blob of the image's OCI form in this layout (manifest, config, layers); empty when it was
+     * not exported. What a sweep must keep while another image still uses it: images share layers.
+     */
+    public Set<String> blobs(String imageDigest) {
+        Optional<OciImage> entry = find(imageDigest);
+        if (entry.isEmpty() || !Files.isRegularFile(store.blobPath(entry.get().digest()))) {
+            return entry.map(oci -> Set.of(oci.digest())).orElse(Set.of());
+        }
+        Set<String> blobs = new HashSet<>();
+        blobs.add(entry.get().digest());
+        references(entry.get().digest()).forEach(blob -> blobs.add(blob.digest()));
+        return blobs;
+    }
+
+    /**
+     * Takes the image out of the layout: its blobs that {@code keep} does not name, then its
+     * {@code index.json} entry last, so a sweep interrupted half-way finds the entry again.
+     */
+    public void remove(String imageDigest, Set<String> keep) {
+        for (String blob : blobs(imageDigest)) {
+            if (!keep.contains(blob)) {
+                try {
+                    Files.deleteIfExists(store.blobPath(blob));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        synchronized (INDEX_LOCK) {
+            if (find(imageDigest).isPresent()) {
+                writeIndex(entries().stream().filter(entry -> !entry.imageDigest().equals(imageDigest)).toList());
+            }
+        }
+    }
+
     /** A blob a manifest references. */
     public record Blob(String mediaType, String digest, long size) {
     }
@@ -203,6 +244,10 @@ public final class OciLayout {
     }
 
     private LayerTar.Written layer(Path source, String path, String expected, String what) {
+        Optional<LayerTar.Written> known = knownLayer(path, expected);
+        if (known.isPresent()) {
+            return known.get();
+        }
         Path temp = store.newTempFile();
         try {
             LayerTar.Written written = LayerTar.write(source, path, temp);
@@ -211,12 +256,43 @@ public final class OciLayout {
                         + " but the image was built with " + expected + ": it changed since the build; build the app again");
             }
             store.putBlob(temp, written.digest());
+            Files.createDirectories(layerNote(path, written.contentDigest()).getParent());
+            writeAtomically(layerNote(path, written.contentDigest()),
+                    (written.digest() + " " + written.size()).getBytes(StandardCharsets.US_ASCII));
             return written;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(temp);
         }
+    }
+
+    /**
+     * The layer written before for this content at this path, if its blob is still whole: every image of
+     * a kernel shares its layer, every image of a root filesystem its initrd layer, and writing one
+     * again would read, hash and write the whole file (~90 MB for hello) for the same bytes.
+     */
+    private Optional<LayerTar.Written> knownLayer(String path, String contentDigest) {
+        Path note = contentDigest == null ? null : layerNote(path, contentDigest);
+        if (note == null || !Files.isRegularFile(note)) {
+            return Optional.empty();
+        }
+        try {
+            String[] fields = Files.readString(note, StandardCharsets.US_ASCII).trim().split(" ");
+            Path blob = store.blobPath(fields[0]);
+            long size = Long.parseLong(fields[1]);
+            return Files.isRegularFile(blob) && Files.size(blob) == size
+                    ? Optional.of(new LayerTar.Written(fields[0], size, contentDigest))
+                    : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // an unreadable note only costs writing the layer again
+        }
+    }
+
+    /** {@code oci-layers/<sha256 of path and content digest>}: names the layer blob holding that content at that path. */
+    private Path layerNote(String path, String contentDigest) {
+        String key = Digests.of((path + "\n" + contentDigest).getBytes(StandardCharsets.UTF_8));
+        return store.dir().resolve(LAYER_NOTES).resolve(Digests.hex(key));
     }
 
     /** Our manifest's bytes exactly as stored (their sha256 is the image digest). */
@@ -274,23 +350,29 @@ public final class OciLayout {
                 if (!Files.isRegularFile(layout)) {
                     writeAtomically(layout, LAYOUT);
                 }
-                List<Map<String, Object>> manifests = new ArrayList<>();
-                for (OciImage entry : entries()) {
-                    if (!entry.imageDigest().equals(image.imageDigest())) {
-                        manifests.add(indexEntry(entry));
-                    }
-                }
-                manifests.add(indexEntry(image));
-                manifests.sort(Comparator.comparing(entry -> refName(entry)));
-                SortedMap<String, Object> index = new TreeMap<>();
-                index.put("schemaVersion", 2);
-                index.put("mediaType", INDEX_MEDIA_TYPE);
-                index.put("manifests", manifests);
-                index.put("annotations", kraftkit());
-                writeAtomically(indexPath(), OciJson.write(index));
+                List<OciImage> images = new ArrayList<>(entries().stream()
+                        .filter(entry -> !entry.imageDigest().equals(image.imageDigest())).toList());
+                images.add(image);
+                writeIndex(images);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** Replaces {@code index.json} with these entries, sorted by name; the caller holds {@code INDEX_LOCK}. */
+    private void writeIndex(List<OciImage> images) {
+        List<Map<String, Object>> manifests = new ArrayList<>(images.stream().map(OciLayout::indexEntry).toList());
+        manifests.sort(Comparator.comparing(entry -> refName(entry)));
+        SortedMap<String, Object> index = new TreeMap<>();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", INDEX_MEDIA_TYPE);
+        index.put("manifests", manifests);
+        index.put("annotations", kraftkit());
+        try {
+            writeAtomically(indexPath(), OciJson.write(index));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -141,6 +141,15 @@ class OciLayoutTest {
     }
 
     @Test
+    void testExport_againReusesItsLayersWithoutReadingTheFiles() {
+        // Same image, but kernel and initrd paths that do not exist: only the layers written before can serve.
+        Image filesGone = new Image(hello.digest(), hello.manifest(), temp.resolve("no-initrd"), temp.resolve("no-kernel"));
+
+        assertThat(new OciLayout(store).export(filesGone)).isEqualTo(oci);
+        assertThat(store.dir().resolve(OciLayout.LAYER_NOTES)).isDirectoryContaining(note -> Files.isRegularFile(note));
+    }
+
+    @Test
     void testLayers_reproducibleTarEntries() throws IOException {
         JsonNode manifest = JSON.readTree(store.blobPath(oci.digest()).toFile());
         for (JsonNode layer : manifest.path("layers")) {

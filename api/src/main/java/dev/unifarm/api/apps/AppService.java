@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.KernelPresence;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.problem.UploadSizeLimit;
@@ -37,6 +38,7 @@ public class AppService {
     private final AppSpecParser specs;
     private final ObjectMapper json;
     private final StoreGuard guard;
+    private final KernelProfiles kernels;
     private final long maxUploadBytes;
     private final Clock clock = Clock.systemUTC();
 
@@ -50,8 +52,18 @@ public class AppService {
         this.store = store;
         this.dirs = dirs;
         this.specs = new AppSpecParser(json, kernels.names());
+        this.kernels = kernels;
         this.json = json;
         this.maxUploadBytes = config.builds().maxUploadBytes();
+    }
+
+    /** A profile whose kernel file is missing would only fail the build later: say now how to configure it. */
+    private void requireKernel(AppSpec spec) {
+        kernels.get(spec.kernel() != null ? spec.kernel() : KernelProfiles.DEFAULT).map(KernelPresence::of)
+                .filter(presence -> !presence.present())
+                .ifPresent(presence -> {
+                    throw ProblemException.badRequest("kernel-missing", presence.detail());
+                });
     }
 
     /**
@@ -70,6 +82,7 @@ public class AppService {
         Optional<AppRepository.AppRow> existing = apps.find(name);
         AppSpec spec = specJson != null ? specs.parse(specJson)
                 : existing.map(row -> specs.parse(row.specJson())).orElse(AppSpec.EMPTY);
+        requireKernel(spec);
         checkBundle(bundle, spec);
         String storedSpec = specs.write(spec);
         // Held from storing the bundle to recording its revision, so a deletion's sweep cannot take the blob in between.
@@ -96,6 +109,7 @@ public class AppService {
         if (storedSpec.equals(specs.write(specs.parse(current.specJson())))) {
             return new SpecUpdate(toApp(current), false);
         }
+        requireKernel(spec);
         RevisionRepository.RevisionRow latest = revisions.find(name, current.latestRevision()).orElseThrow();
         Path bundle = store.blobPath(latest.bundleDigest());
         if (!Files.isRegularFile(bundle)) {

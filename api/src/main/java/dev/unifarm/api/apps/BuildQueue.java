@@ -105,9 +105,10 @@ public class BuildQueue {
         return e.getMessage() + " (9pfs profiles of this farm: " + String.join(", ", profiles.ninePNames()) + ")";
     }
 
-    /** Pushes to the configured registry; a failed push leaves the image local only (the build log says why). */
+    /** Pushes to the configured registry, if any; a failed push leaves the image local only (the build log says why). */
     private String push(String app, OciImage oci, List<String> log) {
         if (!registry.configured()) {
+            log.add("registry: none configured, the image stays in the store's OCI layout");
             return null;
         }
         try {
@@ -152,10 +153,7 @@ public class BuildQueue {
             log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
             String ociDigest = null;
             String ociReference = null;
-            if (!registry.configured()) {
-                // Exporting copies kernel and initrd into tar layers (~100 MB for hello): only worth it to push.
-                log.add("oci: not exported (no registry is configured; images are exported to the store's OCI layout when pushed)");
-            } else if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
+            if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
                 long exporting = System.nanoTime();
                 OciImage oci = layout.export(image);
                 ociDigest = oci.digest();

@@ -3,6 +3,7 @@ package dev.unifarm.api.apps;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.OciLayout;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Removes the files {@link StoreGarbage} lists, unless a remaining revision still uses them (another
- * app uploaded the same bundle, or built the same image). Runs after every app deletion and at start,
+ * app uploaded the same bundle, or built the same image); an image leaves the OCI layout first. Runs after every app deletion and at start,
  * which finishes a deletion a crash interrupted: the rows went in one transaction, the files follow.
  */
 @ApplicationScoped
@@ -29,13 +30,15 @@ public class StoreSweeper {
     private final StoreGarbage garbage;
     private final RevisionRepository revisions;
     private final ImageStore store;
+    private final OciLayout layout;
     private final FarmDirs dirs;
     private final StoreGuard guard;
 
-    StoreSweeper(StoreGarbage garbage, RevisionRepository revisions, ImageStore store, FarmDirs dirs, StoreGuard guard) {
+    StoreSweeper(StoreGarbage garbage, RevisionRepository revisions, ImageStore store, OciLayout layout, FarmDirs dirs, StoreGuard guard) {
         this.garbage = garbage;
         this.revisions = revisions;
         this.store = store;
+        this.layout = layout;
         this.dirs = dirs;
         this.guard = guard;
     }
@@ -47,6 +50,7 @@ public class StoreSweeper {
     public void sweep() {
         guard.whileSweeping(() -> {
             Set<String> rootfsInUse = null;
+            Set<String> ociInUse = null;
             for (StoreGarbage.Entry entry : garbage.all()) {
                 switch (entry.kind()) {
                     case bundle -> {
@@ -57,6 +61,8 @@ public class StoreSweeper {
                     case image -> {
                         if (!revisions.references(entry.name())) {
                             rootfsInUse = rootfsInUse != null ? rootfsInUse : rootfsInUse();
+                            ociInUse = ociInUse != null ? ociInUse : ociInUse();
+                            layout.remove(entry.name(), ociInUse);
                             deleteImage(entry.name(), rootfsInUse);
                         }
                     }
@@ -72,6 +78,15 @@ public class StoreSweeper {
         Set<String> inUse = new HashSet<>();
         for (String digest : revisions.imageDigests()) {
             store.image(digest).ifPresent(image -> inUse.add(image.initrd().toString()));
+        }
+        return inUse;
+    }
+
+    /** OCI blobs of the images remaining revisions produced: images of one kernel share its layer, of one root filesystem its initrd layer. */
+    private Set<String> ociInUse() {
+        Set<String> inUse = new HashSet<>();
+        for (String digest : revisions.imageDigests()) {
+            inUse.addAll(layout.blobs(digest));
         }
         return inUse;
     }

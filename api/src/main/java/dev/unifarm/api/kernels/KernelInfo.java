@@ -1,5 +1,6 @@
 package dev.unifarm.api.kernels;
 
+import dev.unifarm.api.farm.KernelPresence;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.StackRange;
 import dev.unifarm.scheduler.coverage.KernelSyscallTable;
@@ -24,10 +25,13 @@ import java.util.Optional;
  *        {@code linux} (a stock Linux kernel: all of them); {@code null} when unknown
  * @param notes what the profile assumes of its kernel beyond these fields (e.g. a Unikraft initrd
  *        profile's ramfs at {@code /}); empty when nothing
+ * @param kernelPresent whether a build can get the kernel now: the file exists, or it is an OCI
+ *        reference (pulled at build time); an upload naming a profile without one is refused ({@code kernel-missing})
+ * @param kernelDetail where the kernel is expected and, when missing, how to configure it
  */
 public record KernelInfo(String name, String kernel, String kernelSource, String arch, String delivery, String commandLine,
         int maxEnv, String exit, boolean nonPieViaInterpreter, Stack stack, boolean isDefault,
-        List<String> syscalls, String syscallsSource, List<String> notes) {
+        List<String> syscalls, String syscallsSource, List<String> notes, boolean kernelPresent, String kernelDetail) {
 
     /** The application stack range the image's {@code /proc/1/maps} describes, and where it came from. */
     public record Stack(String start, String end, String source) {
@@ -35,13 +39,14 @@ public record KernelInfo(String name, String kernel, String kernelSource, String
 
     static KernelInfo of(KernelProfile profile, boolean isDefault, Optional<KernelSyscallTable> table) {
         StackRange stack = profile.stack();
+        KernelPresence presence = KernelPresence.of(profile);
         String source = profile.kernel() instanceof KernelProfile.KernelLocation.File ? "file" : "oci";
         return new KernelInfo(profile.name(), profile.kernel().location(), source, profile.arch().configName(),
                 profile.delivery().configName(), profile.commandLine().configName(), profile.maxEnv(), profile.exit().configName(),
                 profile.nonPieViaInterpreter(),
                 new Stack(hex(stack.start()), hex(stack.end()), profile.stackSource().configName()), isDefault,
                 table.map(t -> List.copyOf(t.linuxNames())).orElse(null), table.map(KernelSyscallTable::source).orElse(null),
-                ProfileNotes.of(profile));
+                ProfileNotes.of(profile), presence.present(), presence.detail());
     }
 
     private static String hex(long address) {
