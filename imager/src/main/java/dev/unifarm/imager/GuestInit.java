@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * The {@code linux} profile's {@code /init}: a busybox script that runs the image's init steps
- * ({@link PowerButton}, and {@link GuestNetwork} for an app with a port), then {@code exec}s the
- * .NET host with the kernel's argv and env. The host is thus PID 1, as when the kernel starts it
+ * ({@link PowerButton}, {@link GuestNetwork} for an app with a port, and always {@link GuestEnv}),
+ * then {@code exec}s the .NET host with the kernel's argv and env. The host is thus PID 1, as when the kernel starts it
  * directly: the {@code /proc/1} stand-ins describe it, and its exit is the kernel's exit-code panic.
  */
 final class GuestInit {
@@ -26,16 +26,13 @@ final class GuestInit {
     private final GuestNetwork network;
     private final StraceWrapper strace;
 
-    /** {@code power} and {@code network} may each be null (step left out), not both. */
+    /** {@code power} and {@code network} may each be null (step left out); the env step is always there. */
     GuestInit(Path busybox, PowerButton power, GuestNetwork network) {
         this(busybox, power, network, null);
     }
 
     /** {@code strace} (a coverage reference run) non-null: the host runs under strace instead of being exec'd. */
     GuestInit(Path busybox, PowerButton power, GuestNetwork network, StraceWrapper strace) {
-        if (power == null && network == null && strace == null) {
-            throw new IllegalArgumentException("an init without steps: start the host directly");
-        }
         this.busybox = busybox;
         this.power = power;
         this.network = network;
@@ -73,6 +70,7 @@ final class GuestInit {
         if (network != null) {
             network.appendTo(s);
         }
+        GuestEnv.appendTo(s);
         if (strace != null) {
             strace.appendTo(s, host);
         } else {

@@ -46,6 +46,7 @@ public final class ImageBuilder {
     private BaseLayerCache cache;
     private RollForward rollForward;
     private boolean network;
+    private Integer port;
     private Path busybox = GuestInit.HOST_BUSYBOX;
     private TraceOptions trace;
     private Boolean compat;
@@ -96,6 +97,15 @@ public final class ImageBuilder {
      */
     public ImageBuilder network(boolean network) {
         this.network = network;
+        return this;
+    }
+
+    /**
+     * The port an app listens on, or null: its env gets {@code PORT} and {@code ASPNETCORE_URLS}
+     * ({@link PortEnv}) unless {@link #env} sets them.
+     */
+    public ImageBuilder port(Integer port) {
+        this.port = port;
         return this;
     }
 
@@ -154,10 +164,14 @@ public final class ImageBuilder {
         Map<String, String> imageEnv = new TreeMap<>(RUNTIME_ENV);
         imageEnv.putAll(env);
         checkEnvFits(imageEnv);
+        if (port != null) {
+            PortEnv.addTo(imageEnv, port, profile, log);
+        }
         String entrypoint = RootfsLayout.APP_DIR + "/" + bundle.entrypoint();
         List<String> argv = new ArrayList<>(List.of(entrypoint));
         argv.addAll(args);
-        profile.commandLine().validate(argv, imageEnv);
+        GuestInit guestInit = guestInit();
+        profile.commandLine().validate(argv, imageEnv, guestInit != null);
 
         RuntimeConfig config = bundle.runtimeConfig();
         String kernelDigest = kernelDigest(store);
@@ -165,12 +179,11 @@ public final class ImageBuilder {
         // From here on, the bundle as the image holds it: a framework-dependent app asks for exactly the picked runtime.
         Bundle bundle = runtime.shared().map(shared -> pinFramework(this.bundle, shared)).orElse(this.bundle);
         String loader = loaderFor(runtime);
-        GuestInit guestInit = guestInit();
         // With init steps the kernel starts /init, which execs the host.
         String init = guestInit != null ? GuestInit.INIT : runtime.executable();
         // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
         profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, init,
-                argv, imageEnv));
+                argv, imageEnv, guestInit != null));
 
         long closureStarted = System.nanoTime();
         List<Path> required = new ArrayList<>(RuntimeNativeFiles.required(runtime));
@@ -211,7 +224,7 @@ public final class ImageBuilder {
         sizes.put("initrd", initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
                 profile.kernel().location(), kernelDigest, initrd.digest(), init, entrypoint, args,
-                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(boot, loader));
+                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(boot, loader, guestInit != null));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;
@@ -219,7 +232,8 @@ public final class ImageBuilder {
 
     /**
      * The {@code linux} profile's {@code /init} with its steps (power button when the kernel dir has
-     * the modules, network for an app with a port), or null: other profiles start the host directly.
+     * the modules, network for an app with a port, env values the command line cannot carry), or
+     * null: other profiles, and a linux image without a static busybox, start the host directly.
      */
     private GuestInit guestInit() {
         StraceWrapper wrapper = trace == null ? null : new StraceWrapper(trace);
@@ -242,7 +256,7 @@ public final class ImageBuilder {
                         + " kernel profile needs the kernel's network modules, and an OCI kernel has none: use a kernel file");
             }
             log.accept("power: the kernel is an OCI image without modules: this image ignores system_powerdown");
-            return null;
+            return initWithEnv(null, null, null);
         }
         GuestNetwork guestNetwork = network ? GuestNetwork.forKernel(profile.kernelFile(), busybox) : null;
         PowerButton power = null;
@@ -268,8 +282,19 @@ public final class ImageBuilder {
                         + " (-e inject=…:error=ENOSYS), as a kernel without them would");
             }
         }
-        return power == null && guestNetwork == null && wrapper == null ? null
-                : new GuestInit(busybox, power, guestNetwork, wrapper);
+        return initWithEnv(power, guestNetwork, wrapper);
+    }
+
+    /** An init with these steps and the env step ({@link GuestEnv}); null without a static busybox to run it. */
+    private GuestInit initWithEnv(PowerButton power, GuestNetwork network, StraceWrapper wrapper) {
+        if (!GuestInit.isStatic(busybox)) {
+            log.accept("env: no static busybox, so no " + GuestInit.INIT + ": env values must be ASCII words without spaces"
+                    + " or double quotes");
+            return null;
+        }
+        log.accept("env: " + GuestInit.INIT + " exports the env values the kernel command line cannot carry as words"
+                + " (spaces, quotes, non-ASCII), which reach it base64-encoded");
+        return new GuestInit(busybox, power, network, wrapper);
     }
 
     /** The layer this image gets, or null; says so in the build log. */

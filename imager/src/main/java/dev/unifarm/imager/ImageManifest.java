@@ -1,5 +1,6 @@
 package dev.unifarm.imager;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,13 +54,27 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
      * @param exit how the app's end shows: {@code linux-panic} or {@code none}
      * @param loader the ELF interpreter the host is started through, or null
      * @param maxEnv env entries the command line carries (instance overrides are checked against it)
+     * @param initEnv the image's {@code /init} decodes env values the command line cannot carry as words
+     *     (spaces, quotes: {@link GuestEnv}); false in manifests written before it existed, and left out
+     *     of the JSON when false so those images keep their digests
      */
-    public record Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack) {
+    public record Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean initEnv) {
+
+        /** An image whose env values must all be command-line words. */
+        public Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack) {
+            this(delivery, commandLine, exit, loader, maxEnv, stack, false);
+        }
 
         static Boot of(KernelProfile profile, String loader) {
+            return of(profile, loader, false);
+        }
+
+        static Boot of(KernelProfile profile, String loader, boolean initEnv) {
             StackRange range = profile.stack();
             return new Boot(profile.delivery().configName(), profile.commandLine().configName(), profile.exit().configName(),
-                    loader, profile.maxEnv(), new Stack(hex(range.start()), hex(range.end()), profile.stackSource().configName()));
+                    loader, profile.maxEnv(), new Stack(hex(range.start()), hex(range.end()), profile.stackSource().configName()),
+                    initEnv);
         }
 
         public KernelProfile.Delivery rootfsDelivery() {
@@ -93,7 +108,7 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
             merged.putAll(envOverride);
         }
         return boot.commandLineKind().render(new CommandLineKind.Launch(boot.rootfsDelivery(), boot.maxEnv(), boot.loader(),
-                executable, argv, merged));
+                executable, argv, merged, boot.initEnv()));
     }
 
     public String commandLine() {

@@ -97,8 +97,11 @@ class GuestInitTest {
     }
 
     @Test
-    void testNew_withoutStepsIsRefused() {
-        assertThatThrownBy(() -> new GuestInit(GuestInit.HOST_BUSYBOX, null, null)).isInstanceOf(IllegalArgumentException.class);
+    void testScript_withoutOtherStepsStillDecodesEnvThenExecsTheHost() {
+        String script = new GuestInit(GuestInit.HOST_BUSYBOX, null, null).script("/usr/share/dotnet/dotnet");
+
+        assertThat(script).contains("$b base64 -d").doesNotContain("eth0", "kill -TERM 1")
+                .endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
     }
 
     @Test

@@ -296,10 +296,33 @@ class ImageBuilderTest {
     }
 
     @Test
-    void testBuild_envValueWithSpace() throws IOException {
-        ImagerException e = buildFails(builder(readHello(temp.resolve("bundle"))).env(Map.of("GREETING", "hello world")));
+    void testBuild_envValueWithSpaceIsCarriedByInit() throws IOException {
+        ImageStore store = store();
+        Image image = builder(readHello(temp.resolve("bundle"))).env(Map.of("GREETING", "hello world")).build(store);
 
-        assertThat(e.getMessage()).contains("GREETING");
+        assertThat(store.image(image.digest()).orElseThrow().manifest().boot().initEnv()).as("read back from the store").isTrue();
+        assertThat(image.manifest().executable()).isEqualTo("/init");
+        assertThat(image.manifest().commandLine()).contains(" UNIFARM_ENV=" + java.util.Base64.getEncoder()
+                .encodeToString("GREETING=hello world".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + " ")
+                .doesNotContain("hello world");
+    }
+
+    @Test
+    void testBuild_envValueWithSpaceWithoutStaticBusyboxSaysWhy() throws IOException {
+        ImagerException e = buildFails(builder(readHello(temp.resolve("bundle"))).busybox(temp.resolve("no-busybox"))
+                .env(Map.of("GREETING", "hello world")));
+
+        assertThat(e.getMessage()).contains("GREETING", "no /init", "static busybox");
+    }
+
+    @Test
+    void testBuild_portSetsPortAndAspnetcoreUrls() throws IOException {
+        List<String> log = new ArrayList<>();
+        Image image = builder(readHello(temp.resolve("bundle"))).port(9090).log(log::add).build(store());
+
+        assertThat(image.manifest().env()).containsEntry("PORT", "9090").containsEntry("ASPNETCORE_URLS", "http://+:9090");
+        assertThat(log).contains("port: the app's env has PORT=9090 ASPNETCORE_URLS=http://+:9090"
+                + " (spec.env or a start's env can set them otherwise)");
     }
 
     @Test

@@ -111,6 +111,47 @@ class LinuxCommandLineTest {
         assertThat(e.getMessage()).contains("at most 30 arguments");
     }
 
+    @Test
+    void testRender_valuesWithSpacesAndQuotesTravelBase64EncodedWhenInitDecodesThem() {
+        String conn = "Host=db; Username=a b; Password=\"x$y\"";
+        Map<String, String> env = new TreeMap<>(Map.of("A", "1", "CONN", conn, "EMPTY", "", "UTF", "caf\u00e0"));
+
+        String line = LinuxCommandLine.render(HOST, List.of("/app/x.dll"), env, true);
+
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String word = "UNIFARM_ENV=" + String.join(",", List.of(
+                b64.encodeToString(("CONN=" + conn).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                b64.encodeToString("EMPTY=".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                b64.encodeToString("UTF=caf\u00e0".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet rdinit=/usr/share/dotnet/dotnet A=1 "
+                + word + " -- /app/x.dll");
+    }
+
+    @Test
+    void testValidate_withoutInitAValueWithSpacesSaysWhatIsMissing() {
+        ImagerException e = failure("invalid-spec", () -> validateEnv("CONN", "a b"));
+
+        assertThat(e.getMessage()).contains("CONN", "no /init", "scripts/provision");
+    }
+
+    @Test
+    void testValidate_nonAsciiNeedsInitToo() {
+        // Linux's isspace() takes byte 0xA0 (inside UTF-8's "\u00e0") for a space
+        failure("invalid-spec", () -> validateEnv("UTF", "caf\u00e0"));
+        assertThatCode(() -> LinuxCommandLine.validate(List.of("/app/x.dll"), Map.of("UTF", "caf\u00e0"), true)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void testValidate_nulAndTheTransportNameAreRefusedEvenWithInit() {
+        ImagerException nul = failure("invalid-spec",
+                () -> LinuxCommandLine.validate(List.of("/app/x.dll"), Map.of("A", "x\u0000y"), true));
+        ImagerException reserved = failure("invalid-spec",
+                () -> LinuxCommandLine.validate(List.of("/app/x.dll"), Map.of("UNIFARM_ENV", "x"), true));
+
+        assertThat(nul.getMessage()).contains("NUL");
+        assertThat(reserved.getMessage()).contains("UNIFARM_ENV", "use another name");
+    }
+
     private static void validateEnv(String name, String value) {
         LinuxCommandLine.validate(List.of("/app/x.dll"), Map.of(name, value));
     }

@@ -73,6 +73,14 @@ class UnikraftCommandLineTest {
     }
 
     @Test
+    void testRender_connectionStringIsOneSingleQuotedEntry() {
+        String line = UnikraftCommandLine.render(Delivery.INITRD, List.of(HOST),
+                Map.of("CONN", "Host=db; Username=a b; Password=\"x$y\""), 8);
+
+        assertThat(line).contains("env.vars=[ 'CONN=Host=db; Username=a b; Password=\"x$y\"' ]");
+    }
+
+    @Test
     void testRender_apostropheQuotedSoItOpensNoQuote() {
         String line = UnikraftCommandLine.render(Delivery.INITRD, List.of(HOST, "it's"), Map.of(), 8);
 

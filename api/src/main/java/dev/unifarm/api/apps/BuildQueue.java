@@ -146,6 +146,7 @@ public class BuildQueue {
                     .env(spec.envOrEmpty())
                     .cache(layers)
                     .network(spec.port() != null)
+                    .port(spec.port())
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .compat(spec.compatOverride())
                     .log(log::add)

@@ -182,6 +182,7 @@ public class ReferenceRuns {
                     .env(spec.envOrEmpty())
                     .cache(layers)
                     .network(spec.port() != null)
+                    .port(spec.port())
                     .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
                     .trace(trace)
                     .log(line -> LOG.debugf("reference %s: %s", runId, line))
