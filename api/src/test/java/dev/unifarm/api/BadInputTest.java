@@ -3,6 +3,7 @@ package dev.unifarm.api;
 import static dev.unifarm.api.FarmClient.api;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
@@ -15,7 +16,10 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Refused uploads get 400 problem+json saying what to fix, and leave no app behind. */
+/**
+ * Refused requests get problem+json saying what to fix (the field, the expected type, the allowed
+ * fields), and leave nothing behind: uploads, start bodies, spec and coverage bodies.
+ */
 @QuarkusTest
 class BadInputTest {
 
@@ -93,6 +97,88 @@ class BadInputTest {
     void testStart_unknownAppIs404() {
         api().contentType("application/json").body("{}").post("/api/v1/apps/no-such-app/instances").then()
                 .statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void testStart_argsNotAListNamesTheFieldAndType() {
+        expectProblem(start("{\"args\": \"notalist\"}"), "invalid-request")
+                .body("detail", containsString("args must be a list of strings"));
+    }
+
+    @Test
+    void testStart_bodyNotJsonSaysWhatToSend() {
+        expectProblem(start("args=one"), "invalid-json")
+                .body("detail", containsString("not JSON"))
+                .body("detail", containsString("args (a list of strings)"))
+                .body("detail", containsString("env (an object of string values)"));
+    }
+
+    @Test
+    void testStart_unknownFieldIsRefusedListingTheFields() {
+        expectProblem(start("{\"argz\": []}"), "invalid-request")
+                .body("detail", containsString("unknown field \"argz\""))
+                .body("detail", containsString("args, env"));
+    }
+
+    @Test
+    void testStart_envValueThatIsNotAStringIsRefused() {
+        expectProblem(start("{\"env\": {\"A\": 5}}"), "invalid-request")
+                .body("detail", containsString("env.A must be a string"));
+        expectProblem(start("{\"args\": [\"one\", true]}"), "invalid-request")
+                .body("detail", containsString("args[1] must be a string"));
+    }
+
+    @Test
+    void testUpload_specWithWrongTypesIsRefused() {
+        String app = FarmClient.uniqueName("typedspec");
+
+        expectProblem(api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile())
+                .multiPart("spec", "{\"env\": {\"A\": 5}}").post("/api/v1/apps").then(), "invalid-spec")
+                .body("detail", containsString("spec.env.A must be a string"));
+        expectProblem(api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile())
+                .multiPart("spec", "{\"memoryMiB\": \"512\"}").post("/api/v1/apps").then(), "invalid-spec")
+                .body("detail", containsString("spec.memoryMiB must be an integer"));
+        assertNoApp(app);
+    }
+
+    @Test
+    void testPutSpec_wrongTypesAndNestedFieldsAreNamed() {
+        String app = FarmClient.uniqueName("putspec");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        String spec = "/api/v1/apps/" + app + "/spec";
+
+        expectProblem(api().contentType("application/json").body("{\"args\": \"notalist\"}").put(spec).then(), "invalid-spec")
+                .body("detail", containsString("spec.args must be a list of strings"));
+        expectProblem(api().contentType("application/json").body("{\"scaling\": {\"maxInstance\": 2}}").put(spec).then(),
+                "invalid-spec")
+                .body("detail", containsString("spec.scaling has an unknown field \"maxInstance\""))
+                .body("detail", containsString("maxInstances"));
+        expectProblem(api().contentType("application/json").body("{\"port\": 8080").put(spec).then(), "invalid-spec")
+                .body("detail", containsString("not JSON"));
+        api().get("/api/v1/apps/" + app).then().body("latestRevision", equalTo(1));
+    }
+
+    @Test
+    void testReference_failSyscallsNotAListIsNamed() {
+        expectProblem(api().contentType("application/json").body("{\"failSyscalls\": \"mknodat\"}")
+                .post("/api/v1/apps/no-such-app/coverage/reference").then(), "invalid-request")
+                .body("detail", containsString("failSyscalls must be a list of strings"));
+    }
+
+    @Test
+    void testUpload_notMultipartSaysHowToSendIt() {
+        api().contentType("application/json").body("{\"name\": \"shop\"}").post("/api/v1/apps").then()
+                .statusCode(415)
+                .contentType("application/problem+json")
+                .body("status", equalTo(415))
+                .body("detail", containsString("multipart/form-data"))
+                .body("detail", containsString("name"))
+                .body("detail", containsString("bundle"))
+                .body("detail", not(containsString("@Consumes")));
+    }
+
+    private static ValidatableResponse start(String body) {
+        return api().contentType("application/json").body(body).post("/api/v1/apps/no-such-app/instances").then();
     }
 
     private static ValidatableResponse expectProblem(ValidatableResponse response, String kind) {

@@ -117,6 +117,41 @@ class OpenApiContractTest {
         }
     }
 
+    /** Every field of every schema a client reads or sends says what it holds (Swagger UI shows it next to the field). */
+    @Test
+    void testOpenApi_everySchemaPropertyHasADescription() throws Exception {
+        JsonNode schemas = document().path("components").path("schemas");
+        List<String> blank = new ArrayList<>();
+        int properties = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> named = schemas.fields(); named.hasNext(); ) {
+            Map.Entry<String, JsonNode> schema = named.next();
+            for (Iterator<Map.Entry<String, JsonNode>> fields = schema.getValue().path("properties").fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                properties++;
+                if (field.getValue().path("description").asText("").isBlank()) {
+                    blank.add(schema.getKey() + "." + field.getKey());
+                }
+            }
+        }
+        assertThat(schemas.has("AppSpec")).as("AppSpec is a component").isTrue();
+        assertThat(properties).as("schema properties in the document").isGreaterThan(100);
+        assertThat(blank).as("schema properties without a description").isEmpty();
+    }
+
+    /** The API token is an opaque random string from the data dir, not a JWT: clients must not try to decode it. */
+    @Test
+    void testOpenApi_bearerSchemeIsAnOpaqueToken() throws Exception {
+        JsonNode bearer = document().path("components").path("securitySchemes").path("bearer");
+        assertThat(bearer.path("type").asText()).isEqualTo("http");
+        assertThat(bearer.path("scheme").asText()).isEqualTo("bearer");
+        assertThat(bearer.path("bearerFormat").asText("")).doesNotContainIgnoringCase("JWT");
+        assertThat(bearer.path("description").asText("")).contains("api-token");
+    }
+
+    private static JsonNode document() throws Exception {
+        return new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+    }
+
     @Test
     void testSwaggerUi_isServed() {
         given().get("/q/swagger-ui/").then().statusCode(200);

@@ -34,6 +34,9 @@ public class PostgresServer implements QuarkusTestResourceLifecycleManager {
     private static final String USER = "unifarm";
     private static final boolean ROOT_USER = "root".equals(System.getProperty("user.name"));
 
+    /** The server's port, kept for {@link #resume()} (a test may see this class in another class loader than start()'s). */
+    private static final Path PORT_FILE = ROOT.resolve("port");
+
     private Path bin;
 
     @Override
@@ -54,10 +57,9 @@ public class PostgresServer implements QuarkusTestResourceLifecycleManager {
             run(bin.resolve("initdb").toString(), "-D", DATA.toString(), "-U", USER, "--pwfile=" + pwfile, "--auth=scram-sha-256",
                     "-E", "UTF8", "--no-sync");
             Files.delete(pwfile);
-            int port = TestFiles.freePort();
-            // Loopback only; the unix socket goes to our own dir, not /var/run/postgresql.
-            run(bin.resolve("pg_ctl").toString(), "-D", DATA.toString(), "-l", ROOT.resolve("server.log").toString(), "-w",
-                    "-t", "60", "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + ROOT + " -c fsync=off", "start");
+            Files.writeString(PORT_FILE, Integer.toString(TestFiles.freePort()));
+            startServer(bin);
+            String port = Files.readString(PORT_FILE).trim();
             try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", USER,
                     password); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE DATABASE unifarm");
@@ -71,6 +73,28 @@ public class PostgresServer implements QuarkusTestResourceLifecycleManager {
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL started but the database could not be created", e);
         }
+    }
+
+    /** Loopback only; the unix socket goes to our own dir, not /var/run/postgresql. */
+    private static void startServer(Path bin) throws IOException {
+        String port = Files.readString(PORT_FILE).trim();
+        run(bin.resolve("pg_ctl").toString(), "-D", DATA.toString(), "-l", ROOT.resolve("server.log").toString(), "-w",
+                "-t", "60", "-o", "-c listen_addresses=127.0.0.1 -p " + port + " -k " + ROOT + " -c fsync=off", "start");
+    }
+
+    /** Stops the server as an outage would, the farm still running (fast: open connections are cut). */
+    static void pause() throws IOException {
+        run(binDir().resolve("pg_ctl").toString(), "-D", DATA.toString(), "-m", "fast", "-w", "-t", "60", "stop");
+    }
+
+    /** The port the server listens on. */
+    static String port() throws IOException {
+        return Files.readString(PORT_FILE).trim();
+    }
+
+    /** Starts the paused server again on the same port with the same data. */
+    static void resume() throws IOException {
+        startServer(binDir());
     }
 
     @Override

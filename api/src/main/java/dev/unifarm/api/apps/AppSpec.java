@@ -3,6 +3,7 @@ package dev.unifarm.api.apps;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * How an app runs: the {@code spec} of an upload or of {@code PUT …/spec}. Every field is optional;
@@ -20,14 +21,45 @@ import java.util.Map;
  *     {@code linux} images never have it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AppSpec(String entrypoint, List<String> args, Map<String, String> env, Integer memoryMiB, Integer port,
-        String kernel, Scaling scaling, String restartPolicy, String rollForward, Boolean compat) {
+@Schema(description = "How an app runs; every field is optional, unset ones take the farm's defaults")
+public record AppSpec(
+        @Schema(description = "The main assembly, e.g. shop.dll; inferred when the bundle has exactly one *.runtimeconfig.json")
+        String entrypoint,
+        @Schema(description = "Command-line arguments passed to the app")
+        List<String> args,
+        @Schema(description = "Environment variables of the app, name to value")
+        Map<String, String> env,
+        @Schema(description = "Guest memory in MiB, 128 to 65536 (default unifarm.instances.default-memory-mib)")
+        Integer memoryMiB,
+        @Schema(description = "The TCP port the app listens on; the gateway forwards /{app}/… to it. Unset: not an HTTP app")
+        Integer port,
+        @Schema(description = "Kernel profile name, one of GET /api/v1/kernels (default: the farm's default profile)")
+        String kernel,
+        @Schema(description = "On-demand scaling through the gateway")
+        Scaling scaling,
+        @Schema(description = "What to do when an instance ends", enumeration = {"Never", "OnFailure", "Always"})
+        String restartPolicy,
+        @Schema(description = ".NET roll-forward policy for the shared framework (Disable, LatestPatch, Minor, LatestMinor, Major,"
+                + " LatestMajor); wins over the bundle's runtimeconfig")
+        String rollForward,
+        @Schema(description = "false leaves the compatibility layer out of the app's Unikraft images; true or unset: every Unikraft"
+                + " image has it. linux images never have it")
+        Boolean compat) {
 
     public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null);
 
     /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Scaling(Integer minInstances, Integer maxInstances, String idleTimeout, Integer maxConcurrency) {
+    @Schema(description = "On-demand scaling through the gateway")
+    public record Scaling(
+            @Schema(description = "Instances kept running even without requests (default 0: scale to zero)")
+            Integer minInstances,
+            @Schema(description = "Most instances the gateway starts for the app")
+            Integer maxInstances,
+            @Schema(description = "ISO-8601 duration an instance may sit without requests before it is stopped, e.g. PT30S")
+            String idleTimeout,
+            @Schema(description = "Requests one instance serves at once before the gateway starts another")
+            Integer maxConcurrency) {
     }
 
     public List<String> argsOrEmpty() {

@@ -1,10 +1,9 @@
 package dev.unifarm.api.apps;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.StrictJson;
 import dev.unifarm.imager.RollForward;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -17,15 +16,17 @@ import java.util.regex.Pattern;
 public final class AppSpecParser {
 
     static final String INVALID = "invalid-spec";
+    /** Named {@code spec.<field>} in details, like the checks below; a spec that is not JSON is invalid-spec too. */
+    private static final JsonBody SPEC = new JsonBody("spec", "spec.", INVALID, INVALID);
     private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     private static final Pattern ENTRYPOINT = Pattern.compile("[A-Za-z0-9_.\\-]+\\.dll");
 
-    private final ObjectMapper json;
+    private final StrictJson json;
     /** The farm's configured kernel profile names ({@code unifarm.kernels.<name>}), sorted. */
     private final SortedSet<String> kernels;
 
     public AppSpecParser(ObjectMapper json, Set<String> kernels) {
-        this.json = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.json = new StrictJson(json);
         this.kernels = new TreeSet<>(kernels);
     }
 
@@ -33,25 +34,13 @@ public final class AppSpecParser {
         if (text == null || text.isBlank()) {
             return AppSpec.EMPTY;
         }
-        AppSpec spec;
-        try {
-            spec = json.readValue(text, AppSpec.class);
-        } catch (UnrecognizedPropertyException e) {
-            throw ProblemException.badRequest(INVALID, "spec has an unknown field \"" + e.getPropertyName()
-                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat");
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest(INVALID, "spec is not a valid app spec: " + e.getOriginalMessage());
-        }
+        AppSpec spec = json.read(text, AppSpec.class, SPEC);
         validate(spec == null ? AppSpec.EMPTY : spec);
         return spec == null ? AppSpec.EMPTY : spec;
     }
 
     public String write(AppSpec spec) {
-        try {
-            return json.writeValueAsString(spec);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a spec always serializes", e);
-        }
+        return json.write(spec);
     }
 
     void validate(AppSpec spec) {

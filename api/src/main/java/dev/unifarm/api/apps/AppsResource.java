@@ -5,8 +5,10 @@ import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.instances.InstancesResource;
 import dev.unifarm.api.instances.StartRequest;
+import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.Problem;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.StrictJson;
 import dev.unifarm.api.sse.SseWriter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -48,12 +50,14 @@ public class AppsResource {
     private static final Duration EVENTS_LIMIT = Duration.ofMinutes(30);
     private static final String SPEC_EXAMPLE = "{\"memoryMiB\": 256, \"port\": 8080, \"env\": {\"PORT\": \"8080\"}, "
             + "\"restartPolicy\": \"OnFailure\"}";
+    private static final JsonBody START_BODY = JsonBody.request("the start request");
 
     private final AppService apps;
     private final AppDeletion deletion;
     private final InstanceService instances;
     private final BuildProgress progress;
     private final ObjectMapper json;
+    private final StrictJson strict;
 
     AppsResource(AppService apps, AppDeletion deletion, InstanceService instances, BuildProgress progress, ObjectMapper json) {
         this.apps = apps;
@@ -61,6 +65,7 @@ public class AppsResource {
         this.instances = instances;
         this.progress = progress;
         this.json = json;
+        this.strict = new StrictJson(json);
     }
 
     @POST
@@ -200,7 +205,8 @@ public class AppsResource {
             examples = @ExampleObject(name = "overrides", value = "{\"args\": [\"one\"], \"env\": {\"GREETING\": \"hi\"}}")))
     @APIResponse(responseCode = "201", description = "The instance, Booting (or Pending while capacity is short)",
             content = @Content(schema = @Schema(implementation = Instance.class)))
-    @APIResponse(responseCode = "400", description = "Overrides the image's kernel cannot carry (invalid-spec), or not JSON (invalid-json)",
+    @APIResponse(responseCode = "400", description = "Overrides the image's kernel cannot carry (invalid-spec), an unknown field or a"
+            + " field of the wrong type (invalid-request), or not JSON (invalid-json)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -212,7 +218,10 @@ public class AppsResource {
     @APIResponse(responseCode = "429", description = "Too many starts in flight (too-many-requests; unifarm.limits.starts): retry after Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response start(@PathParam("name") String name, StartRequest overrides) {
+    public Response start(@PathParam("name") String name, String body) {
+        // Read as text and strictly: Jackson's lenient binding answered a wrong type with an empty 400 and
+        // took unknown fields and numbers for strings; no body (or a form content type, curl -d) has no overrides.
+        StartRequest overrides = strict.read(body, StartRequest.class, START_BODY);
         Instance instance = instances.start(name, overrides);
         return Response.created(UriBuilder.fromResource(InstancesResource.class).path(instance.id()).build())
                 .entity(instance).build();
@@ -231,11 +240,13 @@ public class AppsResource {
 
     /** Schema of a page of apps (the OpenAPI document cannot name a generic record's instance). */
     @Schema(name = "AppPage")
-    public record AppPage(java.util.List<App> items, String next) {
+    public record AppPage(@Schema(description = "The apps of this page") java.util.List<App> items,
+            @Schema(description = "Pass as after for the next page; null on the last page") String next) {
     }
 
     /** Schema of a page of revisions. */
     @Schema(name = "RevisionPage")
-    public record RevisionPage(java.util.List<Revision> items, String next) {
+    public record RevisionPage(@Schema(description = "The revisions of this page") java.util.List<Revision> items,
+            @Schema(description = "Pass as after for the next page; null on the last page") String next) {
     }
 }

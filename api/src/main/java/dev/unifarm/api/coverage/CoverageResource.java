@@ -1,10 +1,9 @@
 package dev.unifarm.api.coverage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.Problem;
-import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.StrictJson;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -36,14 +35,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CoverageResource {
 
+    private static final JsonBody OPTIONS = JsonBody.request("the reference run options");
+
     private final CoverageService coverage;
     private final ReferenceRuns references;
-    private final ObjectMapper json;
+    private final StrictJson json;
 
     CoverageResource(CoverageService coverage, ReferenceRuns references, ObjectMapper json) {
         this.coverage = coverage;
         this.references = references;
-        this.json = json;
+        this.json = new StrictJson(json);
     }
 
     @GET
@@ -76,7 +77,7 @@ public class CoverageResource {
             examples = @ExampleObject(name = "fail mknodat", value = "{\"failSyscalls\": [\"mknodat\"]}")))
     @APIResponse(responseCode = "202", description = "The run, Running", content = @Content(schema = @Schema(implementation = CoverageReport.Run.class)))
     @APIResponse(responseCode = "400", description = "A failSyscalls entry that is not a Linux x86_64 syscall name (unknown-syscall),"
-            + " or not JSON (invalid-json)",
+            + " an unknown field or a field of the wrong type (invalid-request), or not JSON (invalid-json)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -93,13 +94,7 @@ public class CoverageResource {
 
     /** The body's options; a misspelt option is an error, not a plain run. */
     private ReferenceOptions options(String body) {
-        try {
-            ReferenceOptions options = json.readerFor(ReferenceOptions.class)
-                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(body);
-            return options != null ? options : new ReferenceOptions(null); // the body "null"
-        } catch (JsonProcessingException e) {
-            throw ProblemException.badRequest("invalid-json", "the body must be {\"failSyscalls\": [\"<syscall>\", …]} or empty: "
-                    + e.getOriginalMessage());
-        }
+        ReferenceOptions options = json.read(body, ReferenceOptions.class, OPTIONS);
+        return options != null ? options : new ReferenceOptions(null); // the body "null"
     }
 }

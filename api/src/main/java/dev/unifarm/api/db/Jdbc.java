@@ -40,7 +40,7 @@ public class Jdbc {
     }
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connect(sql);
                 PreparedStatement statement = prepare(connection, sql, params);
                 ResultSet rows = statement.executeQuery()) {
             List<T> result = new ArrayList<>();
@@ -60,10 +60,19 @@ public class Jdbc {
 
     /** Runs an INSERT/UPDATE/DELETE and returns the number of rows changed. */
     public int update(String sql, Object... params) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = prepare(connection, sql, params)) {
+        try (Connection connection = connect(sql); PreparedStatement statement = prepare(connection, sql, params)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new DatabaseException(sql, e);
+        }
+    }
+
+    /** No connection from the pool means the database is out of reach, whatever the driver's SQLState says. */
+    private Connection connect(String sql) {
+        try {
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new DatabaseException(sql, e, true);
         }
     }
 
@@ -94,8 +103,20 @@ public class Jdbc {
 
     /** A failed statement; the SQL is kept for the log, never shown to API clients. */
     public static final class DatabaseException extends RuntimeException {
+        private final boolean unavailable;
+
         DatabaseException(String sql, SQLException cause) {
+            this(sql, cause, StoreOutage.isConnectionLoss(cause));
+        }
+
+        DatabaseException(String sql, SQLException cause, boolean unavailable) {
             super("database statement failed: " + cause.getMessage() + " [" + sql + "]", cause);
+            this.unavailable = unavailable;
+        }
+
+        /** True when the database could not be reached (no connection, or the connection was lost): retry later. */
+        public boolean isUnavailable() {
+            return unavailable;
         }
 
         /** True for a primary-key or unique violation (SQLState class 23). */

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * Leases ready instances to gateway requests, one {@link AppPool} per app, and drives the pools: a
@@ -27,7 +26,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Activator {
 
-    private static final Logger LOG = Logger.getLogger(Activator.class);
     /** Boot progress is read this often: it is part of every cold request's latency. */
     private static final long TICK_MILLIS = 10;
     private static final long SPEC_REFRESH_MILLIS = 1000;
@@ -52,8 +50,10 @@ public class Activator {
         if (!config.enabled()) {
             return;
         }
-        ticks.scheduleWithFixedDelay(guarded(this::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        ticks.scheduleWithFixedDelay(guarded(this::refreshSpecs), 0, SPEC_REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(guarded(this::tick, new RoundLog("boots and idleness")), TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(guarded(this::refreshSpecs, new RoundLog("spec refresh")), 0, SPEC_REFRESH_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     void atStop(@Observes ShutdownEvent event) {
@@ -129,13 +129,14 @@ public class Activator {
         } while (page.size() == APP_PAGE);
     }
 
-    private static Runnable guarded(Runnable task) {
+    private static Runnable guarded(Runnable task, RoundLog log) {
         return () -> {
             try {
                 task.run();
+                log.succeeded();
             } catch (RuntimeException e) {
-                // A failed round must not end the schedule: the next one retries.
-                LOG.warn("gateway bookkeeping failed: " + e, e);
+                // A failed round must not end the schedule: the next one retries (said once, not every round).
+                log.failed(e);
             }
         };
     }

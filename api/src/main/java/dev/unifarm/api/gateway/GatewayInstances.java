@@ -1,7 +1,9 @@
 package dev.unifarm.api.gateway;
 
+import dev.unifarm.api.db.StoreOutage;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.api.problem.Failures;
 import dev.unifarm.api.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,6 +26,13 @@ class GatewayInstances implements InstanceControl {
             int status = "revision-not-ready".equals(e.type()) ? 503 : 502;
             throw new GatewayException(status, "activation-failed", "Could not start an instance", "starting an instance of "
                     + app + " failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (StoreOutage.isOutage(e)) {
+                // The pool words other failures with their message; this one would show the database's address.
+                throw new GatewayException(503, Failures.STORE_UNAVAILABLE, "Service unavailable", "starting an instance of "
+                        + app + " failed: the store is unavailable, retry later");
+            }
+            throw e;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.unifarm.api.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.problem.Failures;
 import dev.unifarm.api.problem.Problem;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -100,8 +101,9 @@ public class GatewayServer {
     private void proceed(HttpServerRequest request, Route route, Lease lease, Throwable error, long arrived) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            // Not the exception's text: it can hold the database's address or SQL (Failures).
             Problem problem = cause instanceof GatewayException g ? g.problem()
-                    : Problem.of(500, "internal", "Internal error", "the gateway failed: " + cause);
+                    : Failures.problem(cause, "gateway request for " + route.app(), LOG);
             send(request.response(), problem);
             activator.recordRequest(route.app(), System.nanoTime() - arrived);
             return;

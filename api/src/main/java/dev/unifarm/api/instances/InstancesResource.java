@@ -190,6 +190,7 @@ public class InstancesResource {
 
     /** Schema of a page of instances. */
     @Schema(name = "InstancePage")
-    public record InstancePage(List<Instance> items, String next) {
+    public record InstancePage(@Schema(description = "The instances of this page") List<Instance> items,
+            @Schema(description = "Pass as after for the next page; null on the last page") String next) {
     }
 }

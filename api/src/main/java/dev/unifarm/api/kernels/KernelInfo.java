@@ -6,6 +6,7 @@ import dev.unifarm.imager.StackRange;
 import dev.unifarm.scheduler.coverage.KernelSyscallTable;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A configured kernel profile as the API shows it, with the Linux syscalls its kernel implements
@@ -29,12 +30,49 @@ import java.util.Optional;
  *        reference (pulled at build time); an upload naming a profile without one is refused ({@code kernel-missing})
  * @param kernelDetail where the kernel is expected and, when missing, how to configure it
  */
-public record KernelInfo(String name, String kernel, String kernelSource, String arch, String delivery, String commandLine,
-        int maxEnv, String exit, boolean nonPieViaInterpreter, Stack stack, boolean isDefault,
-        List<String> syscalls, String syscallsSource, List<String> notes, boolean kernelPresent, String kernelDetail) {
+@Schema(description = "A configured kernel profile (unifarm.kernels.<name>)")
+public record KernelInfo(
+        @Schema(description = "The profile's name, as an app spec's kernel names it")
+        String name,
+        @Schema(description = "A file path on the farm (kernelSource file) or an OCI reference (kernelSource oci)")
+        String kernel,
+        @Schema(description = "Where the kernel comes from: file or oci")
+        String kernelSource,
+        @Schema(description = "The guest architecture, e.g. x86_64")
+        String arch,
+        @Schema(description = "How the root filesystem reaches the kernel: initrd or 9pfs")
+        String delivery,
+        @Schema(description = "The command-line kind the kernel understands: linux or unikraft")
+        String commandLine,
+        @Schema(description = "Env entries its command line can carry (the runtime's own included)")
+        int maxEnv,
+        @Schema(description = "How the app's end shows: linux-panic, unifarm-compat (the compatibility layer's end line, then"
+                + " it powers the VM off) or none (the VM runs on until stopped)")
+        String exit,
+        @Schema(description = "Whether a non-PIE host is started through its ELF interpreter")
+        boolean nonPieViaInterpreter,
+        @Schema(description = "The application stack range the image's /proc/1/maps describes")
+        Stack stack,
+        @Schema(description = "Whether an app spec without kernel gets this profile")
+        boolean isDefault,
+        @Schema(description = "The Linux x86_64 syscalls the kernel implements, sorted; null when unknown")
+        List<String> syscalls,
+        @Schema(description = "Where syscalls came from: symbols, provided-syscalls or linux (a stock Linux kernel: all of them);"
+                + " null when unknown")
+        String syscallsSource,
+        @Schema(description = "What the profile assumes of its kernel beyond these fields; empty when nothing")
+        List<String> notes,
+        @Schema(description = "Whether a build can get the kernel now: the file exists, or it is an OCI reference (pulled at build time)")
+        boolean kernelPresent,
+        @Schema(description = "Where the kernel is expected and, when missing, how to configure it")
+        String kernelDetail) {
 
     /** The application stack range the image's {@code /proc/1/maps} describes, and where it came from. */
-    public record Stack(String start, String end, String source) {
+    @Schema(description = "The application stack range the image's /proc/1/maps describes")
+    public record Stack(
+            @Schema(description = "Lowest address, hex") String start,
+            @Schema(description = "End address, hex") String end,
+            @Schema(description = "Where the range came from: derived (from the kernel's known behaviour), configured or calibrated (a probe boot)") String source) {
     }
 
     static KernelInfo of(KernelProfile profile, boolean isDefault, Optional<KernelSyscallTable> table) {

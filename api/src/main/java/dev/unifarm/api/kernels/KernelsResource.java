@@ -59,6 +59,7 @@ public class KernelsResource {
 
     /** Schema of the list of profiles. */
     @Schema(name = "KernelPage")
-    public record KernelPage(List<KernelInfo> items, String next) {
+    public record KernelPage(@Schema(description = "Every configured kernel profile") List<KernelInfo> items,
+            @Schema(description = "Always null: the list is never paged") String next) {
     }
 }

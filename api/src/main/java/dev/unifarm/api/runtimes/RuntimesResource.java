@@ -73,6 +73,7 @@ public class RuntimesResource {
 
     /** Schema of the list of runtimes. */
     @Schema(name = "RuntimePage")
-    public record RuntimePage(List<RuntimeInfo> items, String next) {
+    public record RuntimePage(@Schema(description = "Every installed runtime") List<RuntimeInfo> items,
+            @Schema(description = "Always null: the list is never paged") String next) {
     }
 }
