@@ -51,11 +51,14 @@ public class BuildQueue {
     private final FarmRegistry registry;
     private final ObjectMapper json;
     private final BuildProgress progress;
+    private final BuildMetrics metrics;
     private final ExecutorService executor;
 
     BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, BaseLayerCache layers, RuntimeStore runtimes,
-            KernelProfiles profiles, FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress) {
+            KernelProfiles profiles, FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress,
+            BuildMetrics metrics) {
         this.progress = progress;
+        this.metrics = metrics;
         this.revisions = revisions;
         this.specs = new AppSpecParser(json, profiles.names());
         this.bundles = bundles;
@@ -166,15 +169,18 @@ public class BuildQueue {
             }
             revisions.markReady(app, number, image.digest(), ociDigest, ociReference, json.writeValueAsString(image.manifest().sizes()),
                     String.join("\n", log));
+            metrics.ready(System.nanoTime() - started);
             LOG.infof("built %s revision %d: %s", app, number, image.digest());
         } catch (ImagerException e) {
             String message = withProfileHint(e);
             log.add("error: " + message);
             revisions.markFailed(app, number, message, String.join("\n", log));
+            metrics.failed(e.type(), System.nanoTime() - started);
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.errorf(e, "build of %s revision %d failed", app, number);
             log.add("error: " + e);
             revisions.markFailed(app, number, "the build failed unexpectedly: " + e.getMessage(), String.join("\n", log));
+            metrics.failed(BuildMetrics.INTERNAL, System.nanoTime() - started);
         } finally {
             progress.finish(app, number);
             FarmDirs.deleteTree(work);

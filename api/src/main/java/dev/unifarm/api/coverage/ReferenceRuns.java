@@ -160,6 +160,7 @@ public class ReferenceRuns {
         Instant now = clock.instant();
         String runId = String.format("r-%011x%06x", now.toEpochMilli(), RANDOM.nextInt(1 << 24));
         profiles.insertRunning(runId, app, number, KernelProfiles.DEFAULT, trace.failWithEnosys().isEmpty() ? SOURCE : INJECTED, now);
+        metrics.referenceStarted(runId);
         executor.submit(() -> run(runId, row, linux, trace));
         return toRun(profiles.find(runId).orElseThrow());
     }
@@ -204,6 +205,7 @@ public class ReferenceRuns {
         } catch (RuntimeException e) {
             LOG.warnf(e, "reference run %s of %s failed", runId, row.app());
             profiles.markFailed(runId, null, "the traced image could not be built or started: " + e.getMessage());
+            ended(runId);
         } finally {
             FarmDirs.deleteTree(work);
         }
@@ -264,7 +266,14 @@ public class ReferenceRuns {
             LOG.warnf(e, "reading reference run %s failed", runId);
             profiles.markFailed(runId, end.exitCode(), "the run's console could not be read: " + e.getMessage());
         } finally {
+            ended(runId);
             FarmDirs.deleteTree(instanceDir);
         }
+    }
+
+    /** The run's end as its record has it, for the metrics (a record not marked ended is not counted). */
+    private void ended(String runId) {
+        profiles.find(runId).map(ProfileRow::state).filter(state -> ProfileRow.DONE.equals(state) || ProfileRow.FAILED.equals(state))
+                .ifPresent(state -> metrics.referenceEnded(runId, state));
     }
 }

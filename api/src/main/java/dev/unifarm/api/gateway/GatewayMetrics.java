@@ -1,11 +1,11 @@
 package dev.unifarm.api.gateway;
 
+import dev.unifarm.api.farm.MetricBuckets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -13,19 +13,17 @@ import java.util.function.Supplier;
  * The gateway's metrics (Micrometer, {@code /q/metrics}), all tagged {@code app} (known apps only, so
  * a scan of made-up names cannot grow the registry):
  * <ul>
- * <li>{@code unifarm.gateway.requests} timer with histogram: arrival → response ended, waits included;
+ * <li>{@code unifarm.gateway.requests} timer with histogram ({@link MetricBuckets#request()}): arrival → response
+ *     ended, waits included;
  * <li>{@code unifarm.gateway.activations} counter: instances the gateway started (cold starts and scale-outs);
- * <li>{@code unifarm.gateway.activation.wait} timer with histogram: how long requests that found no
- *     ready instance with room waited for one;
+ * <li>{@code unifarm.gateway.activation.wait} timer with histogram ({@link MetricBuckets#boot()}): how long
+ *     requests that found no ready instance with room waited for one;
  * <li>{@code unifarm.gateway.inflight} gauge: requests being proxied now;
  * <li>{@code unifarm.gateway.instances} gauge: instances booting or ready (or being started).
  * </ul>
  */
 @ApplicationScoped
 public class GatewayMetrics {
-
-    /** Top of the latency histograms' buckets (Micrometer's default is 30 s): a cold request waits for a boot. */
-    private static final Duration LONGEST_EXPECTED = Duration.ofMinutes(5);
 
     private final MeterRegistry registry;
 
@@ -41,13 +39,11 @@ public class GatewayMetrics {
                 .description("instances the gateway runs (booting or ready)").tags("app", app).register(registry);
         return new AppMeters(
                 Timer.builder("unifarm.gateway.requests").description("gateway request latency, arrival to response end")
-                        .tags("app", app).publishPercentileHistogram().maximumExpectedValue(LONGEST_EXPECTED)
-                        .register(registry),
+                        .tags("app", app).serviceLevelObjectives(MetricBuckets.request()).register(registry),
                 Counter.builder("unifarm.gateway.activations").description("instances started by the gateway")
                         .tags("app", app).register(registry),
                 Timer.builder("unifarm.gateway.activation.wait").description("wait for a ready instance")
-                        .tags("app", app).publishPercentileHistogram().maximumExpectedValue(LONGEST_EXPECTED)
-                        .register(registry));
+                        .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry));
     }
 
     record AppMeters(Timer requests, Counter activations, Timer activationWaits) {

@@ -1,6 +1,7 @@
 package dev.unifarm.api.instances;
 
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.MetricBuckets;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.diagnosis.FailureDiagnoser;
@@ -26,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The farm's instance metrics (Micrometer, scraped at {@code /q/metrics}):
  * <ul>
  * <li>{@code unifarm.instances} gauge, tags {@code app}, {@code state}: instances on record per app and state;
- * <li>{@code unifarm.instance.boot} timer with histogram, tag {@code app}: start request → {@code Running}
- *     (first run of an instance; restarts are not start requests);
+ * <li>{@code unifarm.instance.boot} timer with histogram ({@link MetricBuckets#boot()}), tag {@code app}: start
+ *     request → {@code Running} (first run of an instance; restarts are not start requests);
  * <li>{@code unifarm.instance.restarts} counter, tag {@code app}: runs booted by a restart policy;
  * <li>{@code unifarm.instance.memory.resident} gauge (bytes), tags {@code app}, {@code instance_id} (not
  *     {@code instance}: Prometheus sets that to the scrape target and renames ours {@code exported_instance}): VmRSS of
@@ -41,13 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class InstanceMetrics {
 
-    /**
-     * Top of the boot histogram's buckets (Micrometer's default is 30 s): TCG boots on a busy host take
-     * longer, and a p95 beyond the last bucket reads as that bucket's bound.
-     */
-    private static final Duration LONGEST_EXPECTED = Duration.ofMinutes(5);
-
-    private final MeterRegistry registry;
+        private final MeterRegistry registry;
     private final InstanceRepository instances;
     private final FarmDirs dirs;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -64,14 +59,14 @@ public class InstanceMetrics {
     }
 
     /**
-     * A start request for {@code app}: its meters exist from now on, at zero — the boot histogram and one
-     * diagnosis counter per known reason too: Prometheus' {@code rate()}/{@code increase()} see no increase
-     * in a series whose first scrape already holds the first boot or failure.
+     * A start request for {@code app}: its meters exist from now on, at zero — the boot histogram too:
+     * Prometheus' {@code rate()}/{@code increase()} see no increase in a series whose first scrape already
+     * holds the first boot. Diagnoses are not pre-filled (14 reasons × every app): a series appears with
+     * the app's first failure of that reason, and the dashboards count a new series' value as its increase.
      */
     void started(String app) {
         restarts(app);
         boot(app);
-        FailureDiagnoser.REASONS.forEach(reason -> diagnoses(app, reason));
         for (InstanceState state : InstanceState.values()) {
             count(app, state);
         }
@@ -136,8 +131,7 @@ public class InstanceMetrics {
 
     private Timer boot(String app) {
         return Timer.builder("unifarm.instance.boot").description("start request to Running")
-                .tags("app", app).publishPercentileHistogram().maximumExpectedValue(LONGEST_EXPECTED)
-                .register(registry);
+                .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry);
     }
 
     private Counter restarts(String app) {
