@@ -39,7 +39,12 @@ class DatabaseOutageTest {
     @Test
     void testStoreOutage_is503WithRetryAfterAndRecovers() throws Exception {
         String port = PostgresServer.port();
-        Records gatewayLog = Records.of("dev.unifarm.api.gateway.Activator");
+        try (Records gatewayLog = Records.of("dev.unifarm.api.gateway.Activator")) {
+            outageAndRecovery(port, gatewayLog);
+        }
+    }
+
+    private static void outageAndRecovery(String port, Records gatewayLog) throws Exception {
         api().get("/api/v1/apps").then().statusCode(200);
 
         PostgresServer.pause();
@@ -64,7 +69,6 @@ class DatabaseOutageTest {
         api().get("/api/v1/apps/" + app).then().statusCode(200);
         await().atMost(Duration.ofSeconds(60)).until(() -> !gatewayLog.containing("store is back").isEmpty());
         assertThat(gatewayLog.containing("store is unavailable")).hasSize(1);
-        gatewayLog.close();
     }
 
     private static void expectUnavailable(Response response, String port) {
@@ -78,7 +82,7 @@ class DatabaseOutageTest {
     }
 
     /** The log records of one category, as the farm's log shows them. */
-    private static final class Records extends Handler {
+    private static final class Records extends Handler implements AutoCloseable {
         private final List<LogRecord> records = new CopyOnWriteArrayList<>();
         private final Logger logger;
 
