@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.apps.OciBackfill;
+import dev.unifarm.api.db.Jdbc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,13 +26,19 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Without a registry (the test farm has none) every initrd image is still in the store's OCI image
- * layout: the revision's {@code ociDigest} names a manifest that {@code index.json} lists, and deleting
- * the app takes it out again, keeping the layers another image still uses.
+ * layout: the revision's {@code ociDigest} names a manifest that {@code index.json} lists, deleting
+ * the app takes it out again, keeping the layers another image still uses, and a revision built before
+ * that is exported at start.
  */
 @QuarkusTest
 class OciExportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    OciBackfill backfill;
+    @Inject
+    Jdbc jdbc;
 
     @Test
     void testBuild_readyImageIsInTheStoreLayoutWithoutARegistry() throws IOException {
@@ -89,6 +98,22 @@ class OciExportTest {
 
         assertThat(indexEntry(secondBuilt.path("imageDigest")).isMissingNode()).isTrue();
         assertThat(initrdLayer).as("no image uses it any more").doesNotExist();
+    }
+
+    @Test
+    void testBackfill_exportsAReadyRevisionThatHasNoOciManifest() {
+        String app = FarmClient.uniqueName("ociold");
+        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        Response built = FarmClient.awaitBuilt(app, 1);
+        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        // What a revision built before issue 15 without a registry looks like.
+        jdbc.update("UPDATE revisions SET oci_digest = NULL WHERE app = ?", app);
+        assertThat(FarmClient.api().get("/api/v1/apps/" + app + "/revisions/1").<String>path("ociDigest")).isNull();
+
+        assertThat(backfill.exportMissing()).isPositive(); // what every start runs
+
+        assertThat(FarmClient.api().get("/api/v1/apps/" + app + "/revisions/1").<String>path("ociDigest"))
+                .isEqualTo(built.<String>path("ociDigest"));
     }
 
     /** The index entry named by the image digest, or a missing node. */

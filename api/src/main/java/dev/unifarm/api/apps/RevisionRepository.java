@@ -77,6 +77,17 @@ public class RevisionRepository {
                 ociReference, sizesJson, buildLog, app, number);
     }
 
+    /** Ready revisions without an OCI manifest: built before every initrd image was exported (issue 15), or 9pfs. */
+    public List<RevisionRow> readyWithoutOci() {
+        return jdbc.query("SELECT * FROM revisions WHERE state = 'Ready' AND oci_digest IS NULL AND image_digest IS NOT NULL"
+                + " ORDER BY created_at", RevisionRepository::map);
+    }
+
+    /** Records an export made after the build; a revision that has one already keeps it. */
+    public void setOciDigest(String app, int number, String ociDigest) {
+        jdbc.update("UPDATE revisions SET oci_digest = ? WHERE app = ? AND number = ? AND oci_digest IS NULL", ociDigest, app, number);
+    }
+
     public void markFailed(String app, int number, String message, String buildLog) {
         jdbc.update("UPDATE revisions SET state = ?, message = ?, build_log = ? WHERE app = ? AND number = ?",
                 RevisionState.Failed.name(), message, buildLog, app, number);
