@@ -64,7 +64,6 @@ class EnvDeliveryTest {
                 .multiPart("spec", "{\"port\": 9090}", "application/json").post("/api/v1/apps").then().statusCode(201);
         Response built = FarmClient.awaitBuilt(app, 1);
         assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
-        assertThat(built.<String>path("buildLog")).contains("port: the app's env has PORT=9090 ASPNETCORE_URLS=http://+:9090");
         String id = FarmClient.startInstance(app);
         try {
             Awaitility.await().atMost(FarmClient.RUN_TIMEOUT)
@@ -77,6 +76,7 @@ class EnvDeliveryTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(answer.body()).contains("echo-http: GET /x");
             assertThat(FarmClient.console(id)).contains("echo-http listening on port 9090");
+            assertThat(built.<String>path("buildLog")).contains("port: the app's env has PORT=9090 ASPNETCORE_URLS=http://+:9090");
         } finally {
             api().delete("/api/v1/instances/" + id);
         }
