@@ -17,6 +17,8 @@ class PromQlNamesTest {
     void testOf_binaryOperatorsKeywordsAndOffsetsLeaveBothOperands() {
         assertThat(PromQlNames.of("sum(a_total offset 5m) / on (app) group_left (kind) b:ratio or vector(1e3) > bool 2"))
                 .containsExactly("a_total", "b:ratio");
+        assertThat(PromQlNames.of("(x_total unless x_total offset $__rate_interval) or increase(x_total[$__rate_interval])"))
+                .containsExactly("x_total");
     }
 
     @Test

@@ -38,7 +38,7 @@ public class BuildMetrics {
     }
 
     void failed(String reason, long nanos) {
-        ended(RevisionState.Failed, reason, nanos);
+        ended(RevisionState.Failed, reason != null ? reason : INTERNAL, nanos);
     }
 
     private void ended(RevisionState outcome, String reason, long nanos) {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The farm's histogram buckets, explicit and few: Micrometer's percentile histogram publishes ~70–85
- * buckets per series, which per app is most of what a 1,000-app farm would pay for. Each list ends where
- * the thing it measures stops being worth telling apart; anything beyond lands in {@code +Inf}.
+ * The farm's histogram buckets, explicit and few: Micrometer's percentile histogram published 87 bucket
+ * series per app for a 1 ms … 5 min timer, most of what a 1,000-app farm would pay for. Each list ends
+ * where the thing it measures stops being worth telling apart; anything beyond lands in {@code +Inf}.
  */
 public final class MetricBuckets {
 

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class InstanceMetrics {
 
-        private final MeterRegistry registry;
+    private final MeterRegistry registry;
     private final InstanceRepository instances;
     private final FarmDirs dirs;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
