@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record CoverageReport(String app, Integer revision, List<Run> runs, List<KernelCoverage> kernels, Diff diff) {
 
-    /** One traced run; {@code state} Running, Done or Failed (then {@code message} says why). */
+    /** One traced run; {@code state} Running, Waiting (for capacity: {@code message} says what it needs and what is free), Done or Failed (then {@code message} says why). */
     public record Run(String runId, int revision, String kernel, String source, String state, String message, Integer exitCode,
             Instant createdAt) {
     }
