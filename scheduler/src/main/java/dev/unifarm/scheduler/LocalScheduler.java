@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -354,7 +355,7 @@ public final class LocalScheduler implements Scheduler {
     @Override
     public void close() {
         List<String> ids = List.copyOf(live.keySet());
-        List<CompletableFuture<Void>> ends = ids.stream().map(recorded::get).filter(java.util.Objects::nonNull).toList();
+        List<CompletableFuture<Void>> ends = ids.stream().map(recorded::get).filter(Objects::nonNull).toList();
         ids.stream().filter(admission::isWaiting).forEach(id -> stop(id, lifecycle.powerdownWait(), SHUTDOWN));
         List<Thread> stops = List.copyOf(live.keySet()).stream().map(id -> {
             Thread stop = new Thread(() -> stop(id, lifecycle.powerdownWait(), SHUTDOWN), "shutdown-stop-" + id);
