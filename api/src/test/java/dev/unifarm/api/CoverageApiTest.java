@@ -44,7 +44,7 @@ class CoverageApiTest {
         String runId = started.path("runId");
         String path = "/api/v1/apps/" + app + "/coverage";
         await().atMost(REFERENCE).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !"Running".equals(FarmClient.api().get(path).path("runs[0].state")));
+                .until(() -> !List.of("Running", "Waiting").contains(FarmClient.api().get(path).path("runs[0].state")));
         Response report = FarmClient.api().get(path);
         System.out.println(sample + " coverage report: " + report.asString());
 
@@ -88,7 +88,7 @@ class CoverageApiTest {
         FarmClient.api().post("/api/v1/apps/" + app + "/coverage/reference").then().statusCode(202);
         String path = "/api/v1/apps/" + app + "/coverage";
         await().atMost(REFERENCE).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !"Running".equals(FarmClient.api().get(path).path("runs[0].state")));
+                .until(() -> !List.of("Running", "Waiting").contains(FarmClient.api().get(path).path("runs[0].state")));
         Response report = FarmClient.api().get(path);
         System.out.println("graceful stuck coverage report: " + report.asString());
 
@@ -109,7 +109,7 @@ class CoverageApiTest {
         assertThat(started.<String>path("source")).isEqualTo("injected");
         String runId = started.path("runId");
         await().atMost(REFERENCE).pollInterval(Duration.ofSeconds(1))
-                .until(() -> !"Running".equals(FarmClient.api().get(path).path("runs[0].state")));
+                .until(() -> !List.of("Running", "Waiting").contains(FarmClient.api().get(path).path("runs[0].state")));
         Response report = FarmClient.api().get(path);
         System.out.println("hello with mknodat failed, coverage report: " + report.asString());
 

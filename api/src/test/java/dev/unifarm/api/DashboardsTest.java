@@ -223,7 +223,7 @@ class DashboardsTest {
         for (String app : references) {
             String path = "/api/v1/apps/" + app + "/coverage";
             await().atMost(RUN).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> !"Running".equals(api().get(path).path("runs[0].state")));
+                    .until(() -> !List.of("Running", "Waiting").contains(api().get(path).path("runs[0].state")));
             Response report = api().get(path);
             assertThat(report.<String>path("runs[0].state")).as(report.asString()).isEqualTo("Done");
         }

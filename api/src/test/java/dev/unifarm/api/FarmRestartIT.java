@@ -110,6 +110,39 @@ class FarmRestartIT {
         assertThat(lastTick(finalConsole)).isGreaterThan(ticksAfterRestart);
     }
 
+    /**
+     * A normal stop (SIGTERM) of the farm while an instance boots: the farm powers it down and records
+     * its end before it exits, so the next farm shows it {@code Stopped} by the farm, not
+     * {@code Failed}/{@code FarmRestarted}. A half-received upload a killed farm left in the data
+     * dir's {@code uploads} is gone once the next farm has started.
+     */
+    @Test
+    void testFarmStopped_instancesItPoweredDownShowStoppedAndLeftoverUploadsGo() throws Exception {
+        Process first = startFarm("farm-1");
+        String app = "ticker";
+        api().multiPart("name", app).multiPart("bundle", sample(app).toFile()).post("/api/v1/apps").then().statusCode(201);
+        await().atMost(BUILD).pollInterval(Duration.ofMillis(500))
+                .until(() -> List.of("Ready", "Failed").contains(api().get("/api/v1/apps/" + app + "/revisions/1").path("state")));
+        String id = api().contentType("application/json").body("{}").post("/api/v1/apps/" + app + "/instances")
+                .then().statusCode(201).extract().path("id");
+        long qemu = qemuPid(id);
+        qemus.add(qemu);
+
+        first.destroy(); // SIGTERM: the farm's normal stop
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the farm stops").isTrue();
+        assertThat(running(qemu)).as("no QEMU outlives the farm").isFalse();
+        assertThat(logTail("farm-1")).doesNotContain("listener failed");
+        Path uploads = Files.createDirectories(dataDir.resolve("uploads"));
+        Path leftover = Files.write(uploads.resolve("8c5e2b0e-6f0a-4c55-9a51-2f1b1f1e0c11"), new byte[1 << 20]);
+
+        startFarm("farm-2");
+
+        var stopped = api().get("/api/v1/instances/" + id);
+        assertThat(stopped.<String>path("state")).as(stopped.asString()).isEqualTo("Stopped");
+        assertThat(stopped.<String>path("message")).startsWith("stopped by the farm as it shut down");
+        assertThat(leftover).as("the upload a killed farm left").doesNotExist();
+    }
+
     /** Runs the packaged farm on the shared data dir and fresh ports; returns once it is ready. */
     private Process startFarm(String name) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();

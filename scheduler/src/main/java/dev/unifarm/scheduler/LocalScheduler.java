@@ -8,8 +8,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,12 +25,16 @@ public final class LocalScheduler implements Scheduler {
 
     private static final Logger LOG = Logger.getLogger(LocalScheduler.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    /** How a Stopped end's message starts when {@link #close()} stopped it. */
+    static final String SHUTDOWN = "stopped by the farm as it shut down";
 
     private final Accelerator accel;
     private final String node;
     private final Lifecycle lifecycle;
     private final Clock clock;
     private final Map<String, Supervisor> live = new ConcurrentHashMap<>();
+    /** Per live instance, completed once its listener has heard (and recorded) its end: {@link #close()} waits for it. */
+    private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
     private final Admission admission;
     private final long consoleRawCap;
     private final String forwardHost;
@@ -111,6 +120,7 @@ public final class LocalScheduler implements Scheduler {
         if (live.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");
         }
+        recorded.put(id, new CompletableFuture<>());
         try {
             return instance.start();
         } catch (IOException e) {
@@ -125,8 +135,9 @@ public final class LocalScheduler implements Scheduler {
     }
 
     /**
-     * {@link #adopt}, and when the QEMU cannot be adopted, kills what is left of it (reason
-     * {@code FarmRestarted}). Adopted instances run under policy {@code Never} whatever {@code policy} says:
+     * {@link #adopt}; when the QEMU is gone and its console holds the app's exit, that end is recorded
+     * ({@link ConsoleEnd}: the guest finished while the farm was down); otherwise kills what is left of
+     * it (reason {@code FarmRestarted}). Adopted instances run under policy {@code Never} whatever {@code policy} says:
      * the record keeps no policy.
      */
     @Override
@@ -140,6 +151,15 @@ public final class LocalScheduler implements Scheduler {
         }
         if (finding.adoptable()) {
             return new Reattachment(true, null, "adopted its running QEMU");
+        }
+        if (finding.qemu().isEmpty()) {
+            Optional<InstanceStatus> end = ConsoleEnd.read(request);
+            if (end.isPresent()) {
+                InstanceStatus ended = end.get();
+                listener.changed(ended.finished(ended.state(), ended.exitCode(), ended.reason(),
+                        ended.message() + " (it ended while the farm was down; read from its console)", ended.finishedAt()));
+                return new Reattachment(false, null, ConsoleEnd.why(ended), true);
+            }
         }
         boolean killed = Adoption.kill(finding.qemu(), KILL_WAIT);
         return new Reattachment(false, "FarmRestarted", finding.why() + (killed ? "; its QEMU was stopped" : ""));
@@ -197,6 +217,7 @@ public final class LocalScheduler implements Scheduler {
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }
+        recorded.put(request.instanceId(), new CompletableFuture<>());
         admission.adopt(admission.need(request.instanceId(), guestMemoryMiB(request.instanceDir())));
         instance.adopt();
         LOG.infof("adopted instance %s (QEMU pid %d)", request.instanceId(), finding.qemu().get().pid());
@@ -218,6 +239,9 @@ public final class LocalScheduler implements Scheduler {
             try {
                 listener.changed(status);
             } finally {
+                if (status.state().isTerminal()) {
+                    Optional.ofNullable(recorded.remove(status.id())).ifPresent(end -> end.complete(null));
+                }
                 if (status.state().isTerminal() || backingOff(status)) {
                     launchAll(admission.release(status.id()));
                 } else if (status.state() == InstanceState.Running) {
@@ -291,15 +315,20 @@ public final class LocalScheduler implements Scheduler {
 
     @Override
     public boolean stop(String id, Duration powerdownWait) {
+        return stop(id, powerdownWait, QemuInstance.ON_REQUEST);
+    }
+
+    /** {@link #stop(String, Duration)}; the Stopped end's message starts with {@code stoppedBy}. */
+    private boolean stop(String id, Duration powerdownWait, String stoppedBy) {
         Supervisor instance = live.get(id);
         if (instance == null) {
             return false;
         }
         if (admission.withdraw(id)) {
-            instance.stopWaiting("stopped on request before it started");
+            instance.stopWaiting(stoppedBy + " before it started");
             return true;
         }
-        instance.stop(powerdownWait);
+        instance.stop(powerdownWait, stoppedBy);
         return true;
     }
 
@@ -318,13 +347,31 @@ public final class LocalScheduler implements Scheduler {
 
     /**
      * Stops every instance: the farm is shutting down and must not leave QEMU processes behind.
-     * Waiting instances go first, so stopping a running one does not start them.
+     * Waiting instances go first, so stopping a running one does not start them; the others are
+     * stopped in parallel. Returns once every end has been through its listener (bounded by
+     * {@link #stopWait()}): a stop's end is recorded on the instance's console thread after its QEMU
+     * is gone, and the farm's store must still be up for it ({@code Stopped}, "stopped by the farm…").
      */
     @Override
     public void close() {
         List<String> ids = List.copyOf(live.keySet());
-        ids.stream().filter(admission::isWaiting).forEach(this::stop);
-        List.copyOf(live.keySet()).forEach(this::stop);
+        List<CompletableFuture<Void>> ends = ids.stream().map(recorded::get).filter(Objects::nonNull).toList();
+        ids.stream().filter(admission::isWaiting).forEach(id -> stop(id, lifecycle.powerdownWait(), SHUTDOWN));
+        List<Thread> stops = List.copyOf(live.keySet()).stream().map(id -> {
+            Thread stop = new Thread(() -> stop(id, lifecycle.powerdownWait(), SHUTDOWN), "shutdown-stop-" + id);
+            stop.setDaemon(true);
+            stop.start();
+            return stop;
+        }).toList();
+        try {
+            CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)).get(stopWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("%d of %d instances had not recorded their end %s after the farm began to stop them (%s)",
+                    ends.stream().filter(end -> !end.isDone()).count(), ends.size(), stopWait(), stops.stream()
+                            .filter(Thread::isAlive).map(Thread::getName).toList());
+        }
     }
 
     private static String hostName() {

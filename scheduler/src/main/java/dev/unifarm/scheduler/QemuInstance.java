@@ -31,11 +31,11 @@ import org.jboss.logging.Logger;
 final class QemuInstance {
 
     private static final Logger LOG = Logger.getLogger(QemuInstance.class);
-    private static final int CONSOLE_CHARS = 256 * 1024;
-    private static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
+    static final int CONSOLE_CHARS = 256 * 1024;
+    static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
     /** console.raw's cap (copy-truncate by {@link ConsoleTail}): like console.log's, so both stay bounded. */
     static final long CONSOLE_RAW_BYTES = 8L * 1024 * 1024;
-    private static final int KEPT_APP_LINES = 64;
+    static final int KEPT_APP_LINES = 64;
     static final String QMP_SOCKET = "qmp.sock";
     static final String PID_FILE = "qemu.pid";
     static final String CONSOLE_FILE = "console.log";
@@ -44,6 +44,7 @@ final class QemuInstance {
      * long after it (no such device, e.g. an adopted QEMU of an older farm) is stopped: the app has ended.
      */
     static final Duration POWER_OFF_GRACE = Duration.ofSeconds(5);
+    static final String ON_REQUEST = "stopped on request";
 
     private final String id;
     private final Path dir;
@@ -69,6 +70,8 @@ final class QemuInstance {
     private volatile QmpMonitor qmp;
     private volatile InstanceStatus status;
     private volatile boolean stopRequested;
+    /** Who stopped it, the start of a Stopped end's message: a request, or the farm shutting down. */
+    private volatile String stoppedBy = ON_REQUEST;
     private volatile String hungLine;
     /** Set when the boot bound passed without app output: what the instance's message says. */
     private volatile String bootTimeout;
@@ -348,7 +351,7 @@ final class QemuInstance {
         if (stopRequested && (waitStatus == null || exitedOnPowerButton)) {
             String what = waitStatus == null ? "" : "the app exited with code " + code + " after the power button; ";
             publish(status.finished(InstanceState.Stopped, code, outcome == null ? "Stopped" : outcome.endedBy().reason,
-                    "stopped on request: " + what + describe(outcome), now));
+                    stoppedBy + ": " + what + describe(outcome), now));
             return;
         }
         if (waitStatus == null) {
@@ -359,16 +362,7 @@ final class QemuInstance {
                             + FailureSummary.lastLines(new ArrayList<>(appLines)).map(last -> "; console: " + last).orElse(""), now)));
             return;
         }
-        if (code == 0) {
-            publish(status.finished(InstanceState.Succeeded, 0, "Completed", "the app exited with code 0", now));
-        } else {
-            boolean signaled = LinuxConsoleProtocol.killedBySignal(waitStatus);
-            String how = signaled ? " (killed by signal " + (waitStatus & 0x7f) + ")" : " (exit code " + code + ")";
-            // a known signature names cause and fix; otherwise the app's fatal line or last words
-            publish(diagnosis.map(d -> status.finished(InstanceState.Failed, code, d.reason(), d.message() + how, now))
-                    .orElseGet(() -> status.finished(InstanceState.Failed, code, signaled ? "Signaled" : "Error",
-                            FailureSummary.of(new ArrayList<>(appLines)) + how, now)));
-        }
+        publish(AppEnd.of(status, waitStatus, diagnosis, new ArrayList<>(appLines), now));
     }
 
     /**
@@ -397,6 +391,12 @@ final class QemuInstance {
 
     /** {@link #stop()} giving the guest {@code powerdownWait} after the power button. */
     void stop(Duration powerdownWait) {
+        stop(powerdownWait, ON_REQUEST);
+    }
+
+    /** {@link #stop(Duration)}; a Stopped end's message starts with {@code stoppedBy}. */
+    void stop(Duration powerdownWait, String stoppedBy) {
+        this.stoppedBy = stoppedBy;
         stopRequested = true;
         stopTiming = lifecycle.withPowerdownWait(powerdownWait);
         runStopSequence();

@@ -65,7 +65,13 @@ public interface Scheduler extends AutoCloseable {
      *
      * @param reason CamelCase word for the failed record when not attached, e.g. {@code FarmRestarted}
      * @param why a sentence: what was found and done
+     * @param ended not attached because the instance had ended by itself (its console says how): that end
+     *     went to the listener, so there is nothing left to record as failed
      */
-    record Reattachment(boolean attached, String reason, String why) {
+    record Reattachment(boolean attached, String reason, String why, boolean ended) {
+
+        public Reattachment(boolean attached, String reason, String why) {
+            this(attached, reason, why, false);
+        }
     }
 }

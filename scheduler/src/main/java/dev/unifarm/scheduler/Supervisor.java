@@ -134,6 +134,11 @@ final class Supervisor {
 
     /** Stops the current run (see {@link QemuInstance#stop(Duration)}), or cancels the restart it is waiting for. */
     void stop(Duration powerdownWait) {
+        stop(powerdownWait, QemuInstance.ON_REQUEST);
+    }
+
+    /** {@link #stop(Duration)}; the Stopped end's message starts with {@code stoppedBy}. */
+    void stop(Duration powerdownWait, String stoppedBy) {
         QemuInstance run;
         synchronized (this) {
             stopRequested = true;
@@ -141,12 +146,12 @@ final class Supervisor {
                 pending = null;
                 LOG.infof("%s: stop requested while waiting to restart; restart cancelled", id);
                 publish(last.finished(InstanceState.Stopped, last.exitCode(), "Stopped",
-                        "stopped on request while waiting to restart (restart cancelled); last run: " + last.message(), clock.instant()));
+                        stoppedBy + " while waiting to restart (restart cancelled); last run: " + last.message(), clock.instant()));
                 return;
             }
             run = current;
         }
-        run.stop(powerdownWait);
+        run.stop(powerdownWait, stoppedBy);
     }
 
     /** Hears the current run's statuses. */

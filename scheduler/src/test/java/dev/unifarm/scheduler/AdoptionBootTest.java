@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Adoption of a QEMU another process started, as a farm restarted after {@code kill -9} finds it: the
@@ -122,6 +124,44 @@ class AdoptionBootTest {
 
         assertThat(finding.adoptable()).isFalse();
         assertThat(finding.qemu()).as("a pid that is not a QEMU in this dir is not ours").isEmpty();
+        assertThat(scheduler.liveCount()).isZero();
+    }
+
+    /**
+     * A guest that ended while no farm ran (its QEMU is gone): re-attachment reads the raw console's end
+     * and records what a supervised run of the same image records (state, exit code, reason), not
+     * {@code FarmRestarted}; console.log is rebuilt with what the app printed meanwhile.
+     */
+    @ParameterizedTest
+    @CsvSource({"hello, Hello from Unifarm!", "crash, crash: about to throw"})
+    void testReattach_guestThatEndedWhileTheFarmWasDownKeepsItsEnd(String sample, String printed) throws Exception {
+        Image image = TestImages.build(sample, work);
+        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+        Recorder supervised = new Recorder();
+        scheduler.start(new LaunchRequest("live", image, null, null, 384, instances.resolve("live")), supervised);
+        InstanceStatus live = supervised.awaitEnd(BOOT);
+        LaunchRequest request = new LaunchRequest("i1", image, null, null, 384, instances.resolve("i1"));
+        Process qemu = runAsPreviousFarm(request, List.of());
+        assertThat(qemu.waitFor(BOOT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("the guest ends by itself").isTrue();
+        InstanceStatus recorded = new InstanceStatus("i1", InstanceState.Running, null, null, null, Accelerator.tcg, "old-node",
+                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), Instant.parse("2020-01-01T00:00:02Z"),
+                null, null, 0);
+        Recorder recorder = new Recorder();
+
+        Scheduler.Reattachment outcome = scheduler.reattach(new AdoptRequest("i1", request.instanceDir(),
+                KernelProfile.ExitDetection.LINUX_PANIC, recorded), recorder, RestartPolicy.Never);
+
+        assertThat(outcome.attached()).isFalse();
+        assertThat(outcome.ended()).as(outcome.why()).isTrue();
+        assertThat(outcome.why()).startsWith("its guest ended while the farm was down");
+        InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(1));
+        assertThat(end.state()).as(end.message()).isEqualTo(live.state()).isNotEqualTo(InstanceState.Stopped);
+        assertThat(end.exitCode()).isNotNull().isEqualTo(live.exitCode());
+        assertThat(end.reason()).isEqualTo(live.reason()).isNotEqualTo("FarmRestarted");
+        assertThat(end.message()).startsWith(live.message()).endsWith("(it ended while the farm was down; read from its console)");
+        assertThat(end.readyAt()).as("the recorded timestamps are kept").isEqualTo(recorded.readyAt());
+        assertThat(end.finishedAt()).isAfter(recorded.readyAt());
+        assertThat(Files.readString(request.instanceDir().resolve("console.log"))).contains(printed);
         assertThat(scheduler.liveCount()).isZero();
     }
 

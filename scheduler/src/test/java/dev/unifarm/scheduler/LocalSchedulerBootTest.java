@@ -245,6 +245,34 @@ class LocalSchedulerBootTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> own.liveCount() == 0);
     }
 
+    /**
+     * The farm's shutdown closes the scheduler and then its store goes: close returns only once every
+     * instance's end (a running one and one still booting) has been through the listener, each
+     * {@code Stopped} saying the farm stopped it as it shut down.
+     */
+    @Test
+    void testClose_returnsOnceEveryEndIsRecordedStoppedByTheFarm() {
+        Recorder running = new Recorder();
+        Recorder booting = new Recorder();
+        LocalScheduler own = new LocalScheduler(scheduler.accelerator(), NODE, Duration.ofSeconds(5), Clock.systemUTC());
+        LaunchRequest first = request("i1", echoHttp, null);
+        own.start(first, running);
+        awaitListening(own, "i1", running, BOOT);
+        assertThat(own.start(request("i2", echoHttp, null), booting).state()).isEqualTo(InstanceState.Booting);
+        long pid = qemuPid(first);
+
+        own.close();
+
+        assertThat(List.of(running, booting)).as("each end recorded before close returned")
+                .allSatisfy(recorder -> assertThat(recorder.ended()).as(recorder.states().toString()).isTrue());
+        for (Recorder recorder : List.of(running, booting)) {
+            InstanceStatus end = recorder.awaitEnd(Duration.ZERO);
+            assertThat(end.state()).isEqualTo(InstanceState.Stopped);
+            assertThat(end.message()).startsWith("stopped by the farm as it shut down: ");
+        }
+        assertGone(pid);
+    }
+
     /** A listener bug must not leave an ended instance counted as live (close() would chase it forever). */
     @Test
     void testStart_throwingListenerStillUntracksEndedInstance() {

@@ -25,7 +25,7 @@ public record CoverageReport(
         @Schema(description = "The differential view asked for with against=; null without it")
         Diff diff) {
 
-    /** One traced run; {@code state} Running, Done or Failed (then {@code message} says why). */
+    /** One traced run; {@code state} Running, Waiting (for capacity: {@code message} says what it needs and what is free), Done or Failed (then {@code message} says why). */
     @Schema(description = "One traced run")
     public record Run(
             @Schema(description = "The run's id") String runId,
@@ -33,7 +33,7 @@ public record CoverageReport(
             @Schema(description = "The kernel profile it ran on") String kernel,
             @Schema(description = "reference (a reference run), injected (a run with failSyscalls) or observed (an instance's trace)")
             String source,
-            @Schema(description = "Running, Done or Failed") String state,
+            @Schema(description = "Running, Waiting (for capacity; message says what it needs and what is free), Done or Failed") String state,
             @Schema(description = "How the run ended, or why it failed") String message,
             @Schema(description = "The app's exit code; null while running or when unknown") Integer exitCode,
             @Schema(description = "When the run was started") Instant createdAt) {

@@ -69,7 +69,7 @@ public class CoverageResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Start a reference run: the latest revision's traced variant under strace on the linux profile",
             description = "Returns at once with the run Running; it builds the traced image, boots it, and once the app ends its"
-                    + " syscalls are the revision's reference profile (GET the coverage until the run is Done or Failed)."
+                    + " syscalls are the revision's reference profile (GET the coverage until the run is Done or Failed; Waiting while it is queued for capacity)."
                     + " Only apps that end by themselves give a trace. With failSyscalls, strace fails those syscalls with"
                     + " ENOSYS: the run (source injected) shows how the app fares on a kernel without them, and its message the"
                     + " diagnosis; it is neither the reference profile nor the linux kernel's observed coverage.")

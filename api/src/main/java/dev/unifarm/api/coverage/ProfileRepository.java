@@ -48,10 +48,19 @@ class ProfileRepository {
                 ProfileRow.FAILED, exitCode, message, runId);
     }
 
-    /** Runs left {@code Running} by a farm that stopped: they will never finish. */
+    /**
+     * An unfinished run's state while it waits for capacity ({@code Waiting}, {@code message} says for
+     * what) or runs ({@code Running}, no message); a run that has ended keeps its end.
+     */
+    void markUnfinished(String runId, String state, String message) {
+        jdbc.update("UPDATE syscall_profiles SET state = ?, message = ? WHERE run_id = ? AND state IN (?, ?)", state, message, runId,
+                ProfileRow.RUNNING, ProfileRow.WAITING);
+    }
+
+    /** Runs left {@code Running} or {@code Waiting} by a farm that stopped: they will never finish. */
     int failUnfinished(String message) {
-        return jdbc.update("UPDATE syscall_profiles SET state = ?, message = ? WHERE state = ?", ProfileRow.FAILED, message,
-                ProfileRow.RUNNING);
+        return jdbc.update("UPDATE syscall_profiles SET state = ?, message = ? WHERE state IN (?, ?)", ProfileRow.FAILED, message,
+                ProfileRow.RUNNING, ProfileRow.WAITING);
     }
 
     Optional<ProfileRow> find(String runId) {

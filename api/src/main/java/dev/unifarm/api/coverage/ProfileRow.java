@@ -7,6 +7,8 @@ record ProfileRow(String runId, String app, int revision, String kernel, String 
         Integer exitCode, String callsJson, Instant createdAt) {
 
     static final String RUNNING = "Running";
+    /** Built, queued behind busy capacity: the message says what it waits for (vCPUs and memory asked vs free). */
+    static final String WAITING = "Waiting";
     static final String DONE = "Done";
     static final String FAILED = "Failed";
 }

@@ -62,7 +62,8 @@ import org.jboss.logging.Logger;
  * first console line is powered down too (and any run after {@code reference-limit}). The power
  * button's SIGTERM reaches the app through the traced {@code /init}, which prints the trace once the
  * app ended; the stop gives it {@code reference-stop-wait} for that. An app that ignores SIGTERM is
- * ended by {@code quit}: no trace, and the run fails saying so.
+ * ended by {@code quit}: no trace, and the run fails saying so. A run the scheduler queues behind busy
+ * capacity is {@code Waiting} (its message: what it needs and what is free) until it boots.
  */
 @ApplicationScoped
 public class ReferenceRuns {
@@ -73,6 +74,8 @@ public class ReferenceRuns {
      * revision's reference profile nor the linux kernel's observed coverage.
      */
     static final String INJECTED = "injected";
+    /** The scheduler's reason for a run queued behind busy capacity (its message says needs vs free). */
+    private static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
     private static final Logger LOG = Logger.getLogger(ReferenceRuns.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -195,6 +198,10 @@ public class ReferenceRuns {
             scheduler.start(new InstanceRequest(row.app(), launch, null), status -> {
                 if (status.state().isTerminal()) {
                     executor.submit(() -> finish(runId, row.app(), status, trace.failWithEnosys()));
+                } else if (status.state() == InstanceState.Pending && WAITING_FOR_CAPACITY.equals(status.reason())) {
+                    profiles.markUnfinished(runId, ProfileRow.WAITING, status.message());
+                } else if (status.state() == InstanceState.Booting) {
+                    profiles.markUnfinished(runId, ProfileRow.RUNNING, null);
                 } else if (status.state() == InstanceState.Running && running.compareAndSet(false, true)) {
                     whenRunning(runId, status);
                 }

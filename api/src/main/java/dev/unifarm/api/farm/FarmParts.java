@@ -17,11 +17,13 @@ import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -128,9 +130,11 @@ public class FarmParts {
 
     /**
      * No QEMU outlives the farm: stopping it stops every instance it runs. Launcher Pods do outlive it:
-     * the next farm process re-attaches to them ({@code InstanceRecovery}).
+     * the next farm process re-attaches to them ({@code InstanceRecovery}). First of the shutdown
+     * observers, and close returns once the ends are recorded: the recorder's executors and the
+     * database are still up ({@code Stopped}, "stopped by the farm as it shut down").
      */
-    void stopInstances(@Observes ShutdownEvent event, Scheduler scheduler) {
+    void stopInstances(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event, Scheduler scheduler) {
         scheduler.close();
     }
 }

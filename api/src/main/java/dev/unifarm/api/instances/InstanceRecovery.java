@@ -24,7 +24,9 @@ import org.jboss.logging.Logger;
  * At start-up, settles instances a previous farm process left live (adopted or cleaned up, never
  * forgotten), through {@link Scheduler#reattach}. Local mode: an instance whose QEMU
  * is still running in its dir and answers QMP is adopted (recorded state and timestamps kept, console
- * continued, stoppable); any other has its QEMU, if one is left, killed and is marked {@code Failed}
+ * continued, stoppable); one whose QEMU is gone and whose console holds the app's exit ended while the
+ * farm was down and is recorded with that end ({@code Succeeded}, or {@code Failed} with its exit code
+ * and diagnosis); any other has its QEMU, if one is left, killed and is marked {@code Failed}
  * with reason {@code FarmRestarted}. Kubernetes mode: an instance is re-attached to its launcher Pod
  * and supervised again under its app's restart policy, or marked {@code Failed}/{@code PodGone};
  * launcher Pods of instances the database does not have as live are deleted.
@@ -78,6 +80,10 @@ public class InstanceRecovery {
                 live.add(instance.id());
                 LOG.infof("instance %s was %s when the farm stopped; %s", instance.id(), instance.state(), outcome.why());
                 continue;
+            }
+            if (outcome.ended()) {
+                LOG.infof("instance %s was %s when the farm stopped; %s", instance.id(), instance.state(), outcome.why());
+                continue; // its end went to the recorder
             }
             instances.markFailed(instance.id(), outcome.reason(), "the farm restarted while this instance was "
                     + instance.state() + " and " + outcome.why(), Instant.now());
