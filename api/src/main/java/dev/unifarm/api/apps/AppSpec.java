@@ -18,12 +18,14 @@ import java.util.Map;
  * @param compat {@code false} leaves the compatibility layer out of the app's Unikraft images (the kernel's own
  *     answers reach CoreCLR, and nothing reports the exit); {@code true} or unset: every Unikraft image has it.
  *     {@code linux} images never have it
+ * @param readinessPath the path the farm's readiness probe asks with {@code GET} on {@code port} (default {@code /});
+ *     the instance is ready once it answers 200 to 399
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AppSpec(String entrypoint, List<String> args, Map<String, String> env, Integer memoryMiB, Integer port,
-        String kernel, Scaling scaling, String restartPolicy, String rollForward, Boolean compat) {
+        String kernel, Scaling scaling, String restartPolicy, String rollForward, Boolean compat, String readinessPath) {
 
-    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null);
+    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null, null);
 
     /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

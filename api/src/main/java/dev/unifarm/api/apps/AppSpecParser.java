@@ -19,6 +19,8 @@ public final class AppSpecParser {
     static final String INVALID = "invalid-spec";
     private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     private static final Pattern ENTRYPOINT = Pattern.compile("[A-Za-z0-9_.\\-]+\\.dll");
+    /** An origin-form request target: starts with {@code /}, printable ASCII without spaces. */
+    private static final Pattern READINESS_PATH = Pattern.compile("/[\\x21-\\x7e]{0,1023}");
 
     private final ObjectMapper json;
     /** The farm's configured kernel profile names ({@code unifarm.kernels.<name>}), sorted. */
@@ -38,7 +40,7 @@ public final class AppSpecParser {
             spec = json.readValue(text, AppSpec.class);
         } catch (UnrecognizedPropertyException e) {
             throw ProblemException.badRequest(INVALID, "spec has an unknown field \"" + e.getPropertyName()
-                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat");
+                    + "\"; known fields: entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat, readinessPath");
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest(INVALID, "spec is not a valid app spec: " + e.getOriginalMessage());
         }
@@ -73,6 +75,9 @@ public final class AppSpecParser {
         if (spec.rollForward() != null && RollForward.fromName(spec.rollForward()).isEmpty()) {
             fail("spec.rollForward \"" + spec.rollForward() + "\" is not a .NET roll-forward policy; use one of "
                     + String.join(", ", RollForward.names()));
+        }
+        if (spec.readinessPath() != null && !READINESS_PATH.matcher(spec.readinessPath()).matches()) {
+            fail("spec.readinessPath must be a URL path such as \"/healthz\" (starts with /, no spaces, at most 1024 characters)");
         }
         if (spec.scaling() != null) {
             validate(spec.scaling());
