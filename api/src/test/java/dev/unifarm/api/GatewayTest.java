@@ -148,7 +148,8 @@ class GatewayTest {
 
     @Test
     void testGateway_deletedAppIs404ProblemAtOnce() throws Exception {
-        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384}");
+        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
         HttpResponse<String> served = get("/" + app + "/before");
         assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
 
@@ -157,13 +158,14 @@ class GatewayTest {
 
         assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
         assertThat(after.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(after.body()).contains("app-not-found").contains("there is no app \"" + app + "\"");
+        assertThat(after.body()).contains("app-not-found").contains("there is no app").contains(app);
     }
 
     @Test
     void testGateway_appThatWritesHeaderAndBodyApartSurvivesTheReadinessProbe() throws Exception {
         // two-writes dies when a client closes before the body has been written, as the old probe did at its first byte.
-        String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384}");
+        String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
 
         HttpResponse<String> first = get("/" + app + "/first");
         HttpResponse<String> second = get("/" + app + "/second");
@@ -179,7 +181,7 @@ class GatewayTest {
     void testGateway_readinessProbeUsesTheSpecPathAndReadsTheWholeAnswer() throws Exception {
         // two-writes dies when a client closes before the body has been written (as the old probe did).
         String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"readinessPath\": \"/healthz\"}");
+                + " \"readinessPath\": \"/healthz\", \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
 
         HttpResponse<String> answer = get("/" + app + "/page");
 

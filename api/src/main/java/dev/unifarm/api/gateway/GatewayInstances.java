@@ -6,6 +6,7 @@ import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.scheduler.ConsoleView;
+import dev.unifarm.scheduler.InstanceState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -60,6 +61,11 @@ class GatewayInstances implements InstanceControl {
     public String notReady(String id) {
         try {
             Instance instance = instances.get(id);
+            if (instance.state() != InstanceState.Booting) {
+                // e.g. Pending/WaitingForCapacity: its own message says what it waits for
+                return "instance " + id + " is " + instance.state() + (instance.reason() == null ? "" : "/" + instance.reason())
+                        + (instance.message() == null ? "" : ": " + instance.message());
+            }
             AppSpec spec = apps.get(instance.app()).spec();
             String path = spec.readinessPath() != null ? spec.readinessPath() : "/";
             List<String> lines = instances.console(id, ConsoleView.APP).lines().filter(line -> !line.isBlank()).toList();
