@@ -132,6 +132,79 @@ class GatewayTest {
     }
 
     @Test
+    void testGateway_idleScaleDownSaysTheInstanceWasIdle() throws Exception {
+        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"scaling\": {\"idleTimeout\": \"PT2S\"}}");
+        HttpResponse<String> answer = get("/" + app + "/once");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        String id = instances(app).get(0).path("id");
+
+        Response stopped = await().atMost(SCALE_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                .until(() -> api().get("/api/v1/instances/" + id), r -> "Stopped".equals(r.path("state")));
+
+        assertThat(stopped.<String>path("message")).as(stopped.asString())
+                .startsWith("stopped: idle for PT2S (scaling.idleTimeout)").doesNotContain("on request");
+    }
+
+    @Test
+    void testGateway_deletedAppIs404ProblemAtOnce() throws Exception {
+        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
+        HttpResponse<String> served = get("/" + app + "/before");
+        assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+
+        api().delete("/api/v1/apps/" + app).then().statusCode(200);
+        HttpResponse<String> after = get("/" + app + "/after");
+
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
+        assertThat(after.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(after.body()).contains("app-not-found").contains("there is no app").contains(app);
+    }
+
+    @Test
+    void testGateway_appThatWritesHeaderAndBodyApartSurvivesTheReadinessProbe() throws Exception {
+        // two-writes dies when a client closes before the body has been written, as the old probe did at its first byte.
+        String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
+
+        HttpResponse<String> first = get("/" + app + "/first");
+        HttpResponse<String> second = get("/" + app + "/second");
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(first.body()).isEqualTo("two-writes: GET /first (healthz: 0)\n");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(second.body()).isEqualTo("two-writes: GET /second (healthz: 0)\n");
+        assertThat(instances(app)).hasSize(1).allSatisfy(i -> assertThat(i.<Integer>path("restarts")).isZero());
+    }
+
+    @Test
+    void testGateway_readinessProbeUsesTheSpecPathAndReadsTheWholeAnswer() throws Exception {
+        // two-writes dies when a client closes before the body has been written (as the old probe did).
+        String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                + " \"readinessPath\": \"/healthz\", \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
+
+        HttpResponse<String> answer = get("/" + app + "/page");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).as("the probe asked GET /healthz (counted by the app) and the app survived it")
+                .matches("two-writes: GET /page \\(healthz: [1-9][0-9]*\\)\n");
+        Response instance = instances(app).get(0);
+        assertThat(instance.<String>path("state")).as(instance.asString()).isEqualTo("Running");
+        assertThat(api().get("/api/v1/apps/" + app).<String>path("spec.readinessPath")).isEqualTo("/healthz");
+    }
+
+    @Test
+    void testUpload_readinessPathMustBeAPath() {
+        Response answer = api().multiPart("name", FarmClient.uniqueName("badready"))
+                .multiPart("bundle", FarmClient.sample("echo-http").toFile())
+                .multiPart("spec", "{\"port\": 8090, \"readinessPath\": \"healthz\"}").post("/api/v1/apps");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.contentType()).startsWith("application/problem+json");
+        assertThat(answer.<String>path("detail")).contains("spec.readinessPath").contains("\"/healthz\"");
+    }
+
+    @Test
     void testUpload_badScalingIs400NamingTheField() {
         Response answer = api().multiPart("name", FarmClient.uniqueName("badscale"))
                 .multiPart("bundle", FarmClient.sample("echo-http").toFile())

@@ -11,6 +11,7 @@ import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,34 @@ class LifecycleApiTest {
         assertThat(stopped.<Integer>path("restarts")).isEqualTo(1);
         // echo-http exits on SIGTERM, which the guest's power button sends (quit only if the powerdown wait runs out)
         assertThat(stopped.<String>path("message")).containsAnyOf("ended by powerdown", "ended by quit");
+    }
+
+    @Test
+    void testRestart_appThatDiesRightAfterStartIsRestartedWithGrowingBackoffShownAsACrashLoop() {
+        String app = FarmClient.uniqueName("crashloop");
+        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("crash").toFile())
+                .multiPart("spec", "{\"restartPolicy\": \"Always\", \"memoryMiB\": 384}").post("/api/v1/apps")
+                .then().statusCode(201);
+        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String id = FarmClient.startInstance(app);
+        java.util.Set<String> backOffs = new java.util.LinkedHashSet<>();
+
+        await().atMost(FarmClient.RUN_TIMEOUT.multipliedBy(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Response instance = api().get("/api/v1/instances/" + id);
+            assertThat(instance.<String>path("state")).as(instance.asString()).isNotIn("Succeeded", "Failed", "Stopped");
+            if ("BackOff".equals(instance.path("reason"))) {
+                backOffs.add(instance.path("message"));
+            }
+            return instance.<Integer>path("restarts") >= 2 && backOffs.size() >= 2;
+        });
+
+        List<String> seen = List.copyOf(backOffs);
+        assertThat(seen.get(0)).startsWith("restart 1 in PT1S (policy Always) after Failed/UnhandledException");
+        assertThat(seen.get(1)).as("the second quick failure in a row is a crash loop, and its delay has grown")
+                .startsWith("crash loop: restart 2 in PT2S (policy Always) after Failed/UnhandledException");
+        Response stopped = api().delete("/api/v1/instances/" + id);
+        assertThat(stopped.<String>path("state")).as(stopped.asString()).isEqualTo("Stopped");
+        assertThat(stopped.<Integer>path("restarts")).isGreaterThanOrEqualTo(2);
     }
 
     private static void awaitRunning(String id, int restarts) {

@@ -9,15 +9,26 @@ import java.util.Map;
  * What to boot: an image, per-instance overrides of its args and env (null keeps the image's), guest
  * memory, the directory that holds the instance's console, QEMU log and control socket, and the TCP
  * port the app listens on in the guest (0: none; otherwise a free host port on 127.0.0.1 is forwarded
- * to it and the instance is {@code Running} once a request through it gets an answer).
+ * to it and the instance is {@code Running} once {@code GET readinessPath} through it answers 2xx or 3xx,
+ * see {@link ReadinessProbe}; null: {@code /}).
  */
 public record LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env,
-        int memoryMiB, Path instanceDir, int port) {
+        int memoryMiB, Path instanceDir, int port, String readinessPath) {
 
     public LaunchRequest {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 (none) or 1..65535: " + port);
         }
+        readinessPath = readinessPath == null ? ReadinessProbe.DEFAULT_PATH : readinessPath;
+        if (!readinessPath.startsWith("/")) {
+            throw new IllegalArgumentException("readinessPath must start with /: " + readinessPath);
+        }
+    }
+
+    /** An app probed at {@code /}. */
+    public LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env, int memoryMiB,
+            Path instanceDir, int port) {
+        this(instanceId, image, args, env, memoryMiB, instanceDir, port, null);
     }
 
     /** An app without a port. */

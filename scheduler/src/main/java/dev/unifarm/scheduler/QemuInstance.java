@@ -230,7 +230,7 @@ final class QemuInstance {
         reader.setDaemon(true);
         reader.start();
         if (forward != null) {
-            Thread probe = new Thread(() -> ReadinessProbe.untilReady(forward,
+            Thread probe = new Thread(() -> ReadinessProbe.untilReady(forward, request.readinessPath(),
                     () -> Adoption.running(handle) && status.state() == InstanceState.Booting, this::ready),
                     "readiness-" + id);
             probe.setDaemon(true);

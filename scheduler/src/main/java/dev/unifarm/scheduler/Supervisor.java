@@ -167,13 +167,15 @@ final class Supervisor {
         if (seen.startedAt() != null && backoff.resets(Duration.between(seen.startedAt(), seen.finishedAt()))) {
             consecutive = 0;
         }
+        // Kubernetes' CrashLoopBackOff: a second run in a row that ended before it lasted resetAfter.
+        String loop = consecutive > 0 ? "crash loop: " : "";
         Duration delay = backoff.delay(consecutive++);
         delays.add(delay);
         String ended = seen.state() + "/" + seen.reason() + ": " + seen.message();
-        LOG.infof("%s ended %s; restart %d (policy %s) in %s", id, ended, restarts + 1, policy, delay);
+        LOG.infof("%s ended %s; %srestart %d (policy %s) in %s", id, ended, loop, restarts + 1, policy, delay);
         lastReason = seen.reason();
         lastMessage = "restart " + (restarts + 1) + " after " + ended;
-        publish(seen.backingOff("restart " + (restarts + 1) + " in " + delay + " (policy " + policy + ") after " + ended,
+        publish(seen.backingOff(loop + "restart " + (restarts + 1) + " in " + delay + " (policy " + policy + ") after " + ended,
                 clock.instant()));
         pending = RESTARTS.schedule(this::restart, delay.toMillis(), TimeUnit.MILLISECONDS);
     }

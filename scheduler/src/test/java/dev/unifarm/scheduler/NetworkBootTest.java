@@ -92,7 +92,7 @@ class NetworkBootTest {
 
     @Test
     void testAnswers_aPortNobodyListensOnIsNotReady() {
-        assertThat(ReadinessProbe.answers("127.0.0.1", FreePorts.loopback(), Duration.ofSeconds(1))).isFalse();
+        assertThat(ReadinessProbe.probe("127.0.0.1", FreePorts.loopback(), "/", Duration.ofSeconds(1)).ready()).isFalse();
     }
 
     private static String get(String endpoint, String path) throws IOException {

@@ -7,6 +7,7 @@ import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +30,13 @@ public class AppDeletion {
     private final StoreGarbage garbage;
     private final StoreSweeper sweeper;
     private final InstanceMetrics metrics;
+    /** Observers (the gateway) forget the app before the DELETE answers, so its URL is a 404 at once. */
+    private final Event<AppDeleted> deleted;
     private final Clock clock = Clock.systemUTC();
 
     AppDeletion(AppRepository apps, RevisionRepository revisions, InstanceService instances, InstanceRepository instanceRecords,
-            StoreGarbage garbage, StoreSweeper sweeper, InstanceMetrics metrics) {
+            StoreGarbage garbage, StoreSweeper sweeper, InstanceMetrics metrics, Event<AppDeleted> deleted) {
+        this.deleted = deleted;
         this.metrics = metrics;
         this.apps = apps;
         this.revisions = revisions;
@@ -56,6 +60,7 @@ public class AppDeletion {
             }
         }
         QuarkusTransaction.requiringNew().run(() -> forget(name, all));
+        deleted.fire(new AppDeleted(name, stopped));
         metrics.refresh(); // the app's instance gauges drop to 0 with its records
         sweeper.sweep();
         return stopped;

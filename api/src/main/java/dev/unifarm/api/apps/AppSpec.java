@@ -19,6 +19,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param compat {@code false} leaves the compatibility layer out of the app's Unikraft images (the kernel's own
  *     answers reach CoreCLR, and nothing reports the exit); {@code true} or unset: every Unikraft image has it.
  *     {@code linux} images never have it
+ * @param readinessPath the path the farm's readiness probe asks with {@code GET} on {@code port} (default {@code /});
+ *     the instance is ready once it answers 200 to 399
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "How an app runs; every field is optional, unset ones take the farm's defaults")
@@ -44,9 +46,11 @@ public record AppSpec(
         String rollForward,
         @Schema(description = "false leaves the compatibility layer out of the app's Unikraft images; true or unset: every Unikraft"
                 + " image has it. linux images never have it")
-        Boolean compat) {
+        Boolean compat,
+        @Schema(description = "The path the readiness probe asks with GET on port (default /); ready once it answers 200 to 399")
+        String readinessPath) {
 
-    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null);
+    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null, null);
 
     /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

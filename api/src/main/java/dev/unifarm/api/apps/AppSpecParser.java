@@ -20,6 +20,8 @@ public final class AppSpecParser {
     private static final JsonBody SPEC = new JsonBody("spec", "spec.", INVALID, INVALID);
     private static final Set<String> RESTART_POLICIES = Set.of("Never", "OnFailure", "Always");
     private static final Pattern ENTRYPOINT = Pattern.compile("[A-Za-z0-9_.\\-]+\\.dll");
+    /** An origin-form request target: starts with {@code /}, printable ASCII without spaces. */
+    private static final Pattern READINESS_PATH = Pattern.compile("/[\\x21-\\x7e]{0,1023}");
 
     private final StrictJson json;
     /** The farm's configured kernel profile names ({@code unifarm.kernels.<name>}), sorted. */
@@ -62,6 +64,9 @@ public final class AppSpecParser {
         if (spec.rollForward() != null && RollForward.fromName(spec.rollForward()).isEmpty()) {
             fail("spec.rollForward \"" + spec.rollForward() + "\" is not a .NET roll-forward policy; use one of "
                     + String.join(", ", RollForward.names()));
+        }
+        if (spec.readinessPath() != null && !READINESS_PATH.matcher(spec.readinessPath()).matches()) {
+            fail("spec.readinessPath must be a URL path such as \"/healthz\" (starts with /, no spaces, at most 1024 characters)");
         }
         if (spec.scaling() != null) {
             validate(spec.scaling());

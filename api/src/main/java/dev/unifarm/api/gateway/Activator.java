@@ -1,6 +1,7 @@
 package dev.unifarm.api.gateway;
 
 import dev.unifarm.api.apps.App;
+import dev.unifarm.api.apps.AppDeleted;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.ProblemException;
@@ -94,6 +95,14 @@ public class Activator {
         GatewayMetrics.AppMeters meters = metrics.forApp(app.name(), () -> holder[0]);
         holder[0] = new AppPool(app.name(), ScalingPolicy.of(app.spec().scaling(), config), control, work, meters, System::nanoTime);
         return holder[0];
+    }
+
+    /** The app is gone (its DELETE is about to answer): its requests get 404 from now on, not a dead instance's 502. */
+    void appDeleted(@Observes AppDeleted deleted) {
+        AppPool pool = pools.remove(deleted.app());
+        if (pool != null) {
+            pool.close();
+        }
     }
 
     private void tick() {

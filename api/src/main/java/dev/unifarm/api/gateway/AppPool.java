@@ -14,16 +14,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * The instances the gateway runs for one app, and the requests waiting for one (Knative's activator
  * in small): a request leases the least-loaded ready instance with room under {@code maxConcurrency},
  * else it queues until one is ready (bounded by the activation timeout). Demand beyond what the live
  * instances can take starts more, up to {@code maxInstances}; ready instances idle longer than
- * {@code idleTimeout} are stopped down to {@code minInstances}. State changes happen under the pool's
+ * {@code idleTimeout} are stopped down to {@code minInstances}; an instance not ready within the activation
+ * timeout of its start is stopped (e.g. an app listening on another port than {@code spec.port} would hold
+ * its vCPU for nothing), and the requests waiting get a 504 quoting its console. State changes happen under the pool's
  * lock; blocking calls (start, stop, status reads) run outside it, futures are completed outside it.
  */
 final class AppPool {
+
+    private static final Logger LOG = Logger.getLogger(AppPool.class);
 
     /** How often a ready instance's record is read to notice that it ended. */
     private static final long READY_CHECK_NANOS = Duration.ofSeconds(1).toNanos();
@@ -32,6 +37,7 @@ final class AppPool {
      * before the next try, so an app that cannot boot is not started again on every tick.
      */
     private static final long WARM_RETRY_NANOS = Duration.ofSeconds(10).toNanos();
+    private static final String DELETED = "stopped: the app was deleted";
 
     private enum Phase { BOOTING, READY, STOPPING }
 
@@ -40,12 +46,15 @@ final class AppPool {
         Phase phase = Phase.BOOTING;
         String host;
         int port;
+        /** When the start was asked for: the activation timeout counts from here. */
+        final long askedAt;
         int inFlight;
         long idleSince;
         long checkedAt;
 
-        Member(String id) {
+        Member(String id, long askedAt) {
             this.id = id;
+            this.askedAt = askedAt;
         }
     }
 
@@ -122,7 +131,7 @@ final class AppPool {
         List<Runnable> after = new ArrayList<>();
         synchronized (this) {
             long now = nanos.getAsLong();
-            expireWaiters(now, activationTimeout, after);
+            giveUpOnLateBoots(now, activationTimeout, after);
             scaleIn(now);
             if (!closed) {
                 scaleOut(after);
@@ -230,13 +239,63 @@ final class AppPool {
         return new Lease(chosen.id, chosen.host, chosen.port, () -> release(chosen));
     }
 
-    private void expireWaiters(long now, Duration activationTimeout, List<Runnable> after) {
+    /**
+     * Requests waiting past the activation timeout get a 504 saying what the oldest booting instance shows;
+     * instances not ready within the activation timeout of their start are stopped, saying why, and when
+     * nothing else is on its way the requests still waiting get the same 504.
+     */
+    private void giveUpOnLateBoots(long now, Duration activationTimeout, List<Runnable> after) {
+        Member oldestBooting = null;
+        List<Member> late = new ArrayList<>();
+        for (Member m : members.values()) {
+            if (m.phase != Phase.BOOTING) {
+                continue;
+            }
+            oldestBooting = oldestBooting == null ? m : oldestBooting;
+            if (now - m.askedAt >= activationTimeout.toNanos()) {
+                m.phase = Phase.STOPPING;
+                late.add(m);
+            }
+        }
+        boolean nothingComes = !late.isEmpty() && live() == 0;
+        List<Waiter> expired = new ArrayList<>();
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter waiter = it.next();
-            if (now >= waiter.deadline()) {
+            if (nothingComes || now >= waiter.deadline()) {
                 it.remove();
-                after.add(() -> waiter.future().completeExceptionally(GatewayException.timeout(app, activationTimeout)));
+                expired.add(waiter);
             }
+        }
+        if (!late.isEmpty()) {
+            warmBackoff = true;
+            warmRetryAt = now + WARM_RETRY_NANOS;
+        }
+        if (expired.isEmpty() && late.isEmpty()) {
+            return;
+        }
+        String explained = oldestBooting == null ? null : oldestBooting.id;
+        // The console and record reads block: off the tick thread.
+        after.add(() -> work.execute(() -> {
+            String evidence = explained == null ? null : notReady(explained);
+            GatewayException timeout = GatewayException.timeout(app, activationTimeout, evidence);
+            expired.forEach(waiter -> waiter.future().completeExceptionally(timeout));
+            for (Member m : late) {
+                try {
+                    stopNow(m, "stopped: not ready within " + activationTimeout + " (unifarm.gateway.activation-timeout); "
+                            + (m.id.equals(explained) ? evidence : notReady(m.id)));
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not stop %s of %s, not ready in time: %s", m.id, app, e);
+                }
+            }
+        }));
+    }
+
+    /** {@link InstanceControl#notReady}, or a plain sentence when it cannot be read (the 504 must still go out). */
+    private String notReady(String id) {
+        try {
+            return control.notReady(id);
+        } catch (RuntimeException e) {
+            return "instance " + id + " is not ready (its record could not be read: " + e.getMessage() + ")";
         }
     }
 
@@ -251,13 +310,14 @@ final class AppPool {
             wanted = Math.max(wanted, perInstance == Integer.MAX_VALUE ? 1 : (demand + perInstance - 1) / perInstance);
         }
         wanted = Math.min(wanted, p.maxInstances());
+        long asked = nanos.getAsLong();
         for (int missing = wanted - live(); missing > 0; missing--) {
             starting++;
-            after.add(() -> work.execute(this::startOne));
+            after.add(() -> work.execute(() -> startOne(asked)));
         }
     }
 
-    private void startOne() {
+    private void startOne(long askedAt) {
         String id;
         try {
             id = control.start(app);
@@ -276,9 +336,9 @@ final class AppPool {
         meters.activation();
         synchronized (this) {
             starting--;
-            members.put(id, new Member(id));
+            members.put(id, new Member(id, askedAt));
             if (closed) {
-                stopAsync(members.get(id));
+                stopAsync(members.get(id), DELETED);
             }
         }
     }
@@ -305,22 +365,25 @@ final class AppPool {
         for (Member m : List.copyOf(members.values())) {
             if (m.phase == Phase.READY && m.inFlight == 0 && now - m.idleSince >= idle
                     && (closed || live() > policy.minInstances())) {
-                stopAsync(m);
+                stopAsync(m, closed ? DELETED : "stopped: idle for " + policy.idleTimeout() + " (scaling.idleTimeout)");
             }
         }
     }
 
-    private void stopAsync(Member member) {
+    private void stopAsync(Member member, String why) {
         member.phase = Phase.STOPPING;
-        work.execute(() -> {
-            try {
-                control.stop(member.id);
-            } finally {
-                synchronized (this) {
-                    members.remove(member.id);
-                }
+        work.execute(() -> stopNow(member, why));
+    }
+
+    /** Stops a member marked {@code STOPPING} and forgets it (blocking). */
+    private void stopNow(Member member, String why) {
+        try {
+            control.stop(member.id, why);
+        } finally {
+            synchronized (this) {
+                members.remove(member.id);
             }
-        });
+        }
     }
 
     /** The app is gone: waiting requests get 404, its instances are stopped. */
@@ -334,7 +397,7 @@ final class AppPool {
             }
             for (Member m : List.copyOf(members.values())) {
                 if (m.phase != Phase.STOPPING) {
-                    stopAsync(m);
+                    stopAsync(m, DELETED);
                 }
             }
         }

@@ -17,9 +17,11 @@ final class GatewayException extends RuntimeException {
                 + "\": the gateway serves /{app}/… for apps uploaded to POST /api/v1/apps");
     }
 
-    static GatewayException timeout(String app, java.time.Duration waited) {
+    /** {@code evidence}: what the instance booting for the request shows ({@link InstanceControl#notReady}), or null. */
+    static GatewayException timeout(String app, java.time.Duration waited, String evidence) {
         return new GatewayException(504, "activation-timeout", "Activation timed out", "no instance of " + app
-                + " became ready within " + waited + " (unifarm.gateway.activation-timeout); see GET /api/v1/instances?app=" + app);
+                + " became ready within " + waited + " (unifarm.gateway.activation-timeout)"
+                + (evidence == null ? "; see GET /api/v1/instances?app=" + app : ": " + evidence));
     }
 
     static GatewayException bootFailed(String app, String detail) {

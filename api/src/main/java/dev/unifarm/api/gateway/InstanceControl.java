@@ -10,6 +10,12 @@ interface InstanceControl {
 
     Instance status(String id);
 
-    /** Stops it and waits for the end. */
-    void stop(String id);
+    /** Stops it and waits for the end, whose message says {@code why} (e.g. {@code "stopped: idle for PT30S …"}). */
+    void stop(String id, String why);
+
+    /**
+     * Why an instance is not ready yet, for messages: the port the gateway waits on and what the app's
+     * console says last (e.g. that it listens on another port).
+     */
+    String notReady(String id);
 }

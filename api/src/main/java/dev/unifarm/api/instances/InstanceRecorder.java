@@ -20,9 +20,11 @@ final class InstanceRecorder implements InstanceListener {
     private final String app;
     private final int revision;
     private final Instant requested;
+    private final StopReasons stopReasons;
 
     InstanceRecorder(InstanceRepository instances, InstanceMetrics metrics, ObservedRuns observed, ConsoleDiagnoses diagnoses,
-            String app, int revision, Instant requested) {
+            String app, int revision, Instant requested, StopReasons stopReasons) {
+        this.stopReasons = stopReasons;
         this.instances = instances;
         this.diagnoses = diagnoses;
         this.metrics = metrics;
@@ -33,7 +35,8 @@ final class InstanceRecorder implements InstanceListener {
     }
 
     @Override
-    public void changed(InstanceStatus status) {
+    public void changed(InstanceStatus reported) {
+        InstanceStatus status = stopReasons.explain(reported);
         instances.update(status);
         metrics.changed(app, requested, status);
         if (status.state().isTerminal()) {

@@ -51,10 +51,12 @@ public class InstanceService {
     private final ConsoleDiagnoses diagnoses;
     private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
+    private final StopReasons stopReasons;
 
     InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
             FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, ObservedRuns observed,
-            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses) {
+            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons) {
+        this.stopReasons = stopReasons;
         this.metrics = metrics;
         this.diagnoses = diagnoses;
         this.observed = observed;
@@ -88,7 +90,8 @@ public class InstanceService {
         int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
             int port = spec.port() != null ? spec.port() : 0;
-            LaunchRequest launch = new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port);
+            LaunchRequest launch = new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port,
+                    spec.readinessPath());
             scheduler.start(new InstanceRequest(appName, launch, reference), recorder(appName, revision.number(), requested),
                     RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
@@ -105,7 +108,7 @@ public class InstanceService {
      * to {@link ConsoleDiagnoses}.
      */
     public InstanceListener recorder(String app, int revision, Instant requested) {
-        return new InstanceRecorder(instances, metrics, observed, diagnoses, app, revision, requested);
+        return new InstanceRecorder(instances, metrics, observed, diagnoses, app, revision, requested, stopReasons);
     }
 
     private boolean kubernetes() {
@@ -199,6 +202,22 @@ public class InstanceService {
             awaitTerminal(id, scheduler.stopWait());
         }
         return record(id);
+    }
+
+    /**
+     * {@link #stop(String)} by the farm itself: the end's message says {@code why} (e.g. {@code "stopped: idle
+     * for PT30S (scaling.idleTimeout)"}) where a stop by a user's request says {@code "stopped on request"}.
+     */
+    public Instance stop(String id, String why) {
+        stopReasons.put(id, why);
+        try {
+            return stop(id);
+        } finally {
+            // Ended (its end took the why) or never live: nothing will ask for it. Still live: its end will.
+            if (scheduler.status(id).isEmpty()) {
+                stopReasons.forget(id);
+            }
+        }
     }
 
     private void awaitTerminal(String id, Duration timeout) {
