@@ -45,8 +45,8 @@ final class GuestEnv {
     static void appendTo(StringBuilder s) {
         s.append("# env: values the kernel command line cannot carry arrive base64-encoded in ").append(VARIABLE).append('\n');
         s.append("if [ -n \"$").append(VARIABLE).append("\" ]; then\n");
-        s.append("  for unifarm_w in $(echo \"$").append(VARIABLE).append("\" | $b tr , ' '); do\n");
-        s.append("    unifarm_e=$(echo \"$unifarm_w\" | $b base64 -d; echo .)\n");
+        s.append("  for unifarm_w in $(echo \"$").append(VARIABLE).append("\" | b tr , ' '); do\n");
+        s.append("    unifarm_e=$(echo \"$unifarm_w\" | b base64 -d; echo .)\n");
         s.append("    export \"${unifarm_e%.}\"\n");
         s.append("  done\n");
         s.append("  unset ").append(VARIABLE).append(" unifarm_w unifarm_e\n");

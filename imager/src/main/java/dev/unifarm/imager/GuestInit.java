@@ -63,12 +63,19 @@ final class GuestInit {
         StringBuilder s = new StringBuilder();
         s.append("#!").append(BUSYBOX).append(" sh\n");
         s.append("# unifarm: init steps, then the app as PID 1 (argv and env as the kernel gave them)\n");
-        s.append("b=").append(BUSYBOX).append('\n');
-        if (power != null) {
-            power.appendTo(s);
-        }
-        if (network != null) {
-            network.appendTo(s);
+        // A function, not a variable: the kernel's env is the app's, and an app's own variable named
+        // b would otherwise reach it as the busybox path.
+        s.append("b() { ").append(BUSYBOX).append(" \"$@\"; }\n");
+        if (power != null || network != null) {
+            // In a subshell, so the steps' variables (d, major, minor) never reach the app's env.
+            s.append("(\n");
+            if (power != null) {
+                power.appendTo(s);
+            }
+            if (network != null) {
+                network.appendTo(s);
+            }
+            s.append(")\n");
         }
         GuestEnv.appendTo(s);
         if (strace != null) {
@@ -102,7 +109,7 @@ final class GuestInit {
 
     static void appendInsmods(StringBuilder s, List<String> modules) {
         for (String module : modules) {
-            s.append("$b insmod ").append(MODULES_DIR).append('/').append(module)
+            s.append("b insmod ").append(MODULES_DIR).append('/').append(module)
                     .append(" || echo \"init: cannot load ").append(module).append("\"\n");
         }
     }

@@ -47,10 +47,10 @@ final class GuestNetwork {
     void appendTo(StringBuilder s) {
         s.append("# network for QEMU's user net\n");
         GuestInit.appendInsmods(s, modules);
-        s.append("$b ip link set lo up\n");
-        s.append("$b ip addr add ").append(GUEST_ADDRESS).append(" dev eth0 || echo \"init: no eth0\"\n");
-        s.append("$b ip link set eth0 up\n");
-        s.append("$b ip route add default via ").append(GATEWAY).append('\n');
+        s.append("b ip link set lo up\n");
+        s.append("b ip addr add ").append(GUEST_ADDRESS).append(" dev eth0 || echo \"init: no eth0\"\n");
+        s.append("b ip link set eth0 up\n");
+        s.append("b ip route add default via ").append(GATEWAY).append('\n');
     }
 
     List<String> modules() {

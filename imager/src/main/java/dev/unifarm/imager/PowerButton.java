@@ -59,17 +59,17 @@ final class PowerButton {
     void appendTo(StringBuilder s) {
         s.append("# power button: QMP system_powerdown -> ACPI power button -> SIGTERM to PID 1 (the app, once exec'd)\n");
         GuestInit.appendInsmods(s, modules);
-        s.append("$b mkdir -p ").append(SYSFS).append('\n');
-        s.append("if $b mount -t sysfs sysfs ").append(SYSFS).append("; then\n");
+        s.append("b mkdir -p ").append(SYSFS).append('\n');
+        s.append("if b mount -t sysfs sysfs ").append(SYSFS).append("; then\n");
         s.append("  for d in ").append(SYSFS).append("/class/input/event*; do\n");
-        s.append("    [ \"$($b cat $d/device/name 2>/dev/null)\" = \"").append(DEVICE_NAME).append("\" ] || continue\n");
+        s.append("    [ \"$(b cat $d/device/name 2>/dev/null)\" = \"").append(DEVICE_NAME).append("\" ] || continue\n");
         s.append("    IFS=: read major minor < $d/dev\n");
-        s.append("    $b mknod /run/power-button-$minor c $major $minor\n");
+        s.append("    b mknod /run/power-button-$minor c $major $minor\n");
         // Blocks until the first event (a press); a failed read sends nothing.
-        s.append("    ( $b dd if=/run/power-button-$minor of=/dev/null bs=").append(INPUT_EVENT_BYTES)
+        s.append("    ( b dd if=/run/power-button-$minor of=/dev/null bs=").append(INPUT_EVENT_BYTES)
                 .append(" count=1 2>/dev/null && kill -TERM 1 ) &\n");
         s.append("  done\n");
-        s.append("  $b umount ").append(SYSFS).append('\n');
+        s.append("  b umount ").append(SYSFS).append('\n');
         s.append("else\n");
         s.append("  echo \"init: no sysfs, the power button is not watched\"\n");
         s.append("fi\n");

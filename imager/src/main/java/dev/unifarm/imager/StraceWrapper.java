@@ -85,10 +85,10 @@ public final class StraceWrapper {
         // strace is not this shell's child: its -C table, written when the last tracee has ended,
         // closes with the "total" row, so that row says the file is complete (bounded: 60 s).
         s.append("n=0\n");
-        s.append("until $b grep -q '").append(SUMMARY_END).append("' ").append(OUTPUT)
-                .append(" 2>/dev/null || [ $n -ge 600 ]; do $b sleep 0.1; n=$((n+1)); done\n");
+        s.append("until b grep -q '").append(SUMMARY_END).append("' ").append(OUTPUT)
+                .append(" 2>/dev/null || [ $n -ge 600 ]; do b sleep 0.1; n=$((n+1)); done\n");
         s.append("echo ").append(BEGIN).append('\n');
-        s.append("$b cat ").append(OUTPUT).append("; echo\n");
+        s.append("b cat ").append(OUTPUT).append("; echo\n");
         s.append("echo ").append(END).append('\n');
         s.append("exit $rc\n");
     }

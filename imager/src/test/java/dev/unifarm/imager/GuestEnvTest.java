@@ -46,6 +46,16 @@ class GuestEnvTest {
     }
 
     @Test
+    void testInit_leavesTheAppsOwnVariablesAsTheKernelGaveThem() throws Exception {
+        // The init reaches busybox by the name b.
+        Map<String, String> env = Map.of("b", "mine", "PATH", "/usr/bin:/bin");
+
+        Map<String, String> seen = runInit(env);
+
+        assertThat(seen).containsAllEntriesOf(env);
+    }
+
+    @Test
     void testInit_withoutEncodedValuesChangesNothing() throws Exception {
         Map<String, String> seen = runInit(Map.of("A", "1"));
 

@@ -35,6 +35,8 @@ class GuestInitTest {
         assertThat(script).startsWith("#!/bin/busybox sh\n").endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
         // The watcher is in place before the (slower) network comes up.
         assertThat(script.indexOf("kill -TERM 1")).isLessThan(script.indexOf("ip link set eth0 up"));
+        // The steps run in a subshell: their variables (d, major, minor) never reach the app's env.
+        assertThat(script).contains("\n(\n# power button").contains("ip route add default via 10.0.2.2\n)\n# env:");
     }
 
     @Test
@@ -64,7 +66,7 @@ class GuestInitTest {
         // the trace is printed only once strace's -c table has its closing row
         assertThat(script.indexOf("grep -q ' total$' /tmp/unifarm.strace")).isGreaterThan(script.indexOf("wait $app"))
                 .isLessThan(script.indexOf(StraceWrapper.BEGIN));
-        assertThat(script.indexOf(StraceWrapper.BEGIN)).isLessThan(script.indexOf("$b cat /tmp/unifarm.strace"));
+        assertThat(script.indexOf(StraceWrapper.BEGIN)).isLessThan(script.indexOf("b cat /tmp/unifarm.strace"));
     }
 
     @Test
@@ -100,7 +102,7 @@ class GuestInitTest {
     void testScript_withoutOtherStepsStillDecodesEnvThenExecsTheHost() {
         String script = new GuestInit(GuestInit.HOST_BUSYBOX, null, null).script("/usr/share/dotnet/dotnet");
 
-        assertThat(script).contains("$b base64 -d").doesNotContain("eth0", "kill -TERM 1")
+        assertThat(script).contains("b base64 -d").doesNotContain("eth0", "kill -TERM 1")
                 .endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
     }
 
