@@ -119,6 +119,7 @@ public class GatewayServer {
         response.endHandler(v -> end.run());
         response.closeHandler(v -> end.run());
         HttpProxy.reverseProxy(client).origin(lease.port(), lease.host())
+                .addInterceptor(new OriginFailure(route.app(), lease.port(), json))
                 .addInterceptor(new StripPrefix(route.uri()))
                 .handle(request);
     }
