@@ -181,6 +181,16 @@ class BadInputTest {
         return api().contentType("application/json").body(body).post("/api/v1/apps/no-such-app/instances").then();
     }
 
+    @Test
+    void testUnknownEndpointAndMethod_problemsPointAtTheOpenApiDocument() {
+        api().get("/api/v1/nosuch").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("there is no endpoint GET /api/v1/nosuch"))
+                .body("detail", containsString("/q/openapi"));
+        api().delete("/api/v1/kernels").then().statusCode(405).contentType("application/problem+json")
+                .body("detail", containsString("DELETE /api/v1/kernels: the method is not allowed there"))
+                .body("detail", containsString("/q/openapi"));
+    }
+
     private static ValidatableResponse expectProblem(ValidatableResponse response, String kind) {
         return response.statusCode(400)
                 .contentType("application/problem+json")

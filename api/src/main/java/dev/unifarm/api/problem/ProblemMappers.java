@@ -49,6 +49,11 @@ public class ProblemMappers {
         String detail = e.getMessage() != null ? e.getMessage() : reason;
         if (status == 415) {
             detail = UnsupportedMediaType.detail(request.method().name(), request.path(), request.getHeader(HttpHeaders.CONTENT_TYPE));
+        } else if ((status == 404 || status == 405) && detail.startsWith("HTTP ")) {
+            // The framework's own text ("HTTP 404 Not Found") says nothing a client can act on.
+            String call = request.method().name() + " " + request.path();
+            detail = (status == 404 ? "there is no endpoint " + call : call + ": the method is not allowed there")
+                    + "; the API's endpoints and their methods are listed at /q/openapi (Swagger UI: /q/swagger-ui)";
         }
         return Problem.of(status, kind, reason, detail).toResponse();
     }
