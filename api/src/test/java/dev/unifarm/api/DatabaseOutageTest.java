@@ -4,9 +4,12 @@ import static dev.unifarm.api.FarmClient.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.unifarm.api.gateway.GatewayServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +39,9 @@ class DatabaseOutageTest {
     /** The gateway refreshes specs from the store once a second: this covers several failed rounds. */
     private static final Duration SEVERAL_ROUNDS = Duration.ofSeconds(5);
 
+    @Inject
+    GatewayServer gateway;
+
     @Test
     void testStoreOutage_is503WithRetryAfterAndRecovers() throws Exception {
         String port = PostgresServer.port();
@@ -44,7 +50,7 @@ class DatabaseOutageTest {
         }
     }
 
-    private static void outageAndRecovery(String port, Records gatewayLog) throws Exception {
+    private void outageAndRecovery(String port, Records gatewayLog) throws Exception {
         api().get("/api/v1/apps").then().statusCode(200);
 
         PostgresServer.pause();
@@ -53,6 +59,8 @@ class DatabaseOutageTest {
             expectUnavailable(api().get("/api/v1/instances"), port);
             expectUnavailable(FarmClient.upload(FarmClient.uniqueName("outage"), FarmClient.sample("hello")), port);
             expectUnavailable(api().contentType("application/json").body("{}").post("/api/v1/apps/outage/instances"), port);
+            // The gateway looks an app it does not know yet up in the store.
+            expectUnavailable(RestAssured.given().port(gateway.port()).get("/outage-gw/"), port);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> !gatewayLog.containing("store is unavailable").isEmpty());
             Thread.sleep(SEVERAL_ROUNDS.toMillis());

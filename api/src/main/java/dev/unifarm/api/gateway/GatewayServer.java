@@ -133,7 +133,11 @@ public class GatewayServer {
         }
         // The request's body (if any) was never read: closing is simpler than draining it.
         response.setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                .putHeader("Connection", "close").end(body);
+                .putHeader("Connection", "close");
+        if (problem.status() == 503) {
+            response.putHeader("Retry-After", Long.toString(Failures.RETRY_AFTER_SECONDS));
+        }
+        response.end(body);
     }
 
     /** The app sees its own paths: {@code /{app}/x} arrives as {@code /x}. */
