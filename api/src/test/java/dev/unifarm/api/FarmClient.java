@@ -6,12 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /** What a user does with curl, as test steps: everything goes over HTTP with the farm's token. */
@@ -80,5 +84,24 @@ final class FarmClient {
 
     static String console(String id) {
         return api().get("/api/v1/instances/" + id + "/console").then().statusCode(200).extract().asString();
+    }
+
+    /** The hello sample with a runtimeconfig asking for {@code version} of the framework: no store has 9.9.0 or 1.1.0. */
+    static Path helloAsking(String version) throws IOException {
+        Path zip = Files.createTempFile("hello-" + version + "-", ".zip");
+        zip.toFile().deleteOnExit();
+        Path hello = sample("hello").resolveSibling("hello");
+        String config = """
+                {"runtimeOptions": {"tfm": "netcoreapp2.0",
+                  "framework": {"name": "Microsoft.NETCore.App", "version": "%s"}}}""".formatted(version);
+        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
+            out.putNextEntry(new ZipEntry("hello.dll"));
+            out.write(Files.readAllBytes(hello.resolve("hello.dll")));
+            out.putNextEntry(new ZipEntry("hello.runtimeconfig.json"));
+            out.write(config.getBytes(StandardCharsets.UTF_8));
+            out.putNextEntry(new ZipEntry("hello.deps.json"));
+            out.write(Files.readAllBytes(hello.resolve("hello.deps.json")));
+        }
+        return zip;
     }
 }

@@ -11,7 +11,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,7 +52,7 @@ class MetricsTest {
         String before = metrics();
         String hello = built("hello", FarmClient.sample("hello"), "Ready");
         String crash = built("crash", FarmClient.sample("crash"), "Ready");
-        built("no-runtime", helloAsking("9.9.0"), "Failed");
+        built("no-runtime", FarmClient.helloAsking("9.9.0"), "Failed");
         assertThat(FarmClient.awaitEnded(FarmClient.startInstance(hello)).<String>path("state")).isEqualTo("Succeeded");
         assertThat(FarmClient.awaitEnded(FarmClient.startInstance(crash)).<String>path("reason")).isEqualTo("UnhandledException");
         String run = referenceRun(hello);
@@ -140,22 +137,6 @@ class MetricsTest {
     private static double valueOrZero(String metrics, String series) {
         Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
-    /** hello's dll asking for a framework version no store has: the build fails with runtime-not-found. */
-    private static Path helloAsking(String version) throws IOException {
-        Path hello = FarmClient.sample("hello").resolveSibling("hello");
-        Path zip = Files.createTempFile("hello-" + version, ".zip");
-        String config = """
-                {"runtimeOptions": {"tfm": "netcoreapp2.0",
-                  "framework": {"name": "Microsoft.NETCore.App", "version": "%s"}}}""".formatted(version);
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
-            out.putNextEntry(new ZipEntry("hello.dll"));
-            out.write(Files.readAllBytes(hello.resolve("hello.dll")));
-            out.putNextEntry(new ZipEntry("hello.runtimeconfig.json"));
-            out.write(config.getBytes(StandardCharsets.UTF_8));
-        }
-        return zip;
     }
 
     private static byte[] multipart(String boundary, String name) throws IOException {

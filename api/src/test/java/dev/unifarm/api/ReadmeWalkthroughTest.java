@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +44,7 @@ class ReadmeWalkthroughTest {
     @Test
     void testWaitEnd_endsOnAFailedBuildShowingItsMessage() throws Exception {
         String app = FarmClient.uniqueName("readme-fails");
-        FarmClient.upload(app, helloAsking("9.9.0")).then().statusCode(201);
+        FarmClient.upload(app, FarmClient.helloAsking("9.9.0")).then().statusCode(201);
 
         Run run = runScript(setupBlock() + "\nwait_end \"$FARM/api/v1/apps/" + app + "/revisions/1\"\necho after-the-wait\n",
                 dataDir());
@@ -122,24 +118,6 @@ class ReadmeWalkthroughTest {
 
     private static Path dataDir() {
         return Path.of(ConfigProvider.getConfig().getValue("unifarm.data-dir", String.class)).toAbsolutePath().normalize();
-    }
-
-    /** The hello sample asking for a runtime version no store has: its build fails, naming the version. */
-    private static Path helloAsking(String version) throws IOException {
-        Path zip = temp.resolve("hello-" + version + "-" + System.nanoTime() + ".zip");
-        Path hello = FarmClient.sample("hello").resolveSibling("hello");
-        String config = """
-                {"runtimeOptions": {"tfm": "netcoreapp2.0",
-                  "framework": {"name": "Microsoft.NETCore.App", "version": "%s"}}}""".formatted(version);
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
-            out.putNextEntry(new ZipEntry("hello.dll"));
-            out.write(Files.readAllBytes(hello.resolve("hello.dll")));
-            out.putNextEntry(new ZipEntry("hello.runtimeconfig.json"));
-            out.write(config.getBytes(StandardCharsets.UTF_8));
-            out.putNextEntry(new ZipEntry("hello.deps.json"));
-            out.write(Files.readAllBytes(hello.resolve("hello.deps.json")));
-        }
-        return zip;
     }
 
     private record Run(int exitCode, String output) {

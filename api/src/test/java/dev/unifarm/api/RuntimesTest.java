@@ -12,7 +12,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +19,6 @@ import java.nio.file.Path;
 
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -115,7 +112,7 @@ class RuntimesTest {
     @Order(4)
     void testUpload_noRuntimeUnderThePolicyFailsTheRevisionNamingIt() throws IOException {
         String app = FarmClient.uniqueName("wants-1-1");
-        FarmClient.upload(app, helloAsking("1.1.0")).then().statusCode(201);
+        FarmClient.upload(app, FarmClient.helloAsking("1.1.0")).then().statusCode(201);
 
         Response revision = FarmClient.awaitBuilt(app, 1);
 
@@ -129,7 +126,7 @@ class RuntimesTest {
     @Order(5)
     void testSpecRollForward_majorLetsA1xAppRunOn2x() throws IOException {
         String app = FarmClient.uniqueName("major");
-        api().multiPart("name", app).multiPart("bundle", helloAsking("1.1.0").toFile())
+        api().multiPart("name", app).multiPart("bundle", FarmClient.helloAsking("1.1.0").toFile())
                 .multiPart("spec", "{\"rollForward\": \"major\"}").post("/api/v1/apps").then().statusCode(201);
 
         Response revision = FarmClient.awaitBuilt(app, 1);
@@ -227,24 +224,6 @@ class RuntimesTest {
             }
         }
         return archive;
-    }
-
-    /** The hello sample with a runtimeconfig asking for {@code version} of the framework. */
-    private static Path helloAsking(String version) throws IOException {
-        Path zip = temp.resolve("hello-" + version + "-" + System.nanoTime() + ".zip");
-        Path hello = FarmClient.sample("hello").resolveSibling("hello");
-        String config = """
-                {"runtimeOptions": {"tfm": "netcoreapp2.0",
-                  "framework": {"name": "Microsoft.NETCore.App", "version": "%s"}}}""".formatted(version);
-        try (OutputStream file = Files.newOutputStream(zip); ZipOutputStream out = new ZipOutputStream(file)) {
-            out.putNextEntry(new ZipEntry("hello.dll"));
-            out.write(Files.readAllBytes(hello.resolve("hello.dll")));
-            out.putNextEntry(new ZipEntry("hello.runtimeconfig.json"));
-            out.write(config.getBytes(StandardCharsets.UTF_8));
-            out.putNextEntry(new ZipEntry("hello.deps.json"));
-            out.write(Files.readAllBytes(hello.resolve("hello.deps.json")));
-        }
-        return zip;
     }
 
     private static TarArchiveOutputStream tarGz(Path archive) throws IOException {
