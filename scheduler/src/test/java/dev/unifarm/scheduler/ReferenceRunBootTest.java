@@ -99,7 +99,10 @@ class ReferenceRunBootTest {
                 Arguments.of("graceful", List.of(), Ending.SETTLES, 0),
                 Arguments.of("nosys", List.of(), Ending.EXITS, 0),
                 // 64 MiB fits the guest: the app allocates, touches every page and exits 0.
-                Arguments.of("oom", List.of("64"), Ending.EXITS, 0));
+                Arguments.of("oom", List.of("64"), Ending.EXITS, 0),
+                Arguments.of("printenv", List.of("PATH", "UNSET_HERE"), Ending.EXITS, 0),
+                // It dies on a write error: the probe and the request below read its answers to their end.
+                Arguments.of("two-writes", List.of(), Ending.SERVES, 0));
     }
 
     @Test
@@ -125,7 +128,7 @@ class ReferenceRunBootTest {
             InstanceStatus running = awaitRunning(recorder);
             String response = get(running.endpoint());
             System.out.println(sample + " answered: " + response.lines().reduce((a, b) -> b).orElse(""));
-            assertThat(response).startsWith("HTTP/1.1 200").contains("echo-http: GET /");
+            assertThat(response).startsWith("HTTP/1.1 200").contains(sample + ": GET /");
             scheduler.stop(request.instanceId(), STOP_WAIT);
         } else if (ending == Ending.SETTLES) {
             awaitRunning(recorder);
