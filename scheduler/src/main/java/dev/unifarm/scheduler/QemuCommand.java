@@ -20,6 +20,12 @@ final class QemuCommand {
     /** The serial console as QEMU writes it, relative to the instance dir (QEMU's working dir). */
     static final String CONSOLE_RAW = "console.raw";
     static final String CONSOLE_CHARDEV = "con0";
+    /**
+     * QEMU's seccomp filter, on for every profile: no obsolete syscalls, no setuid/setgid, no
+     * fork/exec (nothing a guest drives needs a helper process: user net, 9p and the console are
+     * in-process), no scheduler or affinity changes. A guest that escapes device emulation meets it first.
+     */
+    static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
     private QemuCommand() {
     }
@@ -27,6 +33,7 @@ final class QemuCommand {
     static List<String> of(LaunchRequest request, Image image, Accelerator accel, Path qmpSocket, Path pidFile) {
         List<String> command = new ArrayList<>(List.of(BINARY,
                 "-nodefaults", "-no-reboot", "-nographic",
+                "-sandbox", SANDBOX,
                 // QEMU writes the console to a file itself: it outlives the farm process (adoption).
                 // append=on: after the tail truncates it (its size cap), QEMU writes at the new end.
                 "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + CONSOLE_RAW + ",append=on",
