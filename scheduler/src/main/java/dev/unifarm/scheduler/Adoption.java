@@ -59,7 +59,8 @@ public final class Adoption {
     private static boolean isQemuIn(ProcessHandle process, Path dir) {
         boolean qemu = process.info().command().map(cmd -> cmd.contains("qemu-system")).orElse(false);
         try {
-            return qemu && Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd")).equals(dir);
+            // the same directory, not the same path: a contained QEMU sees its dir under another name (Jail.INSIDE)
+            return qemu && Files.isSameFile(Path.of("/proc", Long.toString(process.pid()), "cwd"), dir);
         } catch (IOException e) {
             return false;
         }

@@ -38,6 +38,7 @@ public final class LocalScheduler implements Scheduler {
     private final Admission admission;
     private final long consoleRawCap;
     private final String forwardHost;
+    private final Containment containment;
 
     public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
         this(accel, node, Lifecycle.defaults(stopGrace), clock);
@@ -67,6 +68,13 @@ public final class LocalScheduler implements Scheduler {
      */
     public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
             long consoleRawCapBytes, String forwardHost) {
+        this(accel, node, lifecycle, clock, capacity, consoleRawCapBytes, forwardHost, Containment.onThisHost());
+    }
+
+    /** {@code containment}: what each QEMU runs under (its uid, mounts, cgroup caps and sandbox). */
+    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
+            long consoleRawCapBytes, String forwardHost, Containment containment) {
+        this.containment = containment;
         this.forwardHost = forwardHost;
         this.consoleRawCap = consoleRawCapBytes;
         this.accel = accel;
@@ -81,9 +89,25 @@ public final class LocalScheduler implements Scheduler {
         return onThisHost(accel, lifecycle, capacity, PortForward.LOOPBACK);
     }
 
+    /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity)}, each QEMU contained as {@code containment} says. */
+    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, Containment containment) {
+        return onThisHost(accel, lifecycle, capacity, PortForward.LOOPBACK, containment);
+    }
+
     /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity)}, forwarding app ports on {@code forwardHost} (a launcher Pod: {@code 0.0.0.0}). */
     public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, String forwardHost) {
-        return new LocalScheduler(accel, hostName(), lifecycle, Clock.systemUTC(), capacity, QemuInstance.CONSOLE_RAW_BYTES, forwardHost);
+        return onThisHost(accel, lifecycle, capacity, forwardHost, Containment.onThisHost());
+    }
+
+    /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity, String)}, each QEMU contained as {@code containment} says. */
+    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, String forwardHost,
+            Containment containment) {
+        return new LocalScheduler(accel, hostName(), lifecycle, Clock.systemUTC(), capacity, QemuInstance.CONSOLE_RAW_BYTES, forwardHost,
+                containment);
+    }
+
+    public Containment containment() {
+        return containment;
     }
 
     public Capacity capacity() {
@@ -115,7 +139,7 @@ public final class LocalScheduler implements Scheduler {
         prepareDir(request);
         String id = request.instanceId();
         Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle, consoleRawCap, forwardHost),
+                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle, consoleRawCap, forwardHost, containment),
                 run -> launch(request, run));
         if (live.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");
@@ -213,7 +237,7 @@ public final class LocalScheduler implements Scheduler {
         }
         ProcessHandle qemu = finding.qemu().orElseThrow();
         Supervisor instance = new Supervisor(request.instanceId(), RestartPolicy.Never, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> QemuInstance.adopted(request, qemu, runListener, clock, lifecycle, consoleRawCap));
+                runListener -> QemuInstance.adopted(request, qemu, runListener, clock, lifecycle, consoleRawCap, containment));
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }
@@ -296,6 +320,12 @@ public final class LocalScheduler implements Scheduler {
     @Override
     public Optional<InstanceStatus> status(String id) {
         return Optional.ofNullable(live.get(id)).map(Supervisor::status);
+    }
+
+    /** What a live instance's QEMU runs under (uid, sandbox, cgroup limits); empty when not live or not started. */
+    @Override
+    public Optional<Confinement> confinement(String id) {
+        return Optional.ofNullable(live.get(id)).flatMap(Supervisor::confinement);
     }
 
     /** The in-memory console of a live instance; ended instances keep theirs in {@code console.log}. */

@@ -31,9 +31,18 @@ final class QemuCommand {
     }
 
     static List<String> of(LaunchRequest request, Image image, Accelerator accel, Path qmpSocket, Path pidFile) {
+        return of(request, image, accel, qmpSocket, pidFile, Jail.unconfined(
+                new Confinement(0, 0, false, SANDBOX, null, null, null, null, false, null)));
+    }
+
+    /** The command for a run in {@code jail}: the image by the paths QEMU sees there, its sandbox (none only when containment is off). */
+    static List<String> of(LaunchRequest request, Image image, Accelerator accel, Path qmpSocket, Path pidFile, Jail jail) {
         List<String> command = new ArrayList<>(List.of(BINARY,
-                "-nodefaults", "-no-reboot", "-nographic",
-                "-sandbox", SANDBOX,
+                "-nodefaults", "-no-reboot", "-nographic"));
+        if (jail.confinement().sandbox() != null) {
+            command.addAll(List.of("-sandbox", jail.confinement().sandbox()));
+        }
+        command.addAll(List.of(
                 // QEMU writes the console to a file itself: it outlives the farm process (adoption).
                 // append=on: after the tail truncates it (its size cap), QEMU writes at the new end.
                 "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + CONSOLE_RAW + ",append=on",
@@ -43,8 +52,8 @@ final class QemuCommand {
                 "-smp", "1",
                 "-m", request.memoryMiB() + "M"));
         command.addAll(accel.qemuArgs(image.manifest().boot().commandLineKind()));
-        command.addAll(List.of("-kernel", image.kernel().toString()));
-        command.addAll(rootfs(image));
+        command.addAll(List.of("-kernel", jail.kernel(image)));
+        command.addAll(rootfs(image, jail.rootfs(image)));
         if (image.manifest().boot().exitDetection() == KernelProfile.ExitDetection.UNIFARM_COMPAT) {
             // the compatibility layer ends the VM through it with the app's exit code (app-elfloader idles instead)
             command.addAll(List.of("-device", CompatConsoleProtocol.ISA_DEBUG_EXIT));
@@ -68,17 +77,17 @@ final class QemuCommand {
     }
 
     /**
-     * The root filesystem: {@code -initrd}, or for a {@code 9pfs} image its tree shared read-only
+     * The root filesystem at {@code path} (as QEMU sees it, see {@link Jail}): {@code -initrd}, or for a {@code 9pfs} image its tree shared read-only
      * over virtio-9p under the mount tag the command line's {@code vfs.fstab} names ({@code fs0}).
      * {@code security_model=none} passes the host files through as they are (no xattr mapping).
      */
-    static List<String> rootfs(Image image) {
+    static List<String> rootfs(Image image, String path) {
         if (image.manifest().boot().rootfsDelivery() != KernelProfile.Delivery.NINE_P) {
-            return List.of("-initrd", image.initrd().toString());
+            return List.of("-initrd", path);
         }
         String tag = UnikraftCommandLine.MOUNT_TAG;
         return List.of(
-                "-fsdev", "local,id=" + FSDEV_ID + ",path=" + escapeOption(image.initrd().toString())
+                "-fsdev", "local,id=" + FSDEV_ID + ",path=" + escapeOption(path)
                         + ",security_model=none,readonly=on",
                 "-device", "virtio-9p-pci,fsdev=" + FSDEV_ID + ",mount_tag=" + tag);
     }

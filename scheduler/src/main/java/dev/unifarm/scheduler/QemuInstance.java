@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,11 @@ final class QemuInstance {
     /** The app's port forward, or null for an app without a port (then Running = first app output). */
     private PortForward forward;
     private final String forwardHost;
+    private final Containment containment;
+    /** This run's containment: set when QEMU starts or is adopted, released once it is gone. */
+    private volatile Jail jail;
+    /** Set when the instance's cgroup's OOM killer ended QEMU: its memory cap, not the host, stopped it. */
+    private volatile boolean memoryCapHit;
 
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
         this(request, accel, node, listener, clock, Lifecycle.defaults(Duration.ofSeconds(5)));
@@ -101,10 +107,16 @@ final class QemuInstance {
         this(request, accel, node, listener, clock, lifecycle, consoleRawCap, PortForward.LOOPBACK);
     }
 
-    /** {@code forwardHost}: where QEMU binds the app's host port ({@link PortForward}). */
     QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
             Lifecycle lifecycle, long consoleRawCap, String forwardHost) {
+        this(request, accel, node, listener, clock, lifecycle, consoleRawCap, forwardHost, Containment.onThisHost());
+    }
+
+    /** {@code forwardHost}: where QEMU binds the app's host port ({@link PortForward}); {@code containment}: what QEMU runs under. */
+    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
+            Lifecycle lifecycle, long consoleRawCap, String forwardHost, Containment containment) {
         this.request = request;
+        this.containment = containment;
         this.forwardHost = forwardHost;
         this.consoleRawCap = consoleRawCap;
         this.id = request.instanceId();
@@ -123,8 +135,10 @@ final class QemuInstance {
     }
 
     private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock, Lifecycle lifecycle,
-            long consoleRawCap) {
+            long consoleRawCap, Containment containment) {
         this.request = null;
+        this.containment = containment;
+        this.jail = containment.adopted(adopt.instanceId(), adopt.instanceDir());
         this.forwardHost = PortForward.LOOPBACK; // unused: an adopted QEMU keeps the forward it was started with
         this.consoleRawCap = consoleRawCap;
         this.lifecycle = lifecycle;
@@ -156,8 +170,13 @@ final class QemuInstance {
      * had the farm never stopped. Call {@link #followInBackground()} once it is tracked.
      */
     static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle, long consoleRawCap) {
-        return new QemuInstance(adopt, qemu, listener, clock, lifecycle, consoleRawCap);
+            Lifecycle lifecycle, long consoleRawCap, Containment containment) {
+        return new QemuInstance(adopt, qemu, listener, clock, lifecycle, consoleRawCap, containment);
+    }
+
+    /** What QEMU runs under; empty until it started. */
+    Optional<Confinement> confinement() {
+        return Optional.ofNullable(jail).map(Jail::confinement);
     }
 
     InstanceStatus status() {
@@ -189,8 +208,16 @@ final class QemuInstance {
             return; // ended while it waited for capacity
         }
         publish(status);
+        try {
+            jail = containment.prepare(request, accel);
+        } catch (IOException | RuntimeException e) {
+            console.close();
+            publish(status.finished(InstanceState.Failed, null, "StartFailed", "cannot contain " + QemuCommand.BINARY + ": " + e.getMessage(),
+                    clock.instant()));
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
-        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE)));
+        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE), jail));
         if (request.port() > 0) {
             forward = PortForward.toGuest(forwardHost, request.port());
             command.addAll(forward.qemuArgs());
@@ -202,14 +229,17 @@ final class QemuInstance {
         try {
             // Nothing of QEMU's is tied to this JVM: stdin from /dev/null, stdout and stderr to a file,
             // the console into its own file, so it keeps running if the farm is killed (adoption).
-            process = new ProcessBuilder(command)
+            // No other descriptor is inherited (the JDK closes them), and none of the farm's environment.
+            ProcessBuilder builder = new ProcessBuilder(jail.command(command))
                     .directory(dir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("qemu.log").toFile())
-                    .start();
+                    .redirectOutput(dir.resolve("qemu.log").toFile());
+            builder.environment().keySet().retainAll(Set.of("PATH", "LANG"));
+            process = builder.start();
             handle = process.toHandle();
         } catch (IOException e) {
+            jail.release();
             console.close();
             publish(status.finished(InstanceState.Failed, null, "StartFailed",
                     "cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), clock.instant()));
@@ -257,6 +287,7 @@ final class QemuInstance {
             LOG.debugf("console of %s no longer followed", id);
         }
         awaitExit();
+        memoryCapHit = jail != null && jail.release();
         qmp.drainAndClose(Duration.ofSeconds(1));
         watchdog.close();
         bootBound.close();
@@ -327,6 +358,14 @@ final class QemuInstance {
         Integer code = waitStatus == null ? null : LinuxConsoleProtocol.exitCode(waitStatus);
         confirmPowerOff(code);
         Optional<Diagnosis> diagnosis = diagnoser.diagnosis();
+        if (waitStatus == null && memoryCapHit) {
+            Confinement confined = jail.confinement();
+            publish(status.finished(InstanceState.Failed, null, "MemoryCapExceeded", "QEMU was killed by its cgroup's memory limit ("
+                    + (confined.memoryLimitMiB() == null ? "as set" : confined.memoryLimitMiB() + " MiB") + ", cgroup " + confined.cgroup()
+                    + "): the guest and QEMU together touched more memory than the instance may use; only this instance was stopped"
+                    + FailureSummary.lastLines(new ArrayList<>(appLines)).map(last -> "; console: " + last).orElse(""), now));
+            return;
+        }
         if (waitStatus == null && gaveUp != null) {
             publish(status.finished(InstanceState.Failed, null, gaveUp.reason(), gaveUp.message(accel, qemuLog())
                     + (lastLine == null ? "" : "; last console line: \"" + lastLine + "\""), now));

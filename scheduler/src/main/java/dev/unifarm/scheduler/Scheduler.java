@@ -55,6 +55,11 @@ public interface Scheduler extends AutoCloseable {
     }
 
     /** The console of a live instance; ended ones keep theirs in the instance dir's {@code console.log}. */
+    /** What a live instance's VM process runs under, where the scheduler knows (local mode); empty otherwise. */
+    default Optional<Confinement> confinement(String id) {
+        return Optional.empty();
+    }
+
     Optional<List<String>> console(String id);
 
     @Override

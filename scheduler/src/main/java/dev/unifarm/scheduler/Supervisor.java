@@ -123,6 +123,11 @@ final class Supervisor {
         return last;
     }
 
+    /** What the current run's QEMU runs under; empty before it started. */
+    java.util.Optional<Confinement> confinement() {
+        return current.confinement();
+    }
+
     ConsoleBuffer console() {
         return current.console();
     }

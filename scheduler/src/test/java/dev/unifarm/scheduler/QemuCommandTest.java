@@ -177,7 +177,7 @@ class QemuCommandTest {
     void testRootfs_commaInTreePathDoubled() {
         Image image = new Image("sha256:1", NINE_P_MANIFEST, Path.of("/store/a,b/trees/abc"));
 
-        assertThat(QemuCommand.rootfs(image)).contains("local,id=fs0,path=/store/a,,b/trees/abc,security_model=none,readonly=on");
+        assertThat(QemuCommand.rootfs(image, image.initrd().toString())).contains("local,id=fs0,path=/store/a,,b/trees/abc,security_model=none,readonly=on");
     }
 
     private static String append(List<String> command) {

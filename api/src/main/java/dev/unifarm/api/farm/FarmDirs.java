@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Where things live under the data dir; the one place that knows the layout. */
 @ApplicationScoped
@@ -40,6 +41,20 @@ public class FarmDirs {
     /** The accelerator probe's ROM lives here for its few seconds (not in {@link #work()}, which start-up empties). */
     public Path acceleratorProbe() {
         return dataDir.resolve("accel-probe");
+    }
+
+    /**
+     * The data dir becomes the farm's alone (0700): instances' QEMUs run as other uids and reach their
+     * own dir and image only through their mount namespace, never the database, the API token, bundles
+     * or other instances.
+     */
+    public void fence() {
+        try {
+            Files.createDirectories(dataDir);
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the data dir " + dataDir + " the farm's alone: " + e.getMessage(), e);
+        }
     }
 
     public Path instance(String id) {

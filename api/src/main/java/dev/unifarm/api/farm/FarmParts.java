@@ -10,6 +10,7 @@ import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
+import dev.unifarm.scheduler.Containment;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.LocalScheduler;
 import dev.unifarm.scheduler.Scheduler;
@@ -82,9 +83,10 @@ public class FarmParts {
     /** QEMU on this host ({@code unifarm.scheduler.mode=local}, the default) or launcher Pods ({@code kubernetes}). */
     @Produces
     @Singleton
-    Scheduler scheduler(UnifarmConfig config, FarmAccelerator accelerator, jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes) {
+    Scheduler scheduler(UnifarmConfig config, FarmAccelerator accelerator, jakarta.enterprise.inject.Instance<KubernetesClient> kubernetes,
+            FarmDirs dirs) {
         return switch (config.scheduler().mode()) {
-            case local -> localScheduler(config, accelerator.choice());
+            case local -> localScheduler(config, accelerator.choice(), dirs);
             case kubernetes -> {
                 KubernetesMode.requireRegistry(config); // before a client is made for nothing
                 KubernetesScheduler scheduler = KubernetesMode.scheduler(config, kubernetes.get());
@@ -106,8 +108,15 @@ public class FarmParts {
         client.close();
     }
 
-    private static LocalScheduler localScheduler(UnifarmConfig config, AcceleratorChoice accel) {
+    private static LocalScheduler localScheduler(UnifarmConfig config, AcceleratorChoice accel, FarmDirs dirs) {
         UnifarmConfig.Instances instances = config.instances();
+        UnifarmConfig.Containment contain = instances.containment();
+        Containment containment = Containment.onThisHost(new Containment.Settings(contain.enabled(), contain.uidFirst(), contain.uidCount(),
+                contain.memoryHeadroomMib(), contain.memoryLimitMib(), contain.cpus(), contain.pidsMax()));
+        LOG.info(containment.describe());
+        if (containment.ownUsers()) {
+            dirs.fence();
+        }
         var configured = instances.capacity();
         Capacity host = Capacity.ofHost();
         Capacity capacity = new Capacity(configured.memoryMib().orElse(host.memoryMiB()), configured.vcpus().orElse(host.vcpus()),
@@ -117,7 +126,7 @@ public class FarmParts {
         Duration bootTimeout = instances.bootTimeout().orElse(Lifecycle.defaultBootTimeout(accel.accelerator()));
         return LocalScheduler.onThisHost(accel.accelerator(), new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
                 new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(), instances.restartBackoffReset()),
-                instances.watchdogGrace(), bootTimeout), capacity);
+                instances.watchdogGrace(), bootTimeout), capacity, containment);
     }
 
     /** Probes the accelerator at start-up, so its choice and the reason are in the start-up log. */

@@ -1,5 +1,6 @@
 package dev.unifarm.api.instances;
 
+import dev.unifarm.scheduler.Confinement;
 import dev.unifarm.scheduler.InstanceState;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -36,5 +37,20 @@ public record Instance(
         @Schema(description = "When it was ready (boot latency is readyAt - startedAt)")
         Instant readyAt,
         @Schema(description = "When it ended")
-        Instant finishedAt) {
+        Instant finishedAt,
+        @Schema(description = "What its QEMU runs under while it is live in local mode (uid, seccomp sandbox, cgroup limits); null otherwise",
+                nullable = true)
+        Confinement containment) {
+
+    /** An instance as recorded: what it ran under is known only while it runs. */
+    public Instance(String id, String app, int revision, InstanceState state, Integer exitCode, int restarts, String reason, String message,
+            String endpoint, String accel, String node, Instant createdAt, Instant startedAt, Instant readyAt, Instant finishedAt) {
+        this(id, app, revision, state, exitCode, restarts, reason, message, endpoint, accel, node, createdAt, startedAt, readyAt, finishedAt,
+                null);
+    }
+
+    public Instance withContainment(Confinement confinement) {
+        return new Instance(id, app, revision, state, exitCode, restarts, reason, message, endpoint, accel, node, createdAt, startedAt, readyAt,
+                finishedAt, confinement);
+    }
 }

@@ -175,7 +175,8 @@ public class InstanceService {
     /** The record, with what the instance's runner reports right now where it has more to say (a launcher Pod). */
     public Instance get(String id) {
         Instance recorded = record(id);
-        return scheduler.report(id).map(live -> withStatus(recorded, live)).orElse(recorded);
+        Instance current = scheduler.report(id).map(live -> withStatus(recorded, live)).orElse(recorded);
+        return scheduler.confinement(id).map(current::withContainment).orElse(current);
     }
 
     private Instance record(String id) {
