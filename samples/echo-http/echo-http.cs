@@ -4,6 +4,8 @@
 //   DELAY_MS  optional sleep before each answer, for concurrency tests
 // GET /slow?ms=N answers after N ms (at most 60000): one slow request without slowing the others,
 // e.g. the readiness probe's GET /, for the gateway's concurrency tests.
+// GET /connect?to=HOST:PORT tries a TCP connection out of the guest and adds "connect: ok" or
+// "connect: failed: <why>" to the answer, for the tests of the guest network's fences.
 // Answers every request with 200 and "echo-http: <METHOD> <PATH>\n" + request body.
 using System;
 using System.IO;
@@ -34,6 +36,25 @@ public static class EchoHttp
             var t = new Thread(() => Handle(client));
             t.IsBackground = true;
             t.Start();
+        }
+    }
+
+    static string Connect(string path)
+    {
+        const string key = "/connect?to=";
+        if (!path.StartsWith(key)) return "";
+        string[] hostPort = path.Substring(key.Length).Split(':');
+        try
+        {
+            using (var outbound = new TcpClient())
+            {
+                if (!outbound.ConnectAsync(hostPort[0], int.Parse(hostPort[1])).Wait(5000)) return "connect: failed: timed out\n";
+                return "connect: ok\n";
+            }
+        }
+        catch (Exception e)
+        {
+            return "connect: failed: " + (e.InnerException ?? e).Message + "\n";
         }
     }
 
@@ -98,7 +119,7 @@ public static class EchoHttp
                 if (slowMs > 0) Thread.Sleep(slowMs);
 
                 var payload = new MemoryStream();
-                byte[] prefix = Encoding.UTF8.GetBytes("echo-http: " + method + " " + path + "\n");
+                byte[] prefix = Encoding.UTF8.GetBytes("echo-http: " + method + " " + path + "\n" + Connect(path));
                 payload.Write(prefix, 0, prefix.Length);
                 body.WriteTo(payload);
 

@@ -24,12 +24,15 @@ record CgroupHierarchy(boolean v2, Map<String, Path> roots) {
 
     /** The hierarchy to use, empty when the memory controller is nowhere to be found. */
     static Optional<CgroupHierarchy> detect() {
-        List<String> mounts;
         try {
-            mounts = Files.readAllLines(Path.of("/proc/self/mountinfo"));
+            return fromMountInfo(Files.readAllLines(Path.of("/proc/self/mountinfo")));
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** {@link #detect()} from these {@code mountinfo} lines (a v2 mount's {@code cgroup.controllers} is read from its mount point). */
+    static Optional<CgroupHierarchy> fromMountInfo(List<String> mounts) {
         Map<String, Path> v1 = new LinkedHashMap<>();
         for (String line : mounts) {
             String[] sides = line.split(" - ", 2);

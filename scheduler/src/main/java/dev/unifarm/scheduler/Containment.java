@@ -31,9 +31,10 @@ public final class Containment {
      * @param memoryLimitMiB a cgroup memory limit for every instance instead of guest memory + headroom; 0 for that sum
      * @param cpus the CPU quota per instance, in CPUs (a one-vCPU guest plus QEMU's I/O thread); null for none
      * @param pids the task limit per instance (QEMU's threads); null for none
+     * @param guestOutbound whether guests may open connections out of their user network (and so reach this host's loopback)
      */
     public record Settings(boolean enabled, int uidFirst, int uidCount, long memoryHeadroomMiB, long memoryLimitMiB, Double cpus,
-            Integer pids) {
+            Integer pids, boolean guestOutbound) {
 
         public static final int DEFAULT_UID_FIRST = 900_000;
         public static final int DEFAULT_UID_COUNT = 65_536;
@@ -47,12 +48,17 @@ public final class Containment {
         }
 
         public static Settings defaults() {
-            return new Settings(true, DEFAULT_UID_FIRST, DEFAULT_UID_COUNT, 256, 0, 1.5, 256);
+            return new Settings(true, DEFAULT_UID_FIRST, DEFAULT_UID_COUNT, 256, 0, 1.5, 256, false);
+        }
+
+        /** These settings with guests allowed (or not) to connect out. */
+        public Settings withGuestOutbound(boolean outbound) {
+            return new Settings(enabled, uidFirst, uidCount, memoryHeadroomMiB, memoryLimitMiB, cpus, pids, outbound);
         }
 
         /** These settings with every instance's memory capped at {@code limitMiB}. */
         public Settings withMemoryLimitMiB(long limitMiB) {
-            return new Settings(enabled, uidFirst, uidCount, memoryHeadroomMiB, limitMiB, cpus, pids);
+            return new Settings(enabled, uidFirst, uidCount, memoryHeadroomMiB, limitMiB, cpus, pids, guestOutbound);
         }
     }
 
@@ -74,7 +80,7 @@ public final class Containment {
     public static Containment onThisHost(Settings settings) {
         int uid = farmUid();
         if (!settings.enabled()) {
-            return new Containment(settings, uid, "containment is switched off (unifarm.containment.enabled=false)", Optional.empty());
+            return new Containment(settings, uid, "containment is switched off (unifarm.instances.containment.enabled=false)", Optional.empty());
         }
         if (uid != 0) {
             return new Containment(settings, uid, "the farm runs as uid " + uid + ", not root: QEMU runs as the farm's user", Optional.empty());
@@ -110,7 +116,13 @@ public final class Containment {
         return "each QEMU runs as its own uid from " + settings.uidFirst() + " in a mount namespace of its own, under its seccomp sandbox, "
                 + cgroups.map(h -> "capped by cgroup " + (h.v2() ? "v2" : "v1") + " (memory: guest + " + settings.memoryHeadroomMiB() + " MiB"
                         + (settings.cpus() == null ? "" : ", " + settings.cpus() + " CPUs") + (settings.pids() == null ? "" : ", " + settings.pids() + " tasks") + ")")
-                        .orElse("not capped: no cgroup memory controller is mounted");
+                        .orElse("not capped: no cgroup memory controller is mounted")
+                + (settings.guestOutbound() ? "; guests may connect out (and reach this host's loopback)" : "; guests reach nothing beyond their forwarded port");
+    }
+
+    /** Whether a guest may connect out of its user network: when allowed, or when containment is off. */
+    boolean guestOutbound() {
+        return !settings.enabled() || settings.guestOutbound();
     }
 
     /** The sandbox QEMU gets, or null (containment switched off). */
@@ -128,8 +140,7 @@ public final class Containment {
         if (noOwnUser != null) {
             return Jail.unconfined(new Confinement(farmUid, farmUid, false, sandbox(), null, null, null, null, false, noOwnUser));
         }
-        int uid = new UidRange(settings.uidFirst(), settings.uidCount()).pick(dir.toString(), held::contains);
-        held.add(uid);
+        int uid = claimUid(dir);
         try {
             long limitMiB = settings.memoryLimitMiB() > 0 ? settings.memoryLimitMiB() : request.memoryMiB() + settings.memoryHeadroomMiB();
             Optional<InstanceCgroup> cgroup = cgroups.isEmpty() ? Optional.empty() : Optional.of(InstanceCgroup.create(cgroups.get(),
@@ -143,6 +154,13 @@ public final class Containment {
             held.remove(uid);
             throw e;
         }
+    }
+
+    /** A uid of the range no account, process or other instance of this farm has, held until the run's jail is released. */
+    private synchronized int claimUid(Path dir) {
+        int uid = new UidRange(settings.uidFirst(), settings.uidCount()).pick(dir.toString(), held::contains);
+        held.add(uid);
+        return uid;
     }
 
     /** The jail an earlier farm set up for the QEMU now adopted from {@code dir}: its uid (the dir's owner) and cgroup. */

@@ -4,6 +4,7 @@ import dev.unifarm.imager.Image;
 import dev.unifarm.imager.KernelProfile;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +31,8 @@ final class Jail {
     static final String INITRD = "initrd";
     static final String ROOTFS = "rootfs";
     private static final Path KVM = Path.of("/dev/kvm");
+    /** The descriptor the jail opens the console file on, and QEMU's fd set for it. */
+    static final int CONSOLE_FD = 3;
 
     private final Path dir;
     private final Confinement confinement;
@@ -60,7 +63,7 @@ final class Jail {
     static Jail confined(Path dir, Image image, Accelerator accel, Confinement confinement, Optional<InstanceCgroup> cgroup, int farmUid,
             Runnable freeUid) throws IOException {
         boolean nineP = image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.NINE_P;
-        // placeholders the image is bound over; the dir becomes the instance's alone
+        // placeholders the image is bound over, in the farm's dir: QEMU may create files only in vm/
         for (String name : List.of(KERNEL, INITRD, ROOTFS)) {
             deletePlaceholder(dir.resolve(name));
         }
@@ -73,20 +76,21 @@ final class Jail {
         readableToAll(image.kernel());
         readableToAll(image.initrd());
         int uid = confinement.uid();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.toList()) {
-                Files.setAttribute(file, "unix:uid", uid);
-                Files.setAttribute(file, "unix:gid", confinement.gid());
-            }
-        }
-        Files.setAttribute(dir, "unix:uid", uid);
+        // The instance dir stays the farm's (QEMU may only pass through it): nothing QEMU does can turn a
+        // file the farm writes or serves (console.log, console.raw, qemu.pid) into a link to another file.
         Files.setAttribute(dir, "unix:gid", confinement.gid());
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x---"));
+        Path vm = dir.resolve(QemuInstance.VM_DIR);
+        Files.setAttribute(vm, "unix:uid", uid);
+        Files.setAttribute(vm, "unix:gid", confinement.gid());
+        Files.setPosixFilePermissions(vm, PosixFilePermissions.fromString("rwx------"));
 
         List<String> lines = new ArrayList<>();
         lines.add("set -e");
         lines.add("mount --bind -o ro " + quote(image.kernel()) + " " + KERNEL);
         lines.add("mount --bind -o ro " + quote(image.initrd()) + " " + (nineP ? ROOTFS : INITRD));
+        // the console file is the farm's; QEMU gets only a descriptor to append to (-add-fd)
+        lines.add("exec " + CONSOLE_FD + ">>" + QemuCommand.CONSOLE_RAW);
         if (accel == Accelerator.kvm && Files.exists(KVM)) {
             // the jailer's way: a /dev/kvm node of the instance's own, bound over the host's (root-only) one
             lines.add("mount -t tmpfs -o size=16k,mode=0700 tmpfs /tmp");
@@ -114,6 +118,21 @@ final class Jail {
         return script != null;
     }
 
+    /** The wrapper's script, kept beside {@code qemu.cmdline} as {@code jail.sh}: what QEMU was started through. */
+    String script() {
+        return String.join("\n", script) + "\n";
+    }
+
+    /** Where QEMU's serial console chardev writes: the jail's descriptor, or the file itself when not confined. */
+    String consolePath() {
+        return confined() ? "/dev/fdset/" + CONSOLE_FD : QemuCommand.CONSOLE_RAW;
+    }
+
+    /** The {@code -add-fd} that hands QEMU the jail's console descriptor. */
+    List<String> consoleArgs() {
+        return confined() ? List.of("-add-fd", "fd=" + CONSOLE_FD + ",set=" + CONSOLE_FD) : List.of();
+    }
+
     /** The path QEMU opens the kernel by. */
     String kernel(Image image) {
         return confined() ? KERNEL : image.kernel().toString();
@@ -131,24 +150,27 @@ final class Jail {
             return qemu;
         }
         List<String> command = new ArrayList<>(List.of(Containment.UNSHARE, "--mount", "--propagation", "private", "--",
-                "/bin/sh", "-c", String.join("\n", script), "unifarm-jail"));
+                "/bin/sh", "-c", script(), "unifarm-jail"));
         command.addAll(qemu);
         return command;
     }
 
     /**
-     * Once QEMU is gone: whether its cgroup's OOM killer ended it, then the cgroup removed, the
-     * instance dir handed back to the farm and the uid freed (a later instance may get it).
+     * Once QEMU is gone: whether its cgroup's OOM killer ended it, then the cgroup removed, QEMU's
+     * {@code vm/} handed back to the farm (not following links) and the uid freed (a later instance may get it).
      */
     boolean release() {
         boolean capped = cgroup.map(c -> c.oomKills() > 0).orElse(false);
         cgroup.ifPresent(InstanceCgroup::remove);
         if (dir != null && confinement.ownUser()) {
-            try (Stream<Path> files = Files.walk(dir)) {
+            Path vm = dir.resolve(QemuInstance.VM_DIR);
+            try (Stream<Path> files = Files.walk(vm)) {
                 for (Path file : files.toList()) {
-                    Files.setAttribute(file, "unix:uid", farmUid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    Files.setAttribute(file, "unix:gid", farmUid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(file, "unix:uid", farmUid, LinkOption.NOFOLLOW_LINKS);
+                    Files.setAttribute(file, "unix:gid", farmUid, LinkOption.NOFOLLOW_LINKS);
                 }
+                Files.setAttribute(dir, "unix:gid", farmUid);
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("cannot hand %s back to the farm: %s", dir, e.getMessage());
             }

@@ -25,9 +25,13 @@ record PortForward(String host, int hostPort, int guestPort) {
         return new PortForward(host, FreePorts.loopback(), guestPort);
     }
 
-    List<String> qemuArgs() {
+    /**
+     * {@code guestOutbound} false: {@code restrict=on}, the guest reaches nothing beyond the forward (no
+     * connection out, and not QEMU's 10.0.2.2, which is this host's loopback: the farm's API, its database).
+     */
+    List<String> qemuArgs(boolean guestOutbound) {
         return List.of(
-                "-netdev", "user,id=" + NETDEV_ID + ",hostfwd=tcp:" + host + ":" + hostPort + "-:" + guestPort,
+                "-netdev", "user,id=" + NETDEV_ID + (guestOutbound ? "" : ",restrict=on") + ",hostfwd=tcp:" + host + ":" + hostPort + "-:" + guestPort,
                 "-device", "virtio-net-pci,netdev=" + NETDEV_ID);
     }
 

@@ -35,7 +35,10 @@ final class QemuCommand {
                 new Confinement(0, 0, false, SANDBOX, null, null, null, null, false, null)));
     }
 
-    /** The command for a run in {@code jail}: the image by the paths QEMU sees there, its sandbox (none only when containment is off). */
+    /**
+     * The command for a run in {@code jail}: the image by the paths QEMU sees there, its console, its sandbox
+     * (none only when containment is off); {@code pidFile} null: the farm writes the pid file itself.
+     */
     static List<String> of(LaunchRequest request, Image image, Accelerator accel, Path qmpSocket, Path pidFile, Jail jail) {
         List<String> command = new ArrayList<>(List.of(BINARY,
                 "-nodefaults", "-no-reboot", "-nographic"));
@@ -45,12 +48,16 @@ final class QemuCommand {
         command.addAll(List.of(
                 // QEMU writes the console to a file itself: it outlives the farm process (adoption).
                 // append=on: after the tail truncates it (its size cap), QEMU writes at the new end.
-                "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + CONSOLE_RAW + ",append=on",
+                // A contained QEMU writes it through the descriptor its jail opened (Jail.consoleArgs).
+                "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + jail.consolePath() + ",append=on",
                 "-serial", "chardev:" + CONSOLE_CHARDEV,
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
-                "-pidfile", pidFile.toString(),
                 "-smp", "1",
                 "-m", request.memoryMiB() + "M"));
+        command.addAll(jail.consoleArgs());
+        if (pidFile != null) {
+            command.addAll(List.of("-pidfile", pidFile.toString()));
+        }
         command.addAll(accel.qemuArgs(image.manifest().boot().commandLineKind()));
         command.addAll(List.of("-kernel", jail.kernel(image)));
         command.addAll(rootfs(image, jail.rootfs(image)));

@@ -37,9 +37,13 @@ final class QemuInstance {
     /** console.raw's cap (copy-truncate by {@link ConsoleTail}): like console.log's, so both stay bounded. */
     static final long CONSOLE_RAW_BYTES = 8L * 1024 * 1024;
     static final int KEPT_APP_LINES = 64;
-    static final String QMP_SOCKET = "qmp.sock";
+    /** QEMU's own dir inside the instance dir, the only place it may create files (its QMP socket): see {@link Jail}. */
+    static final String VM_DIR = "vm";
+    static final String QMP_SOCKET = VM_DIR + "/qmp.sock";
+    /** QEMU's pid, written by the farm (root-owned: a contained QEMU cannot replace it). */
     static final String PID_FILE = "qemu.pid";
     static final String CONSOLE_FILE = "console.log";
+    static final String JAIL_SCRIPT = "jail.sh";
     /**
      * After the compatibility layer's end line QEMU exits at once (isa-debug-exit); one still running this
      * long after it (no such device, e.g. an adopted QEMU of an older farm) is stopped: the app has ended.
@@ -209,6 +213,7 @@ final class QemuInstance {
         }
         publish(status);
         try {
+            Files.createDirectories(dir.resolve(VM_DIR));
             jail = containment.prepare(request, accel);
         } catch (IOException | RuntimeException e) {
             console.close();
@@ -217,13 +222,16 @@ final class QemuInstance {
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
-        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), Path.of(PID_FILE), jail));
+        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), null, jail));
         if (request.port() > 0) {
             forward = PortForward.toGuest(forwardHost, request.port());
-            command.addAll(forward.qemuArgs());
+            command.addAll(forward.qemuArgs(containment.guestOutbound()));
             status = status.withEndpoint(forward.endpoint());
         }
         Files.writeString(dir.resolve("qemu.cmdline"), String.join("\n", command) + "\n");
+        if (jail.confined()) {
+            Files.writeString(dir.resolve(JAIL_SCRIPT), jail.script());
+        }
         Files.deleteIfExists(dir.resolve(QemuCommand.CONSOLE_RAW));
         Files.deleteIfExists(ConsoleTail.older(dir.resolve(QemuCommand.CONSOLE_RAW)));
         try {
@@ -238,6 +246,8 @@ final class QemuInstance {
             builder.environment().keySet().retainAll(Set.of("PATH", "LANG"));
             process = builder.start();
             handle = process.toHandle();
+            // every step of the jail execs: this pid is QEMU's (adoption finds it here after a farm restart)
+            Files.writeString(dir.resolve(PID_FILE), process.pid() + "\n");
         } catch (IOException e) {
             jail.release();
             console.close();
@@ -288,6 +298,9 @@ final class QemuInstance {
         }
         awaitExit();
         memoryCapHit = jail != null && jail.release();
+        if (process != null || jail != null) {
+            deletePidFile();
+        }
         qmp.drainAndClose(Duration.ofSeconds(1));
         watchdog.close();
         bootBound.close();
@@ -530,6 +543,15 @@ final class QemuInstance {
     private String exitDescription() {
         return process != null ? "QEMU exited with code " + process.exitValue()
                 : "QEMU (adopted, pid " + handle.pid() + ") exited";
+    }
+
+    /** QEMU is gone: its pid file goes too (a later pid of that number is not it). */
+    private void deletePidFile() {
+        try {
+            Files.deleteIfExists(dir.resolve(PID_FILE));
+        } catch (IOException e) {
+            LOG.warnf("cannot delete the pid file of %s: %s", id, e.getMessage());
+        }
     }
 
     private List<String> qemuLog() {

@@ -168,6 +168,7 @@ class AdoptionBootTest {
     /** Starts QEMU as the scheduler would, from this JVM, with nothing following it. */
     private Process runAsPreviousFarm(LaunchRequest request, List<String> extra) throws IOException {
         Path dir = Files.createDirectories(request.instanceDir());
+        Files.createDirectories(dir.resolve(QemuInstance.VM_DIR));
         List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), Accelerator.tcg,
                 Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuInstance.PID_FILE)));
         command.addAll(extra);

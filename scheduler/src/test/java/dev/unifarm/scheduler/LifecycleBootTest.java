@@ -166,7 +166,7 @@ class LifecycleBootTest {
         scheduler.start(request, recorder);
         awaitListening(request, recorder, 0);
         long pid = qemuPid(request);
-        Files.move(request.instanceDir().resolve("qmp.sock"), request.instanceDir().resolve("qmp.sock.moved"));
+        Files.move(request.instanceDir().resolve(QemuInstance.QMP_SOCKET), request.instanceDir().resolve(QemuInstance.QMP_SOCKET + ".moved"));
 
         scheduler.stop("s3");
         InstanceStatus end = recorder.awaitEnd(Duration.ofSeconds(30));

@@ -67,7 +67,7 @@ class NetworkBootTest {
 
             assertThat(response).startsWith("HTTP/1.").contains("echo-http: GET /x");
             assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline")))
-                    .contains("user,id=n0,hostfwd=tcp:" + running.endpoint() + "-:" + PORT, "virtio-net-pci,netdev=n0");
+                    .contains("user,id=n0,restrict=on,hostfwd=tcp:" + running.endpoint() + "-:" + PORT, "virtio-net-pci,netdev=n0");
             assertThat(console(request)).contains("echo-http listening on port " + PORT);
             // It answered under QEMU's seccomp filter: mode 2 (filter) on the running process.
             assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline"))).contains("-sandbox", QemuCommand.SANDBOX);
@@ -79,6 +79,39 @@ class NetworkBootTest {
             scheduler.stop("n1");
         }
         assertThat(recorder.awaitEnd(Duration.ofSeconds(30)).state()).isEqualTo(InstanceState.Stopped);
+    }
+
+    @Test
+    void testGuestNetwork_reachesNothingOfThisHostUnlessOutboundIsAllowed() throws Exception {
+        try (java.net.ServerSocket farmService = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            String ask = "/connect?to=" + PortForward.GUEST_GATEWAY + ":" + farmService.getLocalPort();
+
+            assertThat(answerFromGuest(scheduler, "n3", ask)).as("QEMU's 10.0.2.2 is this host's loopback: fenced off by default")
+                    .contains("connect: failed");
+
+            // the control: the same guest with outbound allowed reaches a service on this host's loopback
+            LocalScheduler open = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Lifecycle.defaults(Duration.ofSeconds(5)),
+                    Clock.systemUTC(), Capacity.ofHost(), QemuInstance.CONSOLE_RAW_BYTES, PortForward.LOOPBACK,
+                    Containment.onThisHost(Containment.onThisHost().settings().withGuestOutbound(true)));
+            try {
+                assertThat(answerFromGuest(open, "n4", ask)).contains("connect: ok");
+            } finally {
+                open.close();
+            }
+        }
+    }
+
+    private String answerFromGuest(LocalScheduler on, String id, String path) throws IOException {
+        Recorder recorder = new Recorder();
+        LaunchRequest request = new LaunchRequest(id, echoHttp, null, Map.of("PORT", String.valueOf(PORT)), 384, instances.resolve(id), PORT);
+        try {
+            on.start(request, recorder);
+            await().atMost(BOOT).until(() -> recorder.saw(InstanceState.Running) || recorder.ended());
+            assertThat(recorder.states()).as(() -> "console: " + console(request)).contains(InstanceState.Running);
+            return get(on.status(id).orElseThrow().endpoint(), path);
+        } finally {
+            on.stop(id);
+        }
     }
 
     @Test

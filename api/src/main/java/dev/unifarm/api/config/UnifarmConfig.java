@@ -340,6 +340,13 @@ public interface UnifarmConfig {
         /** Tasks (QEMU's threads) per instance. */
         @WithDefault("256")
         int pidsMax();
+
+        /**
+         * Whether guests may open connections out of their user network. Off, a guest reaches nothing but its
+         * forwarded port; on, it also reaches this host's loopback (QEMU's 10.0.2.2): the farm's API and database.
+         */
+        @WithDefault("false")
+        boolean guestOutbound();
     }
 
     interface Capacity {

@@ -112,7 +112,7 @@ public class FarmParts {
         UnifarmConfig.Instances instances = config.instances();
         UnifarmConfig.Containment contain = instances.containment();
         Containment containment = Containment.onThisHost(new Containment.Settings(contain.enabled(), contain.uidFirst(), contain.uidCount(),
-                contain.memoryHeadroomMib(), contain.memoryLimitMib(), contain.cpus(), contain.pidsMax()));
+                contain.memoryHeadroomMib(), contain.memoryLimitMib(), contain.cpus(), contain.pidsMax(), contain.guestOutbound()));
         LOG.info(containment.describe());
         if (containment.ownUsers()) {
             dirs.fence();
