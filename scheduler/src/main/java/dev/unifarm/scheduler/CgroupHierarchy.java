@@ -72,6 +72,27 @@ record CgroupHierarchy(boolean v2, Map<String, Path> roots) {
         }
     }
 
+    /**
+     * Null when the farm can make its {@code unifarm} cgroups (made here, once), else why not: a
+     * container's read-only cgroupfs, or a v2 root that will not delegate the controllers.
+     */
+    String unwritable() {
+        try {
+            for (Path root : roots.values()) {
+                Files.createDirectories(root.resolve(PARENT));
+            }
+            if (v2) {
+                Path root = roots.get("memory");
+                String enable = String.join(" ", roots.keySet().stream().map(c -> "+" + c).toList());
+                Files.writeString(root.resolve("cgroup.subtree_control"), enable);
+                Files.writeString(root.resolve(PARENT).resolve("cgroup.subtree_control"), enable);
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "cannot write cgroups here (" + e.getMessage() + ")";
+        }
+    }
+
     /** {@code v1:/unifarm/NAME} or {@code v2:/unifarm/NAME}, as the instance detail shows it. */
     String describe(String name) {
         return (v2 ? "v2:/" : "v1:/") + PARENT + "/" + name;

@@ -67,26 +67,44 @@ public final class Containment {
     /** Why QEMU runs as the farm's user, or null when each gets its own uid. */
     private final String noOwnUser;
     private final Optional<CgroupHierarchy> cgroups;
+    /** Why instances are not capped, or null when they are. */
+    private final String noCaps;
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
 
-    private Containment(Settings settings, int farmUid, String noOwnUser, Optional<CgroupHierarchy> cgroups) {
+    private Containment(Settings settings, int farmUid, String noOwnUser, Optional<CgroupHierarchy> cgroups, String noCaps) {
         this.settings = settings;
         this.farmUid = farmUid;
         this.noOwnUser = noOwnUser;
         this.cgroups = cgroups;
+        this.noCaps = noCaps;
     }
 
-    /** What this host allows of {@code settings}: own uids and mounts when the farm is root and can unshare, caps when it finds cgroups. */
+    /** What this host allows of {@code settings}: own uids and mounts when the farm is root and can unshare, caps when it can write cgroups. */
     public static Containment onThisHost(Settings settings) {
-        int uid = farmUid();
+        return forFarm(settings, farmUid(), Containment::canUnshare, CgroupHierarchy::detect);
+    }
+
+    /** {@link #onThisHost} for a farm running as {@code uid}, with these probes of the host. */
+    static Containment forFarm(Settings settings, int uid, java.util.function.Supplier<String> unshareProblem,
+            java.util.function.Supplier<Optional<CgroupHierarchy>> cgroups) {
         if (!settings.enabled()) {
-            return new Containment(settings, uid, "containment is switched off (unifarm.instances.containment.enabled=false)", Optional.empty());
+            return new Containment(settings, uid, "containment is switched off (unifarm.instances.containment.enabled=false)", Optional.empty(),
+                    "containment is switched off");
         }
         if (uid != 0) {
-            return new Containment(settings, uid, "the farm runs as uid " + uid + ", not root: QEMU runs as the farm's user", Optional.empty());
+            return new Containment(settings, uid, "the farm runs as uid " + uid + ", not root: QEMU runs as the farm's user", Optional.empty(),
+                    "the farm is not root: it cannot write cgroups");
         }
-        String unshare = canUnshare();
-        return new Containment(settings, uid, unshare, unshare == null ? CgroupHierarchy.detect() : Optional.empty());
+        String unshare = unshareProblem.get();
+        if (unshare != null) {
+            return new Containment(settings, uid, unshare, Optional.empty(), "QEMU is not contained");
+        }
+        Optional<CgroupHierarchy> hierarchy = cgroups.get();
+        if (hierarchy.isEmpty()) {
+            return new Containment(settings, uid, null, hierarchy, "no cgroup memory controller is mounted");
+        }
+        String unwritable = hierarchy.get().unwritable();
+        return new Containment(settings, uid, null, unwritable == null ? hierarchy : Optional.empty(), unwritable);
     }
 
     /** The defaults on this host, found out once per JVM (it runs a process). */
@@ -116,7 +134,7 @@ public final class Containment {
         return "each QEMU runs as its own uid from " + settings.uidFirst() + " in a mount namespace of its own, under its seccomp sandbox, "
                 + cgroups.map(h -> "capped by cgroup " + (h.v2() ? "v2" : "v1") + " (memory: guest + " + settings.memoryHeadroomMiB() + " MiB"
                         + (settings.cpus() == null ? "" : ", " + settings.cpus() + " CPUs") + (settings.pids() == null ? "" : ", " + settings.pids() + " tasks") + ")")
-                        .orElse("not capped: no cgroup memory controller is mounted")
+                        .orElse("not capped: " + noCaps)
                 + (settings.guestOutbound() ? "; guests may connect out (and reach this host's loopback)" : "; guests reach nothing beyond their forwarded port");
     }
 
@@ -148,7 +166,7 @@ public final class Containment {
             Confinement confinement = new Confinement(uid, uid, true, sandbox(), cgroup.map(c -> limitMiB).orElse(null),
                     cgroup.map(c -> settings.cpus()).orElse(null), cgroup.map(c -> settings.pids()).orElse(null),
                     cgroup.map(InstanceCgroup::describe).orElse(null), true,
-                    cgroup.isPresent() ? null : "not capped: no cgroup memory controller is mounted");
+                    cgroup.isPresent() ? null : "not capped: " + noCaps);
             return Jail.confined(dir, request.image(), accel, confinement, cgroup, farmUid, () -> held.remove(uid));
         } catch (IOException | RuntimeException e) {
             held.remove(uid);

@@ -41,13 +41,7 @@ final class InstanceCgroup {
     }
 
     private void make(long memoryBytes, Double cpus, Integer pids) throws IOException {
-        if (hierarchy.v2()) {
-            Path root = hierarchy.roots().get("memory");
-            String enable = String.join(" ", hierarchy.roots().keySet().stream().map(c -> "+" + c).toList());
-            Files.writeString(root.resolve("cgroup.subtree_control"), enable);
-            Files.createDirectories(root.resolve(CgroupHierarchy.PARENT));
-            Files.writeString(root.resolve(CgroupHierarchy.PARENT).resolve("cgroup.subtree_control"), enable);
-        }
+        // the parent (and v2's controller delegation) was made once: CgroupHierarchy.unwritable
         for (Path dir : dirs()) {
             Files.createDirectories(dir);
         }

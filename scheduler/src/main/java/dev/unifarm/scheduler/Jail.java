@@ -17,10 +17,12 @@ import org.jboss.logging.Logger;
 /**
  * One run's containment ({@link Containment}): the wrapper QEMU is started through and what it undoes
  * once QEMU is gone. The wrapper is a root shell in a fresh mount namespace that binds the image's kernel
- * and root filesystem read-only into the instance dir, mounts a private {@code /tmp} (and
- * {@code /dev/shm}, {@code /var/tmp}), rebinds the instance dir at {@link #INSIDE} (QEMU resolves
- * its pid file's path), joins the instance's cgroup, and execs QEMU through {@code setpriv} as the
- * instance's uid with no capabilities and {@code no_new_privs}: the pid the farm holds is QEMU's.
+ * and root filesystem read-only into the instance dir, opens the console file for QEMU to append to,
+ * mounts a private {@code /tmp} (and {@code /dev/shm}, {@code /var/tmp}), rebinds the instance dir at
+ * {@link #INSIDE} (so every path QEMU resolves is one it can reach), joins the instance's cgroup, and
+ * execs QEMU through {@code setpriv} as the instance's uid with no capabilities and {@code no_new_privs}:
+ * the pid the farm holds is QEMU's. The instance dir stays the farm's; QEMU may create files only in
+ * {@code vm/} (its QMP socket).
  */
 final class Jail {
 
@@ -98,7 +100,7 @@ final class Jail {
             lines.add("chown " + uid + ":" + confinement.gid() + " /tmp/kvm && mount --bind /tmp/kvm /dev/kvm && umount -l /tmp");
         }
         lines.add("mount -t tmpfs -o size=4m,mode=1777,nosuid,nodev,noexec tmpfs /tmp");
-        lines.add("for d in /dev/shm /var/tmp; do [ -d $d ] && mount -t tmpfs -o size=1m,mode=1777,nosuid,nodev,noexec tmpfs $d; done");
+        lines.add("for d in /dev/shm /var/tmp; do if [ -d $d ]; then mount -t tmpfs -o size=1m,mode=1777,nosuid,nodev,noexec tmpfs $d; fi; done");
         // -c: "." is the instance dir even where /tmp now hides the path to it
         lines.add("mkdir " + INSIDE + " && mount -c --rbind . " + INSIDE + " && cd " + INSIDE);
         cgroup.ifPresent(c -> c.procsFiles().forEach(procs -> lines.add("echo $$ > " + quote(procs))));
