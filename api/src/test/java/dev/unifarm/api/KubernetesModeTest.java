@@ -158,6 +158,15 @@ class KubernetesModeTest {
         assertThat(container.getResources().getLimits()).containsEntry("memory", new Quantity("640Mi"))
                 .containsEntry("devices.kubevirt.io/kvm", new Quantity("1"));
         assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
+        // Contained (issue 16): non-root, read-only root, no capabilities, RuntimeDefault, writes only to emptyDirs.
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(107L);
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(pod.getSpec().getVolumes()).allSatisfy(v -> assertThat(v.getEmptyDir()).as(v.getName()).isNotNull())
+                .extracting(v -> v.getName()).containsExactly("data", "tmp");
         assertThat(api().get("/api/v1/instances/" + id).<String>path("state")).isEqualTo("Pending");
 
         // The Pod's container, for real: the launcher with the Pod's own env, on 127.0.0.1.

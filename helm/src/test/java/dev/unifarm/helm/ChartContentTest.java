@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -61,7 +62,7 @@ class ChartContentTest {
                 .containsExactly("http:8080", "gateway:8081");
         assertThat(farm.getWorkingDir()).isEqualTo("/deployments");
         assertThat(farm.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath())
-                .containsExactly("config:/deployments/config", "data:/var/lib/unifarm");
+                .containsExactly("config:/deployments/config", "data:/var/lib/unifarm", "tmp:/tmp");
         assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getName().equals("data"))
                 .singleElement().satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("unifarm-data"));
         assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("Recreate");
@@ -76,6 +77,41 @@ class ChartContentTest {
                 .isEqualTo("http://unifarm-gateway.$(POD_NAMESPACE).svc:8081");
         assertThat(farm.getEnv()).extracting(EnvVar::getName).startsWith("POD_NAMESPACE");
         assertThat(DEFAULTS).noneMatch(o -> o instanceof Secret);
+    }
+
+    @Test
+    void defaults_launcherPodsRunAsKubeVirtsNonRootUidWithNoExtraGroups() throws IOException {
+        Properties config = applicationProperties(DEFAULTS);
+
+        assertThat(config).containsEntry("unifarm.scheduler.kubernetes.run-as-user", "107")
+                .containsEntry("unifarm.scheduler.kubernetes.run-as-group", "107")
+                .doesNotContainKey("unifarm.scheduler.kubernetes.supplemental-groups");
+    }
+
+    @Test
+    void allOn_operatorsLauncherUidGidAndTheNodesKvmGroupReachTheFarmConfig() throws IOException {
+        Properties config = applicationProperties(ALL_ON);
+
+        assertThat(config).containsEntry("unifarm.scheduler.kubernetes.run-as-user", "2000")
+                .containsEntry("unifarm.scheduler.kubernetes.run-as-group", "2000")
+                // Integers, not floats (1.000036e+06): Helm reads numbers in values as floats.
+                .containsEntry("unifarm.scheduler.kubernetes.supplemental-groups", "36,1000036");
+    }
+
+    @Test
+    void defaults_farmRunsNonRootOnAReadOnlyRootWithNoCapabilitiesUnderRuntimeDefault() {
+        PodSpec pod = only(DEFAULTS, Deployment.class).getSpec().getTemplate().getSpec();
+        Container farm = pod.getContainers().get(0);
+
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(farm.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(farm.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(farm.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(farm.getSecurityContext().getCapabilities().getAdd()).isNullOrEmpty();
+        // The JVM's temporary files (Vert.x cache, hsperfdata) on a volume; everything else is in the data dir.
+        assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tmp")).singleElement()
+                .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
     }
 
     @Test

@@ -89,6 +89,14 @@ class ChartSchemaTest {
         assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("database.postgresql.existingSecret");
     }
 
+    @Test
+    void template_launcherAsRoot_isRejectedNamingTheKey() throws IOException {
+        Path values = values("scheduler:\n  launcherImage: l:1\n  kvmResource: none\n  runAsUser: 0\n");
+
+        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("scheduler.runAsUser")
+                .hasMessageContaining("greater than or equal to 1");
+    }
+
     private Path values(String yaml) throws IOException {
         return Files.writeString(Files.createTempFile(temp, "values", ".yaml"), yaml);
     }

@@ -106,6 +106,17 @@ public interface UnifarmConfig {
 
         /** The owner every launcher Pod gets (e.g. the farm's Deployment), so deleting it deletes them; none by default. */
         Owner owner();
+
+        /** The launcher's (and QEMU's) uid in its Pod: never 0; 107 is KubeVirt's virt-launcher {@code qemu} user. */
+        @WithDefault("107")
+        long runAsUser();
+
+        /** Its gid, also the Pod's {@code fsGroup}. */
+        @WithDefault("107")
+        long runAsGroup();
+
+        /** Extra gids, e.g. the node's {@code kvm} group where {@code /dev/kvm} is {@code 0660 root:kvm}. */
+        Optional<List<Long>> supplementalGroups();
     }
 
     /** An owner reference: all of api-version, kind, name and uid, or none of them. */

@@ -6,6 +6,7 @@ import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.kubernetes.KubernetesLauncher;
 import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
 import dev.unifarm.scheduler.kubernetes.LauncherPodConfig;
+import dev.unifarm.scheduler.kubernetes.LauncherSecurity;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -58,7 +59,7 @@ final class KubernetesMode {
         List<Toleration> tolerations = k.tolerations().orElse(List.of()).stream().map(KubernetesMode::toleration).toList();
         return new LauncherPodConfig(namespace, k.launcherImage(), k.qemuOverheadMib(), k.cpuRequest(), kvm,
                 kvm == null ? 0 : k.kvmCount(), k.nodeSelector(), tolerations, k.statusPort(), insecureRegistry, owner(k.owner()),
-                AcceleratorSetting.auto);
+                AcceleratorSetting.auto, new LauncherSecurity(k.runAsUser(), k.runAsGroup(), k.supplementalGroups().orElse(List.of())));
     }
 
     /** {@code key[=value][:Effect]}. */

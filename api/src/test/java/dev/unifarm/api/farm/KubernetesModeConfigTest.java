@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.kubernetes.LauncherPodConfig;
+import dev.unifarm.scheduler.kubernetes.LauncherSecurity;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +59,10 @@ class KubernetesModeConfigTest {
                 Map.entry("unifarm.scheduler.kubernetes.owner.api-version", "apps/v1"),
                 Map.entry("unifarm.scheduler.kubernetes.owner.kind", "Deployment"),
                 Map.entry("unifarm.scheduler.kubernetes.owner.name", "unifarm"),
-                Map.entry("unifarm.scheduler.kubernetes.owner.uid", "0b6d7c2e"))).scheduler().kubernetes(), "ignored", true);
+                Map.entry("unifarm.scheduler.kubernetes.owner.uid", "0b6d7c2e"),
+                Map.entry("unifarm.scheduler.kubernetes.run-as-user", "2000"),
+                Map.entry("unifarm.scheduler.kubernetes.run-as-group", "3000"),
+                Map.entry("unifarm.scheduler.kubernetes.supplemental-groups", "36,78"))).scheduler().kubernetes(), "ignored", true);
 
         assertThat(pods.namespace()).isEqualTo("farm");
         assertThat(pods.launcherImage()).isEqualTo("launcher:2");
@@ -72,6 +77,15 @@ class KubernetesModeConfigTest {
         assertThat(pods.registryInsecure()).isTrue();
         assertThat(pods.owner().getKind() + "/" + pods.owner().getName() + "/" + pods.owner().getUid())
                 .isEqualTo("Deployment/unifarm/0b6d7c2e");
+        assertThat(pods.security()).isEqualTo(new LauncherSecurity(2000, 3000, List.of(36L, 78L)));
+    }
+
+    @Test
+    void testPodConfig_launcherAsRootIsRefusedSayingWhatToSet() {
+        UnifarmConfig.Kubernetes root = config(Map.of("unifarm.scheduler.kubernetes.run-as-user", "0")).scheduler().kubernetes();
+
+        assertThatIllegalArgumentException().isThrownBy(() -> KubernetesMode.podConfig(root, "ns", false))
+                .withMessageContaining("run-as-user").withMessageContaining("non-root");
     }
 
     @Test

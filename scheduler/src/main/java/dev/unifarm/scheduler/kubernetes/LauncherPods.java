@@ -23,6 +23,8 @@ public final class LauncherPods {
     public static final String INSTANCE_LABEL = "unifarm.dev/instance";
     public static final String CONTAINER = "launcher";
     static final String DATA_DIR = "/var/lib/unifarm";
+    /** The JVM's {@code java.io.tmpdir} (hsperfdata, the attach socket) and, through {@code TMPDIR}, QEMU's. */
+    static final String TMP_DIR = "/tmp";
     static final String GENERATION_ANNOTATION = "unifarm.dev/generation";
     static final String FORWARD_HOST = "0.0.0.0";
 
@@ -100,6 +102,7 @@ public final class LauncherPods {
         // The Pod's own network namespace: the app's forward on every address, so the farm reaches it at the Pod's IP.
         env.add(new EnvVar(LauncherConfig.FORWARD_HOST, FORWARD_HOST, null));
         env.add(new EnvVar(LauncherConfig.ACCELERATOR, config.accelerator().name(), null));
+        env.add(new EnvVar("TMPDIR", TMP_DIR, null));
         List<ContainerPort> ports = new ArrayList<>();
         ports.add(new ContainerPortBuilder().withName("status").withContainerPort(config.statusPort()).withProtocol("TCP").build());
         if (spec.appPort() != null) {
@@ -114,11 +117,14 @@ public final class LauncherPods {
                 .endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never") // the farm restarts instances, with a new Pod
+                    .withAutomountServiceAccountToken(false) // the launcher never calls the API server
+                    .withSecurityContext(config.security().pod())
                     .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
                     .withTolerations(config.tolerations())
                     .addToContainers(new ContainerBuilder()
                             .withName(CONTAINER)
                             .withImage(config.launcherImage())
+                            .withSecurityContext(config.security().container())
                             .withArgs("--instance-id=" + spec.instanceId(), "--image=" + spec.imageReference(),
                                     "--memory-mib=" + spec.memoryMiB())
                             .withEnv(env)
@@ -135,9 +141,12 @@ public final class LauncherPods {
                                 .withPeriodSeconds(2)
                                 .withFailureThreshold(1)
                             .endReadinessProbe()
+                            // The root filesystem is read-only: whatever the launcher writes lands on these two.
                             .addNewVolumeMount().withName("data").withMountPath(DATA_DIR).endVolumeMount()
+                            .addNewVolumeMount().withName("tmp").withMountPath(TMP_DIR).endVolumeMount()
                             .build())
                     .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
+                    .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec();
         if (config.owner() != null) {
             pod.editMetadata().withOwnerReferences(config.owner()).endMetadata();

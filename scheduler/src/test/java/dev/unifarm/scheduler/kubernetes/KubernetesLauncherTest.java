@@ -1,6 +1,7 @@
 package dev.unifarm.scheduler.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.scheduler.AcceleratorSetting;
@@ -15,10 +16,13 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Clock;
@@ -120,7 +124,7 @@ class KubernetesLauncherTest {
     @Test
     void testPodSpec_noKvmResourceWhenNoneConfigured() {
         LauncherPodConfig tcg = new LauncherPodConfig(NS, "launcher:1", 64, "100m", null, 0, null, null, 9000, true, null,
-                AcceleratorSetting.tcg);
+                AcceleratorSetting.tcg, null);
         Pod pod = LauncherPods.pod(tcg, new LauncherSpec("x", "a", IMAGE, 256, null), 0);
         Container c = pod.getSpec().getContainers().get(0);
         assertThat(c.getResources().getLimits()).containsOnlyKeys("memory").containsEntry("memory", new Quantity("320Mi"));
@@ -130,6 +134,57 @@ class KubernetesLauncherTest {
         assertThat(c.getEnv()).contains(new EnvVar("UNIFARM_REGISTRY_INSECURE", "true", null));
         assertThat(c.getEnv()).as("the farm's accelerator setting reaches the launcher")
                 .contains(new EnvVar("UNIFARM_ACCELERATOR", "tcg", null));
+    }
+
+    @Test
+    void testPodSpec_nonRootReadOnlyRootNoCapabilitiesRuntimeDefault_writesOnlyToEmptyDirs_onlyTheKvmDevice() {
+        launcher(config()).launch(spec("i-1"), RestartPolicy.Never, status -> { });
+
+        Pod pod = onlyPod();
+        assertThat(pod.getSpec().getSecurityContext()).as("Pod level").isEqualTo(new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true).withRunAsUser(107L).withRunAsGroup(107L).withFsGroup(107L)
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().build());
+        Container c = pod.getSpec().getContainers().get(0);
+        assertThat(c.getSecurityContext()).as("container level").isEqualTo(new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false).withPrivileged(false).withReadOnlyRootFilesystem(true)
+                .withNewCapabilities().withDrop("ALL").endCapabilities().build());
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).as("the launcher never calls the API server").isFalse();
+
+        // Everything the launcher writes: its data dir (image store, instance dir: console, QMP socket, pid file,
+        // the accelerator probe's ROM) and the JVM's and QEMU's temporary files; nothing else is writable.
+        Map<String, String> env = c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(c.getVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getReadOnly())
+                .containsExactly("data:" + env.get("UNIFARM_DATA_DIR") + ":null", "tmp:" + env.get("TMPDIR") + ":null");
+        assertThat(env.get("TMPDIR")).isEqualTo("/tmp");
+        assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName).containsExactly("data", "tmp");
+        assertThat(pod.getSpec().getVolumes()).allSatisfy(v -> {
+            assertThat(v.getEmptyDir()).as(v.getName()).isNotNull();
+            assertThat(v.getHostPath()).as(v.getName()).isNull();
+        });
+        assertThat(c.getVolumeDevices()).isNullOrEmpty();
+        assertThat(c.getResources().getLimits()).as("no device but /dev/kvm, through its resource")
+                .containsOnlyKeys("memory", "devices.kubevirt.io/kvm");
+        assertThat(c.getResources().getRequests()).containsOnlyKeys("memory", "cpu", "devices.kubevirt.io/kvm");
+        assertThat(pod.getSpec().getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+        assertThat(pod.getSpec().getHostPID()).isNotEqualTo(Boolean.TRUE);
+    }
+
+    @Test
+    void testPodSpec_operatorsUidGidAndTheNodesKvmGroup() {
+        LauncherPodConfig config = config().withSecurity(new LauncherSecurity(2000, 3000, List.of(36L)));
+        Pod pod = LauncherPods.pod(config, spec("i-2"), 0);
+
+        assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(2000L);
+        assertThat(pod.getSpec().getSecurityContext().getRunAsGroup()).isEqualTo(3000L);
+        assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(3000L);
+        assertThat(pod.getSpec().getSecurityContext().getSupplementalGroups()).containsExactly(36L);
+        assertThat(pod.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    }
+
+    @Test
+    void testSecurity_rootIsRefusedSayingWhatToSet() {
+        assertThatIllegalArgumentException().isThrownBy(() -> new LauncherSecurity(0, 107, List.of()))
+                .withMessageContaining("run-as-user").withMessageContaining("non-root");
     }
 
     @Test
