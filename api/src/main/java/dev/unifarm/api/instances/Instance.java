@@ -40,7 +40,7 @@ public record Instance(
         Instant finishedAt,
         @Schema(description = "What its QEMU runs under while it is live in local mode (uid, seccomp sandbox, cgroup limits); null otherwise",
                 nullable = true)
-        Confinement containment) {
+        InstanceContainment containment) {
 
     /** An instance as recorded: what it ran under is known only while it runs. */
     public Instance(String id, String app, int revision, InstanceState state, Integer exitCode, int restarts, String reason, String message,
@@ -51,6 +51,6 @@ public record Instance(
 
     public Instance withContainment(Confinement confinement) {
         return new Instance(id, app, revision, state, exitCode, restarts, reason, message, endpoint, accel, node, createdAt, startedAt, readyAt,
-                finishedAt, confinement);
+                finishedAt, InstanceContainment.of(confinement));
     }
 }
