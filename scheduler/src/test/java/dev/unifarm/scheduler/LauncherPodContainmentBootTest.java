@@ -137,6 +137,8 @@ class LauncherPodContainmentBootTest {
             assertThat(status(qemu, "Uid")).as("QEMU too").startsWith(runAs.getRunAsUser() + "\t");
             assertThat(status(qemu, "CapEff")).isEqualTo("0000000000000000");
             assertThat(status(qemu, "Seccomp")).as("QEMU's own -sandbox inside the Pod").isEqualTo("2");
+            assertThat(stderr()).as("the launcher says at start-up what QEMU runs under")
+                    .contains("QEMU runs as uid " + runAs.getRunAsUser() + " (the farm runs as uid " + runAs.getRunAsUser() + ", not root");
 
             launcher.destroy(); // SIGTERM, as the kubelet stops the Pod
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isTrue();

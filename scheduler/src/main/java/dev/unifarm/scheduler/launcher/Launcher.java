@@ -10,6 +10,7 @@ import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.AcceleratorProbe;
 import dev.unifarm.scheduler.Capacity;
+import dev.unifarm.scheduler.Containment;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
@@ -88,8 +89,10 @@ public final class Launcher implements AutoCloseable {
             accel = new AcceleratorChoice(Accelerator.tcg, config.accelerator(), refused);
         }
         Lifecycle lifecycle = Lifecycle.defaults(STOP_GRACE).withBootTimeout(Lifecycle.defaultBootTimeout(accel.accelerator()));
+        Containment containment = Containment.onThisHost();
+        LOG.info(containment.describe()); // a launcher Pod runs non-root: QEMU as its user, and the log says so
         Launcher launcher = new Launcher(config, http, threads,
-                LocalScheduler.onThisHost(accel.accelerator(), lifecycle, Capacity.ofHost(), config.forwardHost()));
+                LocalScheduler.onThisHost(accel.accelerator(), lifecycle, Capacity.ofHost(), config.forwardHost(), containment));
         http.setExecutor(threads);
         http.createContext("/status", launcher::serveStatus);
         http.createContext("/console", launcher::serveConsole);
