@@ -38,7 +38,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -111,7 +110,12 @@ class LauncherPodContainmentBootTest {
             builder.environment().putAll(env);
             launcher = builder.start();
 
-            URI base = URI.create(listeningOn(launcher).get(BOOT.toSeconds(), TimeUnit.SECONDS));
+            URI base;
+            try {
+                base = URI.create(listeningOn(launcher).get(BOOT.toSeconds(), TimeUnit.SECONDS));
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError(e.getCause().getMessage() + "; stderr: " + stderr(), e);
+            }
             long pid = launcher.pid();
             assertThat(status(pid, "Uid")).as("the launcher JVM runs as the Pod's uid").startsWith(runAs.getRunAsUser() + "\t");
             assertThat(status(pid, "CapBnd")).isEqualTo("0000000000000000");
@@ -162,10 +166,14 @@ class LauncherPodContainmentBootTest {
             "exec setpriv --reuid=\"$uid\" --regid=\"$gid\" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- \\",
             "  \"$java\" -cp \"$cp\" \"$main\"");
 
-    /** The test class path copied where any uid may read it (the Maven repository is root's alone). */
+    /**
+     * The test class path copied where any uid may read it (the Maven repository is root's alone) and where
+     * the Pod's emptyDirs do not hide it: not under the checkout, which may itself be under /tmp.
+     */
     private String readableClassPath() throws IOException {
-        Path dir = Path.of("target", "launcher-pod-" + UUID.randomUUID()).toAbsolutePath();
-        classPathCopy = Files.createDirectories(dir);
+        Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "unifarm-launcher-pod-");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        classPathCopy = dir;
         List<String> entries = new ArrayList<>();
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         int n = 0;
