@@ -1,12 +1,12 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.imager.BaseLayerCache;
-import dev.unifarm.imager.BundleReader;
-import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.OciLayout;
-import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.runtime.RuntimeStore;
+import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
