@@ -1,5 +1,6 @@
 package dev.unifarm.imager.archive;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.BundleReader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class ArchiveEntryRules {
     /** Counts one more entry of any kind. */
     void count() {
         if (++entries > maxEntries) {
-            throw new ImagerException(BundleReader.TOO_MANY_ENTRIES, "the bundle has more than " + maxEntries
+            throw new ImagerException(ErrorKinds.TOO_MANY_ENTRIES, "the bundle has more than " + maxEntries
                     + " entries: upload only the dotnet publish output");
         }
     }
@@ -40,7 +41,7 @@ public final class ArchiveEntryRules {
     /** Checks a declared entry count (the zip end record) before the entries are read. */
     void expect(long declared) {
         if (declared > maxEntries) {
-            throw new ImagerException(BundleReader.TOO_MANY_ENTRIES, "the bundle has " + declared + " entries, more than "
+            throw new ImagerException(ErrorKinds.TOO_MANY_ENTRIES, "the bundle has " + declared + " entries, more than "
                     + maxEntries + ": upload only the dotnet publish output");
         }
     }
@@ -52,7 +53,7 @@ public final class ArchiveEntryRules {
             throw unsafe(rawName, "a file entry needs a name");
         }
         if (!files.add(name)) {
-            throw new ImagerException(BundleReader.DUPLICATE_ENTRY, "the bundle contains \"" + name
+            throw new ImagerException(ErrorKinds.DUPLICATE_ENTRY, "the bundle contains \"" + name
                     + "\" twice: each file may appear once");
         }
         if (directories.contains(name)) {
@@ -95,22 +96,22 @@ public final class ArchiveEntryRules {
             }
         }
         if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
-            throw new ImagerException(BundleReader.ABSOLUTE_PATH, "the bundle contains the absolute path \"" + rawName
+            throw new ImagerException(ErrorKinds.ABSOLUTE_PATH, "the bundle contains the absolute path \"" + rawName
                     + "\": entries must be relative to the publish folder");
         }
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw new ImagerException(BundleReader.NAME_TOO_LONG, "the bundle contains an entry name of "
+            throw new ImagerException(ErrorKinds.NAME_TOO_LONG, "the bundle contains an entry name of "
                     + name.getBytes(StandardCharsets.UTF_8).length + " bytes (" + abbreviate(rawName) + "): at most "
                     + MAX_NAME_BYTES + " bytes are allowed");
         }
         List<String> segments = new ArrayList<>();
         for (String segment : name.split("/")) {
             if (segment.equals("..")) {
-                throw new ImagerException(BundleReader.PATH_TRAVERSAL, "the bundle contains the entry \"" + rawName
+                throw new ImagerException(ErrorKinds.PATH_TRAVERSAL, "the bundle contains the entry \"" + rawName
                         + "\", which climbs out with \"..\": entries must stay inside the publish folder");
             }
             if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
-                throw new ImagerException(BundleReader.NAME_TOO_LONG, "the bundle contains a file or folder name of "
+                throw new ImagerException(ErrorKinds.NAME_TOO_LONG, "the bundle contains a file or folder name of "
                         + segment.getBytes(StandardCharsets.UTF_8).length + " bytes (" + abbreviate(rawName)
                         + "): Linux allows at most " + MAX_SEGMENT_BYTES + " bytes per name");
             }
@@ -130,12 +131,12 @@ public final class ArchiveEntryRules {
     }
 
     private static ImagerException conflict(String name) {
-        return new ImagerException(BundleReader.DUPLICATE_ENTRY, "the bundle contains \"" + name
+        return new ImagerException(ErrorKinds.DUPLICATE_ENTRY, "the bundle contains \"" + name
                 + "\" both as a file and as a folder");
     }
 
     private static ImagerException unsafe(String rawName, String why) {
-        return new ImagerException(BundleReader.UNSAFE_NAME, "the bundle contains an unusable entry name \""
+        return new ImagerException(ErrorKinds.UNSAFE_NAME, "the bundle contains an unusable entry name \""
                 + abbreviate(rawName).replaceAll("\\p{Cntrl}", "?") + "\": " + why);
     }
 

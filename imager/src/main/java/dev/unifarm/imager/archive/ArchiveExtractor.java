@@ -1,5 +1,6 @@
 package dev.unifarm.imager.archive;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.BundleReader;
 import java.io.BufferedInputStream;
@@ -60,7 +61,7 @@ public final class ArchiveExtractor {
                 String name = rules.file(entry.getName());
                 checkZipType(entry, name);
                 if (!zip.canReadEntryData(entry)) {
-                    throw new ImagerException(BundleReader.INVALID, "the bundle entry " + name
+                    throw new ImagerException(ErrorKinds.INVALID, "the bundle entry " + name
                             + " is encrypted or uses an unusual compression method: zip without a password, with deflate");
                 }
                 declared.declare(name, entry.getSize(), entry.getCompressedSize());
@@ -68,7 +69,7 @@ public final class ArchiveExtractor {
                 names.add(name);
             }
             if (compressed > Files.size(archive)) {
-                throw new ImagerException(BundleReader.BOMB, "the bundle's zip entries overlap (" + compressed
+                throw new ImagerException(ErrorKinds.BOMB, "the bundle's zip entries overlap (" + compressed
                         + " compressed bytes in a " + Files.size(archive) + "-byte file): that is a decompression bomb");
             }
             ZipBombGuard unpacked = new ZipBombGuard(maxBytes);
@@ -137,12 +138,12 @@ public final class ArchiveExtractor {
     }
 
     private static ImagerException link(String name, String what) {
-        return new ImagerException(BundleReader.LINK, "the bundle entry " + name + " is " + what
+        return new ImagerException(ErrorKinds.LINK, "the bundle entry " + name + " is " + what
                 + ": links are refused (dotnet publish writes none); archive the files themselves");
     }
 
     private static ImagerException special(String name, String what) {
-        return new ImagerException(BundleReader.SPECIAL_FILE, "the bundle entry " + name + " is " + what
+        return new ImagerException(ErrorKinds.SPECIAL_FILE, "the bundle entry " + name + " is " + what
                 + ", not a regular file or folder: archive only the dotnet publish output");
     }
 

@@ -1,5 +1,6 @@
 package dev.unifarm.imager.archive;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.BundleReader;
 import java.io.FilterInputStream;
@@ -66,7 +67,7 @@ final class ZipBombGuard {
                 written += n;
                 unpacked += n;
                 if (declaredSize >= 0 && written > declaredSize) {
-                    throw new ImagerException(BundleReader.CORRUPT, "the bundle entry " + name
+                    throw new ImagerException(ErrorKinds.CORRUPT, "the bundle entry " + name
                             + " unpacks to more bytes than the archive says (" + declaredSize + "): the archive is damaged");
                 }
                 checkRatio(name, written, Math.max(compressedSize, 0));
@@ -116,14 +117,14 @@ final class ZipBombGuard {
 
     private void checkTotal(long total) {
         if (total > maxBytes) {
-            throw new ImagerException(BundleReader.TOO_LARGE, "the bundle unpacks to more than " + maxBytes
+            throw new ImagerException(ErrorKinds.TOO_LARGE, "the bundle unpacks to more than " + maxBytes
                     + " bytes: upload only the dotnet publish output");
         }
     }
 
     private static void checkRatio(String name, long size, long compressedSize) {
         if (size > RATIO_FLOOR && size > MAX_RATIO * Math.max(compressedSize, 1)) {
-            throw new ImagerException(BundleReader.BOMB, name + " unpacks to " + size + " bytes from " + compressedSize
+            throw new ImagerException(ErrorKinds.BOMB, name + " unpacks to " + size + " bytes from " + compressedSize
                     + " compressed bytes, more than " + MAX_RATIO + " times: that is a decompression bomb, not dotnet publish output");
         }
     }

@@ -1,5 +1,6 @@
 package dev.unifarm.imager.archive;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.BundleReader;
 import java.io.IOException;
@@ -33,7 +34,7 @@ record ZipEndRecord(long entries, long centralDirectorySize) {
                 }
             }
         }
-        throw new ImagerException(BundleReader.CORRUPT, "the bundle is a zip without its central directory, "
+        throw new ImagerException(ErrorKinds.CORRUPT, "the bundle is a zip without its central directory, "
                 + "so it is truncated or damaged: upload the complete .zip");
     }
 
@@ -73,6 +74,6 @@ record ZipEndRecord(long entries, long centralDirectorySize) {
     }
 
     private static ImagerException corrupt() {
-        return new ImagerException(BundleReader.CORRUPT, "the bundle's zip end record is damaged: upload the complete .zip");
+        return new ImagerException(ErrorKinds.CORRUPT, "the bundle's zip end record is damaged: upload the complete .zip");
     }
 }

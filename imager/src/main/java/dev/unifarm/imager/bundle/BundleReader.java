@@ -1,5 +1,6 @@
 package dev.unifarm.imager.bundle;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.archive.ArchiveExtractor;
 import dev.unifarm.imager.archive.ArchiveKind;
@@ -20,43 +21,9 @@ import java.util.TreeSet;
  * (entry names: {@link ArchiveEntryRules}; sizes: {@link ZipBombGuard}) before they can write outside
  * the target directory; on any refusal the target directory is deleted again.
  *
- * <p>Every refusal is an {@link ImagerException} whose type is one of the constants below.
+ * <p>Every refusal is an {@link ImagerException} whose type is one of the bundle kinds in {@link ErrorKinds}.
  */
 public final class BundleReader {
-
-    /** Generic: not an archive, no runtimeconfig, neither framework-dependent nor self-contained. */
-    public static final String INVALID = "invalid-bundle";
-    /** Truncated or damaged archive. */
-    public static final String CORRUPT = "bundle-corrupt";
-    /** An entry name with a {@code ..} segment. */
-    public static final String PATH_TRAVERSAL = "bundle-path-traversal";
-    /** An entry name starting with {@code /} or a drive letter. */
-    public static final String ABSOLUTE_PATH = "bundle-absolute-path";
-    /** An entry name that is empty or holds control characters. */
-    public static final String UNSAFE_NAME = "bundle-unsafe-name";
-    /** An entry name over 1024 bytes, or a segment over 255. */
-    public static final String NAME_TOO_LONG = "bundle-name-too-long";
-    /** The same normalized name twice, or a name that is both a file and a folder. */
-    public static final String DUPLICATE_ENTRY = "bundle-duplicate-entry";
-    /** A symbolic or hard link. */
-    public static final String LINK = "bundle-link";
-    /** A device, FIFO or other non-regular entry. */
-    public static final String SPECIAL_FILE = "bundle-special-file";
-    public static final String TOO_MANY_ENTRIES = "bundle-too-many-entries";
-    /** Unpacks to more than the size cap. */
-    public static final String TOO_LARGE = "bundle-too-large";
-    /** Compresses implausibly well (a decompression bomb) or has overlapping zip entries. */
-    public static final String BOMB = "bundle-bomb";
-    /** No runtimeconfig and no assembly at all: not a .NET app. */
-    public static final String NOT_DOTNET = "not-dotnet";
-    /** The runtimeconfig's (or spec's) main assembly is not in the bundle. */
-    public static final String ENTRYPOINT_MISSING = "entrypoint-missing";
-    /** Several runtimeconfigs and no spec.entrypoint to choose. */
-    public static final String ENTRYPOINT_AMBIGUOUS = "entrypoint-ambiguous";
-    /** The runtimeconfig is not valid JSON or lacks what the host needs. */
-    public static final String INVALID_RUNTIMECONFIG = "invalid-runtimeconfig";
-    /** A native library for another platform than linux-x64. */
-    public static final String WRONG_ARCHITECTURE = "wrong-architecture";
 
     private static final String RUNTIMECONFIG = ".runtimeconfig.json";
     /** What a self-contained publish carries next to the app instead of naming a shared framework. */
@@ -104,14 +71,14 @@ public final class BundleReader {
             switch (ArchiveKind.of(archive)) {
                 case ZIP -> extractor.zip(archive, target);
                 case TAR_GZ -> extractor.tarGz(archive, target);
-                default -> throw new ImagerException(INVALID,
+                default -> throw new ImagerException(ErrorKinds.INVALID,
                         "the bundle is neither a .zip nor a .tar.gz archive: zip or tar+gzip the folder dotnet publish wrote");
             }
         } catch (ImagerException | UncheckedIOException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             // Malformed archives make parsers throw IllegalArgumentException & co. too: all the archive's fault.
-            throw new ImagerException(CORRUPT, "the bundle archive is damaged or truncated (" + e.getMessage()
+            throw new ImagerException(ErrorKinds.CORRUPT, "the bundle archive is damaged or truncated (" + e.getMessage()
                     + "): upload a complete .zip or .tar.gz", e);
         }
     }
@@ -132,21 +99,21 @@ public final class BundleReader {
         List<String> configs = files.stream().filter(f -> !f.contains("/") && f.endsWith(RUNTIMECONFIG)).toList();
         if (configs.isEmpty()) {
             if (files.stream().noneMatch(f -> f.toLowerCase(Locale.ROOT).endsWith(".dll"))) {
-                throw new ImagerException(NOT_DOTNET, "the bundle holds no .NET assembly (.dll) and no *.runtimeconfig.json, "
+                throw new ImagerException(ErrorKinds.NOT_DOTNET, "the bundle holds no .NET assembly (.dll) and no *.runtimeconfig.json, "
                         + "so it is not a .NET app (it has " + sample(files) + "): " + PUBLISH_OUTPUT);
             }
-            throw new ImagerException(INVALID, "the bundle has no *.runtimeconfig.json at its top level: "
+            throw new ImagerException(ErrorKinds.INVALID, "the bundle has no *.runtimeconfig.json at its top level: "
                     + "upload the output of `dotnet publish`, which writes X.dll next to X.runtimeconfig.json");
         }
         String config = chooseConfig(configs, entrypoint);
         String dll = config.substring(0, config.length() - RUNTIMECONFIG.length()) + ".dll";
         if (!files.contains(dll)) {
-            throw new ImagerException(ENTRYPOINT_MISSING, "the bundle has " + config + " but not its main assembly " + dll
+            throw new ImagerException(ErrorKinds.ENTRYPOINT_MISSING, "the bundle has " + config + " but not its main assembly " + dll
                     + ": upload the complete dotnet publish output");
         }
         RuntimeConfig runtimeConfig = RuntimeConfig.parse(config, Files.readAllBytes(root.resolve(config)));
         if (!runtimeConfig.frameworkDependent() && !files.containsAll(SELF_CONTAINED_RUNTIME)) {
-            throw new ImagerException(INVALID, config + " names no shared framework, so the app would be self-contained, "
+            throw new ImagerException(ErrorKinds.INVALID, config + " names no shared framework, so the app would be self-contained, "
                     + "but the bundle does not carry the runtime (" + String.join(", ", SELF_CONTAINED_RUNTIME)
                     + ") next to " + dll + ": it is neither framework-dependent nor self-contained. Publish with "
                     + "`--self-contained -r linux-x64`, or upload the runtimeconfig dotnet publish wrote (it names "
@@ -169,13 +136,13 @@ public final class BundleReader {
         if (entrypoint.isPresent()) {
             String wanted = entrypoint.get().replaceFirst("\\.dll$", "") + RUNTIMECONFIG;
             if (!configs.contains(wanted)) {
-                throw new ImagerException(ENTRYPOINT_MISSING, "spec.entrypoint is " + entrypoint.get()
+                throw new ImagerException(ErrorKinds.ENTRYPOINT_MISSING, "spec.entrypoint is " + entrypoint.get()
                         + " but the bundle has no " + wanted + "; it has " + configs);
             }
             return wanted;
         }
         if (configs.size() > 1) {
-            throw new ImagerException(ENTRYPOINT_AMBIGUOUS, "the bundle has several runtimeconfig files " + configs
+            throw new ImagerException(ErrorKinds.ENTRYPOINT_AMBIGUOUS, "the bundle has several runtimeconfig files " + configs
                     + ": set spec.entrypoint to the main assembly, e.g. \"" + configs.get(0).replace(RUNTIMECONFIG, ".dll") + "\"");
         }
         return configs.get(0);

@@ -1,5 +1,6 @@
 package dev.unifarm.imager.bundle;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +59,7 @@ final class NativeArchitecture {
             n = in.readNBytes(header, 0, header.length);
         }
         if (n < header.length || header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F') {
-            throw new ImagerException(BundleReader.WRONG_ARCHITECTURE, name
+            throw new ImagerException(ErrorKinds.WRONG_ARCHITECTURE, name
                     + " is not an ELF shared library, so it cannot load on linux-x64: publish the app with -r linux-x64");
         }
         boolean elf64 = header[4] == 2;
@@ -67,7 +68,7 @@ final class NativeArchitecture {
         int machine = ByteBuffer.wrap(header, 18, 2).order(order).getShort() & 0xffff;
         if (!elf64 || !littleEndian || machine != EM_X86_64) {
             String arch = MACHINES.getOrDefault(machine, "ELF machine " + machine);
-            throw new ImagerException(BundleReader.WRONG_ARCHITECTURE, name + " is built for " + arch
+            throw new ImagerException(ErrorKinds.WRONG_ARCHITECTURE, name + " is built for " + arch
                     + (elf64 ? "" : " (32-bit)") + (littleEndian ? "" : " (big-endian)")
                     + ", not 64-bit x86-64: the farm runs linux-x64, publish the app with -r linux-x64");
         }

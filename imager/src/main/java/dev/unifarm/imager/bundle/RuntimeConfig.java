@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RollForward;
 import java.io.IOException;
@@ -24,13 +25,13 @@ public record RuntimeConfig(String fileName, String frameworkName, String framew
         try {
             root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG,
+            throw new ImagerException(ErrorKinds.INVALID_RUNTIMECONFIG,
                     fileName + " is not valid JSON (" + e.getOriginalMessage() + "): upload the file dotnet publish wrote");
         } catch (IOException e) {
-            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG, fileName + " cannot be read: " + e.getMessage(), e);
+            throw new ImagerException(ErrorKinds.INVALID_RUNTIMECONFIG, fileName + " cannot be read: " + e.getMessage(), e);
         }
         if (!(root instanceof ObjectNode object) || !root.path("runtimeOptions").isObject()) {
-            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG,
+            throw new ImagerException(ErrorKinds.INVALID_RUNTIMECONFIG,
                     fileName + " has no \"runtimeOptions\" object: upload the file dotnet publish wrote");
         }
         JsonNode framework = frameworkNode(root.path("runtimeOptions"));
@@ -40,7 +41,7 @@ public record RuntimeConfig(String fileName, String frameworkName, String framew
         String name = framework.path("name").asText("");
         String version = framework.path("version").asText("");
         if (name.isEmpty() || version.isEmpty()) {
-            throw new ImagerException(BundleReader.INVALID_RUNTIMECONFIG,
+            throw new ImagerException(ErrorKinds.INVALID_RUNTIMECONFIG,
                     fileName + ": runtimeOptions.framework needs both \"name\" and \"version\"");
         }
         RuntimeConfig config = new RuntimeConfig(fileName, name, version, object);

@@ -1,6 +1,7 @@
 package dev.unifarm.imager.runtime;
 
 import dev.unifarm.imager.DotnetRuntime;
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RuntimeVersion;
 import dev.unifarm.imager.archive.ArchiveEntryRules;
@@ -38,8 +39,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 public final class RuntimeArchiveInstaller {
 
-    public static final String INVALID = "invalid-runtime";
-    public static final String EXISTS = "runtime-exists";
     /** The only shared framework the farm builds images on so far. */
     public static final String FRAMEWORK = "Microsoft.NETCore.App";
 
@@ -86,7 +85,7 @@ public final class RuntimeArchiveInstaller {
                 }
                 extract(archive, extracted);
             } catch (IOException e) {
-                throw new ImagerException(INVALID, "the runtime archive cannot be read (" + e.getMessage()
+                throw new ImagerException(ErrorKinds.INVALID_RUNTIME, "the runtime archive cannot be read (" + e.getMessage()
                         + "): upload a complete .tar.gz", e);
             }
             Path root = unwrapSingleTopDirectory(extracted);
@@ -265,11 +264,11 @@ public final class RuntimeArchiveInstaller {
     }
 
     private static ImagerException invalid(String detail) {
-        return new ImagerException(INVALID, detail);
+        return new ImagerException(ErrorKinds.INVALID_RUNTIME, detail);
     }
 
     private static ImagerException exists(RuntimeVersion version) {
-        return new ImagerException(EXISTS, FRAMEWORK + " " + version + " is already registered and a registered runtime is"
+        return new ImagerException(ErrorKinds.RUNTIME_EXISTS, FRAMEWORK + " " + version + " is already registered and a registered runtime is"
                 + " never replaced (built images name it): nothing to do, or register a different build under a new version");
     }
 

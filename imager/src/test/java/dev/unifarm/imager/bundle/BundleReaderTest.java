@@ -3,6 +3,7 @@ package dev.unifarm.imager.bundle;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
 import java.io.IOException;
@@ -94,7 +95,7 @@ class BundleReaderTest {
     void testRead_notAnArchive() throws IOException {
         Path notArchive = Files.writeString(temp.resolve("hello.zip"), "this is plain text, not an archive");
 
-        ImagerException e = readFails(BundleReader.INVALID, notArchive);
+        ImagerException e = readFails(ErrorKinds.INVALID, notArchive);
 
         assertThat(e.getMessage()).contains("zip").contains("tar.gz");
     }
@@ -104,7 +105,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.remove("hello.runtimeconfig.json");
 
-        ImagerException e = readFails(BundleReader.INVALID, zip("no-config.zip", entries));
+        ImagerException e = readFails(ErrorKinds.INVALID, zip("no-config.zip", entries));
 
         assertThat(e.getMessage()).contains("runtimeconfig.json").contains("dotnet publish");
     }
@@ -114,7 +115,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.remove("hello.dll");
 
-        ImagerException e = readFails(BundleReader.ENTRYPOINT_MISSING, zip("no-dll.zip", entries));
+        ImagerException e = readFails(ErrorKinds.ENTRYPOINT_MISSING, zip("no-dll.zip", entries));
 
         assertThat(e.getMessage()).contains("hello.dll").contains("hello.runtimeconfig.json");
     }
@@ -124,7 +125,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("../evil.txt", bytes("pwned"));
 
-        ImagerException e = readFails(BundleReader.PATH_TRAVERSAL, zip("evil.zip", entries));
+        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, zip("evil.zip", entries));
 
         assertThat(e.getMessage()).contains("../evil.txt");
         assertThat(target().getParent().resolve("evil.txt")).doesNotExist();
@@ -138,7 +139,7 @@ class BundleReaderTest {
             putTarFile(tar, "sub/../../evil.txt", bytes("pwned"));
         }
 
-        ImagerException e = readFails(BundleReader.PATH_TRAVERSAL, archive);
+        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, archive);
 
         assertThat(e.getMessage()).contains("evil.txt").contains("..");
         assertThat(target().getParent().resolve("evil.txt")).doesNotExist();
@@ -154,7 +155,7 @@ class BundleReaderTest {
             tar.closeArchiveEntry();
         }
 
-        ImagerException e = readFails(BundleReader.LINK, archive);
+        ImagerException e = readFails(ErrorKinds.LINK, archive);
 
         assertThat(e.getMessage()).contains("hello.dll").contains("symbolic link").contains("/etc/passwd");
     }
@@ -170,7 +171,7 @@ class BundleReaderTest {
             tar.closeArchiveEntry();
         }
 
-        assertThat(readFails(BundleReader.LINK, archive).getMessage()).contains("hello.dll").contains("hard link");
+        assertThat(readFails(ErrorKinds.LINK, archive).getMessage()).contains("hello.dll").contains("hard link");
     }
 
     @Test
@@ -178,7 +179,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("/etc/x", bytes("pwned"));
 
-        ImagerException e = readFails(BundleReader.ABSOLUTE_PATH, zip("absolute.zip", entries));
+        ImagerException e = readFails(ErrorKinds.ABSOLUTE_PATH, zip("absolute.zip", entries));
 
         assertThat(e.getMessage()).contains("/etc/x");
     }
@@ -194,14 +195,14 @@ class BundleReaderTest {
             zip.closeArchiveEntry();
         }
 
-        ImagerException e = readFails(BundleReader.LINK, archive);
+        ImagerException e = readFails(ErrorKinds.LINK, archive);
 
         assertThat(e.getMessage()).contains("symbolic link").contains("hello.dll");
     }
 
     @Test
     void testRead_twoRuntimeconfigsWithoutEntrypoint() throws IOException {
-        ImagerException e = readFails(BundleReader.ENTRYPOINT_AMBIGUOUS, zip("two.zip", twoApps()));
+        ImagerException e = readFails(ErrorKinds.ENTRYPOINT_AMBIGUOUS, zip("two.zip", twoApps()));
 
         assertThat(e.getMessage()).contains("spec.entrypoint").contains("one.runtimeconfig.json", "two.runtimeconfig.json");
     }
@@ -218,7 +219,7 @@ class BundleReaderTest {
     void testRead_unknownEntrypoint() throws IOException {
         Path archive = RealParts.sample("hello");
 
-        ImagerException e = failure(BundleReader.ENTRYPOINT_MISSING,
+        ImagerException e = failure(ErrorKinds.ENTRYPOINT_MISSING,
                 () -> reader.read(archive, target(), Optional.of("missing.dll")));
 
         assertThat(e.getMessage()).contains("missing.dll").contains("hello.runtimeconfig.json");
@@ -230,7 +231,7 @@ class BundleReaderTest {
         entries.put("big.bin", new byte[2048]);
         Path archive = zip("big.zip", entries);
 
-        ImagerException e = failure(BundleReader.TOO_LARGE,
+        ImagerException e = failure(ErrorKinds.TOO_LARGE,
                 () -> new BundleReader(1024, 100).read(archive, target(), Optional.empty()));
 
         assertThat(e.getMessage()).contains("1024 bytes");
@@ -240,7 +241,7 @@ class BundleReaderTest {
     void testRead_moreEntriesThanMaxEntries() throws IOException {
         Path archive = RealParts.sample("hello");
 
-        ImagerException e = failure(BundleReader.TOO_MANY_ENTRIES,
+        ImagerException e = failure(ErrorKinds.TOO_MANY_ENTRIES,
                 () -> new BundleReader(1 << 20, 2).read(archive, target(), Optional.empty()));
 
         assertThat(e.getMessage()).contains("3 entries").contains("more than 2");
@@ -251,7 +252,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("hello.runtimeconfig.json", bytes("<xml>not json</xml>"));
 
-        ImagerException e = readFails(BundleReader.INVALID_RUNTIMECONFIG, zip("bad-config.zip", entries));
+        ImagerException e = readFails(ErrorKinds.INVALID_RUNTIMECONFIG, zip("bad-config.zip", entries));
 
         assertThat(e.getMessage()).contains("hello.runtimeconfig.json").contains("JSON");
     }
@@ -287,7 +288,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("hello.runtimeconfig.json", bytes(SELF_CONTAINED_CONFIG));
 
-        ImagerException e = readFails(BundleReader.INVALID, zip("neither.zip", entries));
+        ImagerException e = readFails(ErrorKinds.INVALID, zip("neither.zip", entries));
 
         assertThat(e.getMessage()).contains("neither").contains("libcoreclr.so").contains("self-contained")
                 .contains("hello.runtimeconfig.json");
@@ -326,7 +327,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("sub/../../evil.txt", bytes("pwned"));
 
-        ImagerException e = readFails(BundleReader.PATH_TRAVERSAL, zip("evil.zip", entries));
+        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, zip("evil.zip", entries));
 
         assertThat(e.getMessage()).contains("sub/../../evil.txt");
         assertThat(temp.resolve("evil.txt")).doesNotExist();
@@ -337,7 +338,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("..\\evil.txt", bytes("pwned"));
 
-        ImagerException e = readFails(BundleReader.PATH_TRAVERSAL, zip("evil.zip", entries));
+        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, zip("evil.zip", entries));
 
         assertThat(e.getMessage()).contains("evil.txt").contains("..");
     }
@@ -354,7 +355,7 @@ class BundleReaderTest {
             tar.closeArchiveEntry();
         }
 
-        ImagerException e = readFails(BundleReader.ABSOLUTE_PATH, archive);
+        ImagerException e = readFails(ErrorKinds.ABSOLUTE_PATH, archive);
 
         assertThat(e.getMessage()).contains("/tmp/unifarm-evil.txt");
         assertThat(Path.of("/tmp/unifarm-evil.txt")).doesNotExist();
@@ -365,7 +366,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("C:/Windows/evil.txt", bytes("pwned"));
 
-        ImagerException e = readFails(BundleReader.ABSOLUTE_PATH, zip("drive.zip", entries));
+        ImagerException e = readFails(ErrorKinds.ABSOLUTE_PATH, zip("drive.zip", entries));
 
         assertThat(e.getMessage()).contains("C:/Windows/evil.txt");
     }
@@ -381,7 +382,7 @@ class BundleReaderTest {
             tar.closeArchiveEntry();
         }
 
-        ImagerException e = readFails(BundleReader.LINK, archive);
+        ImagerException e = readFails(ErrorKinds.LINK, archive);
 
         assertThat(e.getMessage()).contains("escape").contains("../../..");
     }
@@ -399,7 +400,7 @@ class BundleReaderTest {
             tar.closeArchiveEntry();
         }
 
-        ImagerException e = readFails(BundleReader.SPECIAL_FILE, archive);
+        ImagerException e = readFails(ErrorKinds.SPECIAL_FILE, archive);
 
         assertThat(e.getMessage()).contains("dev/thing").containsAnyOf("device", "FIFO");
     }
@@ -414,7 +415,7 @@ class BundleReaderTest {
             zip.closeArchiveEntry();
         }
 
-        ImagerException e = readFails(BundleReader.SPECIAL_FILE, archive);
+        ImagerException e = readFails(ErrorKinds.SPECIAL_FILE, archive);
 
         assertThat(e.getMessage()).contains("pipe");
     }
@@ -425,7 +426,7 @@ class BundleReaderTest {
         entries.put("zeros.bin", new byte[16 << 20]);
         Path archive = zip("bomb.zip", entries);
 
-        ImagerException e = readFails(BundleReader.BOMB, archive);
+        ImagerException e = readFails(ErrorKinds.BOMB, archive);
 
         assertThat(Files.size(archive)).isLessThan(1 << 20);
         assertThat(e.getMessage()).contains("zeros.bin").contains("100 times");
@@ -439,7 +440,7 @@ class BundleReaderTest {
             putTarFile(tar, "zeros.bin", new byte[16 << 20]);
         }
 
-        ImagerException e = readFails(BundleReader.BOMB, archive);
+        ImagerException e = readFails(ErrorKinds.BOMB, archive);
 
         assertThat(e.getMessage()).contains("100 times");
     }
@@ -463,7 +464,7 @@ class BundleReaderTest {
         Path archive = zip("lying.zip", entries);
         patchCentralDirectorySize(archive, "data.bin", 1000);
 
-        ImagerException e = readFails(BundleReader.CORRUPT, archive);
+        ImagerException e = readFails(ErrorKinds.CORRUPT, archive);
 
         assertThat(e.getMessage()).contains("data.bin").contains("1000");
     }
@@ -472,7 +473,7 @@ class BundleReaderTest {
     void testRead_tarGzLargerThanMaxBytes() throws IOException {
         Path archive = tarGz(RealParts.sampleDir("hello"), "");
 
-        ImagerException e = failure(BundleReader.TOO_LARGE,
+        ImagerException e = failure(ErrorKinds.TOO_LARGE,
                 () -> new BundleReader(1024, 100).read(archive, target(), Optional.empty()));
 
         assertThat(e.getMessage()).contains("1024 bytes");
@@ -483,7 +484,7 @@ class BundleReaderTest {
     void testRead_tarGzWithMoreEntriesThanMaxEntries() throws IOException {
         Path archive = tarGz(RealParts.sampleDir("hello"), "");
 
-        ImagerException e = failure(BundleReader.TOO_MANY_ENTRIES,
+        ImagerException e = failure(ErrorKinds.TOO_MANY_ENTRIES,
                 () -> new BundleReader(1 << 20, 2).read(archive, target(), Optional.empty()));
 
         assertThat(e.getMessage()).contains("more than 2 entries");
@@ -495,7 +496,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("x".repeat(252) + ".dll", bytes("x"));
 
-        ImagerException e = readFails(BundleReader.NAME_TOO_LONG, zip("long.zip", entries));
+        ImagerException e = readFails(ErrorKinds.NAME_TOO_LONG, zip("long.zip", entries));
 
         assertThat(e.getMessage()).contains("256 bytes").contains("255");
     }
@@ -510,7 +511,7 @@ class BundleReaderTest {
             putTarFile(tar, name, bytes("x"));
         }
 
-        ImagerException e = readFails(BundleReader.NAME_TOO_LONG, archive);
+        ImagerException e = readFails(ErrorKinds.NAME_TOO_LONG, archive);
 
         assertThat(e.getMessage()).contains(name.length() + " bytes").contains("1024");
     }
@@ -520,7 +521,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("bad\nname.dll", bytes("x"));
 
-        ImagerException e = readFails(BundleReader.UNSAFE_NAME, zip("control.zip", entries));
+        ImagerException e = readFails(ErrorKinds.UNSAFE_NAME, zip("control.zip", entries));
 
         assertThat(e.getMessage()).contains("control characters");
     }
@@ -535,7 +536,7 @@ class BundleReaderTest {
             putZipFile(zip, "hello.dll", bytes("second copy"));
         }
 
-        ImagerException e = readFails(BundleReader.DUPLICATE_ENTRY, archive);
+        ImagerException e = readFails(ErrorKinds.DUPLICATE_ENTRY, archive);
 
         assertThat(e.getMessage()).contains("hello.dll").contains("twice");
     }
@@ -549,7 +550,7 @@ class BundleReaderTest {
             putTarFile(tar, "./lib//a.dll", bytes("second"));
         }
 
-        ImagerException e = readFails(BundleReader.DUPLICATE_ENTRY, archive);
+        ImagerException e = readFails(ErrorKinds.DUPLICATE_ENTRY, archive);
 
         assertThat(e.getMessage()).contains("lib/a.dll").contains("twice");
     }
@@ -571,7 +572,7 @@ class BundleReaderTest {
         entries.put("lib", bytes("a file"));
         entries.put("lib/a.dll", bytes("in a folder"));
 
-        ImagerException e = readFails(BundleReader.DUPLICATE_ENTRY, zip("conflict.zip", entries));
+        ImagerException e = readFails(ErrorKinds.DUPLICATE_ENTRY, zip("conflict.zip", entries));
 
         assertThat(e.getMessage()).contains("lib").contains("both as a file and as a folder");
     }
@@ -581,7 +582,7 @@ class BundleReaderTest {
         byte[] whole = Files.readAllBytes(RealParts.sample("hello"));
         Path archive = Files.write(temp.resolve("truncated.zip"), java.util.Arrays.copyOf(whole, whole.length / 2));
 
-        ImagerException e = readFails(BundleReader.CORRUPT, archive);
+        ImagerException e = readFails(ErrorKinds.CORRUPT, archive);
 
         assertThat(e.getMessage()).contains("truncated").contains(".zip");
     }
@@ -596,7 +597,7 @@ class BundleReaderTest {
         garbage[3] = 0;
         Path archive = Files.write(temp.resolve("bad.tar.gz"), garbage);
 
-        ImagerException e = readFails(BundleReader.CORRUPT, archive);
+        ImagerException e = readFails(ErrorKinds.CORRUPT, archive);
 
         assertThat(e.getMessage()).contains("damaged or truncated");
     }
@@ -606,7 +607,7 @@ class BundleReaderTest {
         byte[] whole = Files.readAllBytes(tarGz(RealParts.sampleDir("hello"), ""));
         Path archive = Files.write(temp.resolve("truncated.tar.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
 
-        readFails(BundleReader.CORRUPT, archive);
+        readFails(ErrorKinds.CORRUPT, archive);
     }
 
     @Test
@@ -615,7 +616,7 @@ class BundleReaderTest {
         entries.put("package.json", bytes("{\"name\": \"web\", \"main\": \"index.js\"}"));
         entries.put("index.js", bytes("console.log('hello');\n"));
 
-        ImagerException e = readFails(BundleReader.NOT_DOTNET, zip("node.zip", entries));
+        ImagerException e = readFails(ErrorKinds.NOT_DOTNET, zip("node.zip", entries));
 
         assertThat(e.getMessage()).contains("not a .NET app").contains("package.json")
                 .contains("dotnet publish").contains("X.runtimeconfig.json").contains("X.dll");
@@ -626,7 +627,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("libnative.so", elfHeader(true, 183));
 
-        ImagerException e = readFails(BundleReader.WRONG_ARCHITECTURE, zip("arm64.zip", entries));
+        ImagerException e = readFails(ErrorKinds.WRONG_ARCHITECTURE, zip("arm64.zip", entries));
 
         assertThat(e.getMessage()).contains("libnative.so").contains("AArch64").contains("linux-x64");
     }
@@ -636,7 +637,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("runtimes/linux-x64/native/libold.so.1", elfHeader(false, 3));
 
-        ImagerException e = readFails(BundleReader.WRONG_ARCHITECTURE, zip("i386.zip", entries));
+        ImagerException e = readFails(ErrorKinds.WRONG_ARCHITECTURE, zip("i386.zip", entries));
 
         assertThat(e.getMessage()).contains("runtimes/linux-x64/native/libold.so.1").contains("i386").contains("32-bit");
     }
@@ -646,7 +647,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.put("libfake.so", bytes("not a library"));
 
-        ImagerException e = readFails(BundleReader.WRONG_ARCHITECTURE, zip("fake.zip", entries));
+        ImagerException e = readFails(ErrorKinds.WRONG_ARCHITECTURE, zip("fake.zip", entries));
 
         assertThat(e.getMessage()).contains("libfake.so").contains("not an ELF");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class RuntimeConfigTest {
 
     @Test
     void testParse_frameworkWithoutVersion() {
-        ImagerException e = failure(BundleReader.INVALID_RUNTIMECONFIG,
+        ImagerException e = failure(ErrorKinds.INVALID_RUNTIMECONFIG,
                 () -> parse("{\"runtimeOptions\": {\"framework\": {\"name\": \"Microsoft.NETCore.App\"}}}"));
 
         assertThat(e.getMessage()).contains(NAME).contains("version");
@@ -58,19 +59,19 @@ class RuntimeConfigTest {
 
     @Test
     void testParse_withoutRuntimeOptions() {
-        ImagerException e = failure(BundleReader.INVALID_RUNTIMECONFIG, () -> parse("{\"framework\": {}}"));
+        ImagerException e = failure(ErrorKinds.INVALID_RUNTIMECONFIG, () -> parse("{\"framework\": {}}"));
 
         assertThat(e.getMessage()).contains(NAME).contains("runtimeOptions");
     }
 
     @Test
     void testParse_jsonArrayIsNotAConfig() {
-        failure(BundleReader.INVALID_RUNTIMECONFIG, () -> parse("[1, 2]"));
+        failure(ErrorKinds.INVALID_RUNTIMECONFIG, () -> parse("[1, 2]"));
     }
 
     @Test
     void testParse_notJson() {
-        ImagerException e = failure(BundleReader.INVALID_RUNTIMECONFIG, () -> parse("runtimeOptions = 2.0"));
+        ImagerException e = failure(ErrorKinds.INVALID_RUNTIMECONFIG, () -> parse("runtimeOptions = 2.0"));
 
         assertThat(e.getMessage()).contains(NAME).contains("not valid JSON");
     }

@@ -4,6 +4,7 @@ import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.DotnetRuntime;
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.ImagerException;
@@ -249,7 +250,7 @@ class RuntimeArchiveInstallerTest {
         Path archive = tiny("./", entries -> entries);
         RuntimeStore store = new RuntimeStore(temp.resolve("runtimes"));
 
-        ImagerException e = failure(RuntimeArchiveInstaller.INVALID,
+        ImagerException e = failure(ErrorKinds.INVALID_RUNTIME,
                 () -> new RuntimeArchiveInstaller(store, 10_000, 20_000).install(archive));
 
         assertThat(e.getMessage()).contains("more than 10000 bytes");
@@ -261,7 +262,7 @@ class RuntimeArchiveInstallerTest {
         Path archive = tiny("./", entries -> entries);
         RuntimeStore store = new RuntimeStore(temp.resolve("runtimes"));
 
-        ImagerException e = failure(RuntimeArchiveInstaller.INVALID,
+        ImagerException e = failure(ErrorKinds.INVALID_RUNTIME,
                 () -> new RuntimeArchiveInstaller(store, 1L << 30, 5).install(archive));
 
         assertThat(e.getMessage()).contains("more than 5 entries");
@@ -293,7 +294,7 @@ class RuntimeArchiveInstallerTest {
     private void assertRefused(Path archive, String... expected) {
         RuntimeStore store = new RuntimeStore(temp.resolve("runtimes"));
 
-        ImagerException e = failure(RuntimeArchiveInstaller.INVALID, () -> new RuntimeArchiveInstaller(store).install(archive));
+        ImagerException e = failure(ErrorKinds.INVALID_RUNTIME, () -> new RuntimeArchiveInstaller(store).install(archive));
 
         assertThat(e.getMessage()).contains(expected);
         assertNoLeftovers(store);
