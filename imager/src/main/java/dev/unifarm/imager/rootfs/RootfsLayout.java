@@ -4,7 +4,6 @@ import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.StackRange;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.closure.NativeClosure;
-import dev.unifarm.imager.runtime.RuntimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import dev.unifarm.imager.RuntimeVersion;
 import dev.unifarm.imager.archive.ArchiveEntryRules;
 import dev.unifarm.imager.archive.ArchiveKind;
 import dev.unifarm.imager.archive.BoundedOutputStream;
+import dev.unifarm.imager.rootfs.RuntimeSource;
 import dev.unifarm.imager.store.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;

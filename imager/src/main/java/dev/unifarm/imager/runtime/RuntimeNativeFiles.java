@@ -2,6 +2,7 @@ package dev.unifarm.imager.runtime;
 
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.rootfs.RuntimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
