@@ -2,9 +2,9 @@ package dev.unifarm.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ImageStore;
-import dev.unifarm.imager.OciLayout;
 import dev.unifarm.imager.RealRegistry;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.store.ImageStore;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,5 +1,7 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.kernel.LinuxCommandLine;
+import dev.unifarm.imager.kernel.UnikraftCommandLine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,32 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.bundle.RuntimeConfig;
+import dev.unifarm.imager.closure.HostElf;
+import dev.unifarm.imager.closure.NativeClosure;
+import dev.unifarm.imager.closure.NativeLibrary;
+import dev.unifarm.imager.closure.Sysroot;
+import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.initrd.InitrdWriter;
+import dev.unifarm.imager.initrd.TreeWriter;
+import dev.unifarm.imager.kernel.OciKernelReference;
+import dev.unifarm.imager.oci.OciRegistry;
+import dev.unifarm.imager.rootfs.CompatLayer;
+import dev.unifarm.imager.rootfs.GuestInit;
+import dev.unifarm.imager.rootfs.GuestNetwork;
+import dev.unifarm.imager.rootfs.PortEnv;
+import dev.unifarm.imager.rootfs.PowerButton;
+import dev.unifarm.imager.rootfs.ProcPatch;
+import dev.unifarm.imager.rootfs.RootfsLayers;
+import dev.unifarm.imager.rootfs.RootfsLayout;
+import dev.unifarm.imager.rootfs.RootfsTree;
+import dev.unifarm.imager.rootfs.RuntimeSource;
+import dev.unifarm.imager.rootfs.StraceWrapper;
+import dev.unifarm.imager.rootfs.TraceOptions;
+import dev.unifarm.imager.runtime.RuntimeNativeFiles;
+import dev.unifarm.imager.runtime.RuntimeStore;
+import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +57,7 @@ import java.util.function.Supplier;
 public final class ImageBuilder {
 
     /** Runtime settings every image gets: no diagnostics pipe (no mknodat on Unikraft), no ICU. */
-    static final Map<String, String> RUNTIME_ENV = Map.of(
+    public static final Map<String, String> RUNTIME_ENV = Map.of(
             "DOTNET_EnableDiagnostics", "0",
             "COMPlus_EnableDiagnostics", "0",
             "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1");

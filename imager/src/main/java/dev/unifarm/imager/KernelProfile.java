@@ -1,5 +1,6 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.kernel.LinuxCommandLine;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;

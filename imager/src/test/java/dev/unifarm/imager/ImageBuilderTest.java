@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.bundle.RuntimeConfig;
+import dev.unifarm.imager.rootfs.ProcPatch;
+import dev.unifarm.imager.rootfs.StraceWrapper;
+import dev.unifarm.imager.rootfs.TraceOptions;
+import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.store.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

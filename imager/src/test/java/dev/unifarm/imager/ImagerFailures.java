@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Asserts that a call fails with an {@link ImagerException} of one type, and hands it back for its detail. */
-final class ImagerFailures {
+public final class ImagerFailures {
 
     private ImagerFailures() {
     }
 
-    static ImagerException failure(String type, ThrowingCallable call) {
+    public static ImagerException failure(String type, ThrowingCallable call) {
         Throwable thrown = catchThrowable(call);
         assertThat(thrown).as("expected an ImagerException of type %s", type).isInstanceOf(ImagerException.class);
         ImagerException failure = (ImagerException) thrown;

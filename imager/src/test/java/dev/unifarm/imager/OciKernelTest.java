@@ -3,6 +3,12 @@ package dev.unifarm.imager;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.oci.OciRegistry;
+import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.store.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

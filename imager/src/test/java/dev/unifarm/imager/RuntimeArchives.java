@@ -19,19 +19,19 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * the provisioned CoreCLR 2.0.0 and re-labelled as another version ({@code host/fxr/2.0.0} and
  * {@code shared/Microsoft.NETCore.App/2.0.0} renamed; CoreCLR does not read its folder names).
  */
-final class RuntimeArchives {
+public final class RuntimeArchives {
 
     /** One tar entry: a directory (content null, not a link), a file, or a symbolic link. */
-    record Entry(String name, byte[] content, int mode, String linkTarget) {
-        static Entry directory(String name) {
+    public record Entry(String name, byte[] content, int mode, String linkTarget) {
+        public static Entry directory(String name) {
             return new Entry(name, null, 0755, null);
         }
 
-        static Entry file(String name, byte[] content, int mode) {
+        public static Entry file(String name, byte[] content, int mode) {
             return new Entry(name, content, mode, null);
         }
 
-        static Entry symlink(String name, String target) {
+        public static Entry symlink(String name, String target) {
             return new Entry(name, null, 0777, target);
         }
     }
@@ -44,7 +44,7 @@ final class RuntimeArchives {
      * {@code prefix} (e.g. {@code ./}); with {@code headBytes > 0} every file is cut to its first bytes,
      * which keeps names, modes and ELF headers but makes small archives for checks that read no more.
      */
-    static List<Entry> relabelled(String version, String prefix, int headBytes) throws IOException {
+    public static List<Entry> relabelled(String version, String prefix, int headBytes) throws IOException {
         Path root = RealParts.runtime().root();
         UnaryOperator<String> relabel = path -> path
                 .replaceFirst("^host/fxr/" + RealParts.RUNTIME_VERSION, "host/fxr/" + version)
@@ -70,7 +70,7 @@ final class RuntimeArchives {
     }
 
     /** Writes {@code entries} as a gzip-compressed tar (fast compression: these are test archives). */
-    static Path write(Path archive, List<Entry> entries) throws IOException {
+    public static Path write(Path archive, List<Entry> entries) throws IOException {
         GzipParameters fast = new GzipParameters();
         fast.setCompressionLevel(1);
         try (OutputStream file = Files.newOutputStream(archive);

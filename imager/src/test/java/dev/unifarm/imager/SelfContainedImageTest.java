@@ -2,6 +2,10 @@ package dev.unifarm.imager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.bundle.RuntimeConfig;
+import dev.unifarm.imager.store.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

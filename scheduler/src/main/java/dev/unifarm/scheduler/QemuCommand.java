@@ -3,7 +3,7 @@ package dev.unifarm.scheduler;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.UnikraftCommandLine;
+import dev.unifarm.imager.kernel.UnikraftCommandLine;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

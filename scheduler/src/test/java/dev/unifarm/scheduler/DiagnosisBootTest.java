@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ProcPatch;
+import dev.unifarm.imager.rootfs.ProcPatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

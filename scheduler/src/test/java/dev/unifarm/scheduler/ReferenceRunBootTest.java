@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.StraceWrapper;
+import dev.unifarm.imager.rootfs.StraceWrapper;
 import dev.unifarm.scheduler.coverage.StraceParser;
 import dev.unifarm.scheduler.coverage.StraceTrace;
 import dev.unifarm.scheduler.coverage.SyscallOutcome;

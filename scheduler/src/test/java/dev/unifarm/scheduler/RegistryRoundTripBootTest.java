@@ -3,11 +3,11 @@ package dev.unifarm.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.OciLayout;
-import dev.unifarm.imager.OciRegistry;
 import dev.unifarm.imager.RealRegistry;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.oci.OciRegistry;
+import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.ProcPatch;
-import dev.unifarm.imager.RuntimeStore;
-import dev.unifarm.imager.StraceWrapper;
-import dev.unifarm.imager.TraceOptions;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.rootfs.ProcPatch;
+import dev.unifarm.imager.rootfs.StraceWrapper;
+import dev.unifarm.imager.rootfs.TraceOptions;
+import dev.unifarm.imager.runtime.RuntimeStore;
+import dev.unifarm.imager.store.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

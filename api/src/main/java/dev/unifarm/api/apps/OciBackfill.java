@@ -1,10 +1,10 @@
 package dev.unifarm.api.apps;
 
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.OciLayout;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.store.ImageStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -2,8 +2,8 @@ package dev.unifarm.api.apps;
 
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageStore;
-import dev.unifarm.imager.OciLayout;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.store.ImageStore;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

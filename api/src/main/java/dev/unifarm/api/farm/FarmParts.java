@@ -1,12 +1,13 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.imager.BaseLayerCache;
-import dev.unifarm.imager.BundleReader;
-import dev.unifarm.imager.ImageStore;
+import dev.unifarm.imager.Imager;
 import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.OciLayout;
-import dev.unifarm.imager.RuntimeStore;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.runtime.RuntimeStore;
+import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
@@ -78,6 +79,13 @@ public class FarmParts {
     @Singleton
     BundleReader bundleReader(UnifarmConfig config) {
         return new BundleReader(config.builds().maxBundleBytes(), config.builds().maxBundleEntries());
+    }
+
+    /** The imager's entry point over the farm's stores, for a build from a stored bundle to an image and its OCI export. */
+    @Produces
+    @Singleton
+    Imager imager(ImageStore images, RuntimeStore runtimes, BaseLayerCache layers, BundleReader bundles) {
+        return new Imager(images, runtimes, layers, bundles);
     }
 
     /** QEMU on this host ({@code unifarm.scheduler.mode=local}, the default) or launcher Pods ({@code kubernetes}). */

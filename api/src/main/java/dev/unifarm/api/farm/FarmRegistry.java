@@ -2,9 +2,9 @@ package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.OciRegistry;
+import dev.unifarm.imager.oci.OciRegistry;
+import dev.unifarm.imager.store.ImageStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 

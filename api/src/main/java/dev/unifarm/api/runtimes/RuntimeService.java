@@ -3,10 +3,11 @@ package dev.unifarm.api.runtimes;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.DotnetRuntime;
+import dev.unifarm.imager.ErrorKinds;
 import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.RuntimeArchiveInstaller;
-import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.imager.RuntimeVersion;
+import dev.unifarm.imager.runtime.RuntimeArchiveInstaller;
+import dev.unifarm.imager.runtime.RuntimeStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,14 +30,14 @@ public class RuntimeService {
 
     public RuntimeInfo register(Path archive) {
         if (archive == null) {
-            throw ProblemException.badRequest(RuntimeArchiveInstaller.INVALID, "the form field \"archive\" is required:"
+            throw ProblemException.badRequest(ErrorKinds.INVALID_RUNTIME, "the form field \"archive\" is required:"
                     + " Microsoft's dotnet-runtime-<version>-linux-x64.tar.gz");
         }
         DotnetRuntime runtime;
         try {
             runtime = installer.install(archive);
         } catch (ImagerException e) {
-            if (RuntimeArchiveInstaller.EXISTS.equals(e.type())) {
+            if (ErrorKinds.RUNTIME_EXISTS.equals(e.type())) {
                 throw ProblemException.conflict(e.type(), e.getMessage());
             }
             throw e;

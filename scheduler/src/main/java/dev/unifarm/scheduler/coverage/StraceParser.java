@@ -1,6 +1,6 @@
 package dev.unifarm.scheduler.coverage;
 
-import dev.unifarm.imager.StraceWrapper;
+import dev.unifarm.imager.rootfs.StraceWrapper;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

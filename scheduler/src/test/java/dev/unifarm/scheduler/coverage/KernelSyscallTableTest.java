@@ -1,9 +1,9 @@
 package dev.unifarm.scheduler.coverage;
 
-import dev.unifarm.imager.LinuxSyscalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.unifarm.imager.rootfs.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.unifarm.scheduler.coverage;
 
-import dev.unifarm.imager.LinuxSyscalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unifarm.imager.rootfs.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

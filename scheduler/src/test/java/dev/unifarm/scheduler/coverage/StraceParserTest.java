@@ -2,7 +2,7 @@ package dev.unifarm.scheduler.coverage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.StraceWrapper;
+import dev.unifarm.imager.rootfs.StraceWrapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,30 @@
+package dev.unifarm.imager;
+
+import dev.unifarm.imager.rootfs.TraceOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@link Imager#build} builds: a bundle already in the store, the kernel profile it boots under and the
+ * app's part of its command line and root filesystem.
+ *
+ * @param bundleDigest the bundle's blob in the image store ({@code sha256:…})
+ * @param entrypoint the main assembly the app spec names, or empty to infer it from the bundle
+ * @param port the app's HTTP port, or null for an app without network
+ * @param rollForward the app spec's roll-forward policy, or null for the runtimeconfig's own
+ * @param compat the app spec's {@code compat}: null lets the profile decide (see {@link ImageBuilder#compat})
+ * @param trace the traced variant's options, or empty for an ordinary image
+ * @param exportOci also export an initrd image as an OCI image into the store's layout
+ */
+public record BuildRequest(String bundleDigest, Optional<String> entrypoint, KernelProfile profile, List<String> args,
+        Map<String, String> env, Integer port, RollForward rollForward, Boolean compat, Optional<TraceOptions> trace,
+        boolean exportOci) {
+
+    public BuildRequest {
+        entrypoint = entrypoint == null ? Optional.empty() : entrypoint;
+        args = args == null ? List.of() : List.copyOf(args);
+        env = env == null ? Map.of() : env;
+        trace = trace == null ? Optional.empty() : trace;
+    }
+}
