@@ -345,7 +345,7 @@ public final class LocalScheduler implements Scheduler {
 
     @Override
     public boolean stop(String id, Duration powerdownWait) {
-        return stop(id, powerdownWait, QemuInstance.ON_REQUEST);
+        return stop(id, powerdownWait, StopControl.ON_REQUEST);
     }
 
     /** {@link #stop(String, Duration)}; the Stopped end's message starts with {@code stoppedBy}. */

@@ -139,7 +139,7 @@ final class Supervisor {
 
     /** Stops the current run (see {@link QemuInstance#stop(Duration)}), or cancels the restart it is waiting for. */
     void stop(Duration powerdownWait) {
-        stop(powerdownWait, QemuInstance.ON_REQUEST);
+        stop(powerdownWait, StopControl.ON_REQUEST);
     }
 
     /** {@link #stop(Duration)}; the Stopped end's message starts with {@code stoppedBy}. */

@@ -96,7 +96,7 @@ class AdoptionBootTest {
         LaunchRequest request = new LaunchRequest("i1", echoHttp, null, null, 384, instances.resolve("i1"));
         // -S: QEMU waits paused (prelaunch) for a "cont" that never comes
         runAsPreviousFarm(request, List.of("-S"));
-        Path pidFile = request.instanceDir().resolve(QemuInstance.PID_FILE);
+        Path pidFile = request.instanceDir().resolve(QemuProcess.PID_FILE);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
         scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
 
@@ -116,7 +116,7 @@ class AdoptionBootTest {
     @Test
     void testAdopt_dirWithoutQemuIsNotAdopted() throws IOException {
         Path dir = Files.createDirectories(instances.resolve("i1"));
-        Files.writeString(dir.resolve(QemuInstance.PID_FILE), ProcessHandle.current().pid() + "\n");
+        Files.writeString(dir.resolve(QemuProcess.PID_FILE), ProcessHandle.current().pid() + "\n");
         scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
 
         Adoption.Finding finding = scheduler.adopt(new AdoptRequest("i1", dir, KernelProfile.ExitDetection.LINUX_PANIC,
@@ -170,7 +170,7 @@ class AdoptionBootTest {
         Path dir = Files.createDirectories(request.instanceDir());
         Files.createDirectories(dir.resolve(QemuInstance.VM_DIR));
         List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), Accelerator.tcg,
-                Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuInstance.PID_FILE)));
+                Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuProcess.PID_FILE)));
         command.addAll(extra);
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

@@ -71,7 +71,7 @@ class NetworkBootTest {
             assertThat(console(request)).contains("echo-http listening on port " + PORT);
             // It answered under QEMU's seccomp filter: mode 2 (filter) on the running process.
             assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline"))).contains("-sandbox", QemuCommand.SANDBOX);
-            String pid = Files.readString(request.instanceDir().resolve(QemuInstance.PID_FILE)).strip();
+            String pid = Files.readString(request.instanceDir().resolve(QemuProcess.PID_FILE)).strip();
             assertThat(Files.readAllLines(Path.of("/proc", pid, "status"))).contains("Seccomp:\t2");
             assertThat(recorder.statuses()).filteredOn(s -> s.state() == InstanceState.Running)
                     .allSatisfy(s -> assertThat(s.endpoint()).isEqualTo(started.endpoint()));
