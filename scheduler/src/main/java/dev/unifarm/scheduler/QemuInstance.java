@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler;
 
+import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.KernelProfile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +26,6 @@ final class QemuInstance {
     private static final Logger LOG = Logger.getLogger(QemuInstance.class);
     static final int CONSOLE_CHARS = 256 * 1024;
     static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
-    /** console.raw's cap (copy-truncate by {@link ConsoleTail}): like console.log's, so both stay bounded. */
-    static final long CONSOLE_RAW_BYTES = 8L * 1024 * 1024;
     /** QEMU's own dir inside the instance dir, the only place it may create files (its QMP socket): see {@link Jail}. */
     static final String VM_DIR = "vm";
     static final String QMP_SOCKET = VM_DIR + "/qmp.sock";
@@ -39,16 +38,17 @@ final class QemuInstance {
 
     private final String id;
     private final Path dir;
+    /** Null when adopted: an adopted QEMU keeps the command line and port forward it was started with. */
     private final LaunchRequest request;
+    private final LocalOptions options;
     private final Accelerator accel;
     private final InstanceListener listener;
     private final Clock clock;
+    private final Lifecycle lifecycle;
     private final KernelProfile.ExitDetection exitDetection;
     private final ConsoleBuffer console;
     /** What the console says of the app: its lines, its end, the diagnoser's evidence. */
     private final AppOutput output;
-    private final Lifecycle lifecycle;
-    private final long consoleRawCap;
     private final Watchdog watchdog;
     private final BootBound bootBound;
     private final StopControl stop;
@@ -59,81 +59,35 @@ final class QemuInstance {
     private volatile QemuProcess qemu;
     /** The app's port forward, or null for an app without a port (then Running = first app output). */
     private PortForward forward;
-    private final String forwardHost;
-    private final Containment containment;
     /** This run's containment: set when QEMU starts or is adopted, released once it is gone. */
     private volatile Jail jail;
     /** Set when the instance's cgroup's OOM killer ended QEMU: its memory cap, not the host, stopped it. */
     private volatile boolean memoryCapHit;
 
-    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock) {
-        this(request, accel, node, listener, clock, Lifecycle.defaults(Duration.ofSeconds(5)));
-    }
-
-    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle) {
-        this(request, accel, node, listener, clock, lifecycle, CONSOLE_RAW_BYTES);
-    }
-
-    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle, long consoleRawCap) {
-        this(request, accel, node, listener, clock, lifecycle, consoleRawCap, PortForward.LOOPBACK);
-    }
-
-    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle, long consoleRawCap, String forwardHost) {
-        this(request, accel, node, listener, clock, lifecycle, consoleRawCap, forwardHost, Containment.onThisHost());
-    }
-
-    /** {@code forwardHost}: where QEMU binds the app's host port ({@link PortForward}); {@code containment}: what QEMU runs under. */
-    QemuInstance(LaunchRequest request, Accelerator accel, String node, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle, long consoleRawCap, String forwardHost, Containment containment) {
+    private QemuInstance(String id, Path dir, LaunchRequest request, Accelerator accel, KernelProfile.ExitDetection exitDetection,
+            CommandLineKind consoleKind, LocalOptions options, InstanceListener listener, InstanceStatus status) {
+        this.id = id;
+        this.dir = dir;
         this.request = request;
-        this.containment = containment;
-        this.forwardHost = forwardHost;
-        this.consoleRawCap = consoleRawCap;
-        this.id = request.instanceId();
-        this.dir = request.instanceDir();
-        this.lifecycle = lifecycle;
-        this.stop = new StopControl(id, lifecycle, qmpSocket(), this::handle, () -> qmp);
-        this.watchdog = new Watchdog(lifecycle.watchdogGrace(), stop::hung);
-        this.bootBound = new BootBound(lifecycle.bootTimeout(), this::bootExpired);
+        this.options = options;
         this.accel = accel;
         this.listener = listener;
-        this.clock = clock;
-        this.exitDetection = request.image().manifest().boot().exitDetection();
-        this.output = new AppOutput(exitDetection, request.image().manifest().boot().commandLineKind());
-        this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
-        this.status = InstanceStatus.pending(request.instanceId(), node, clock.instant());
-    }
-
-    private QemuInstance(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock, Lifecycle lifecycle,
-            long consoleRawCap, Containment containment) {
-        this.request = null;
-        this.containment = containment;
-        this.jail = containment.adopted(adopt.instanceId(), adopt.instanceDir());
-        this.forwardHost = PortForward.LOOPBACK; // unused: an adopted QEMU keeps the forward it was started with
-        this.consoleRawCap = consoleRawCap;
-        this.id = adopt.instanceId();
-        this.dir = adopt.instanceDir();
-        this.lifecycle = lifecycle;
+        this.clock = options.clock();
+        this.lifecycle = options.lifecycle();
         this.stop = new StopControl(id, lifecycle, qmpSocket(), this::handle, () -> qmp);
         this.watchdog = new Watchdog(lifecycle.watchdogGrace(), stop::hung);
         this.bootBound = new BootBound(lifecycle.bootTimeout(), this::bootExpired);
-        this.accel = adopt.recorded().accel();
-        this.listener = listener;
-        this.clock = clock;
-        this.exitDetection = adopt.exitDetection();
-        this.output = new AppOutput(exitDetection, adopt.consoleKind());
-        this.qemu = QemuProcess.adopted(dir, qemu);
-        // console.log is rebuilt from the raw console (see followConsole): start it afresh.
-        try {
-            Files.deleteIfExists(dir.resolve(CONSOLE_FILE));
-        } catch (IOException e) {
-            LOG.warnf("cannot reset the console file of %s: %s", id, e.getMessage());
-        }
+        this.exitDetection = exitDetection;
+        this.output = new AppOutput(exitDetection, consoleKind);
         this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
-        this.status = adopt.recorded();
+        this.status = status;
+    }
+
+    /** A run to start ({@link #start()}) of {@code request}, as {@code options} say; {@code Pending} until then. */
+    QemuInstance(LaunchRequest request, LocalOptions options, InstanceListener listener) {
+        this(request.instanceId(), request.instanceDir(), request, options.accel(), request.image().manifest().boot().exitDetection(),
+                request.image().manifest().boot().commandLineKind(), options, listener,
+                InstanceStatus.pending(request.instanceId(), options.node(), options.clock().instant()));
     }
 
     /**
@@ -142,9 +96,18 @@ final class QemuInstance {
      * failure, an exit already on the console, and {@code console.log} are what they would have been
      * had the farm never stopped. Call {@link #followInBackground()} once it is tracked.
      */
-    static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, InstanceListener listener, Clock clock,
-            Lifecycle lifecycle, long consoleRawCap, Containment containment) {
-        return new QemuInstance(adopt, qemu, listener, clock, lifecycle, consoleRawCap, containment);
+    static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, LocalOptions options, InstanceListener listener) {
+        // console.log is rebuilt from the raw console (see followConsole): start it afresh.
+        try {
+            Files.deleteIfExists(adopt.instanceDir().resolve(CONSOLE_FILE));
+        } catch (IOException e) {
+            LOG.warnf("cannot reset the console file of %s: %s", adopt.instanceId(), e.getMessage());
+        }
+        QemuInstance instance = new QemuInstance(adopt.instanceId(), adopt.instanceDir(), null, adopt.recorded().accel(),
+                adopt.exitDetection(), adopt.consoleKind(), options, listener, adopt.recorded());
+        instance.jail = options.containment().adopted(adopt.instanceId(), adopt.instanceDir());
+        instance.qemu = QemuProcess.adopted(adopt.instanceDir(), qemu);
+        return instance;
     }
 
     /** What QEMU runs under; empty until it started. */
@@ -183,7 +146,7 @@ final class QemuInstance {
         publish(status);
         try {
             Files.createDirectories(dir.resolve(VM_DIR));
-            jail = containment.prepare(request, accel);
+            jail = options.containment().prepare(request, accel);
         } catch (IOException | RuntimeException e) {
             console.close();
             publish(status.finished(InstanceState.Failed, null, "StartFailed", "cannot contain " + QemuCommand.BINARY + ": " + e.getMessage(),
@@ -193,8 +156,8 @@ final class QemuInstance {
         // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
         List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), null, jail));
         if (request.port() > 0) {
-            forward = PortForward.toGuest(forwardHost, request.port());
-            command.addAll(forward.qemuArgs(containment.guestOutbound()));
+            forward = PortForward.toGuest(options.forwardHost(), request.port());
+            command.addAll(forward.qemuArgs(options.containment().guestOutbound()));
             status = status.withEndpoint(forward.endpoint());
         }
         QemuProcess.prepare(dir, command, jail);
@@ -240,7 +203,7 @@ final class QemuInstance {
 
     private void followConsole() {
         ConsoleTail tail = new ConsoleTail(dir.resolve(QemuCommand.CONSOLE_RAW), 0,
-                raw -> ConsoleCleaner.lines(raw).forEach(this::onLine), consoleRawCap);
+                raw -> ConsoleCleaner.lines(raw).forEach(this::onLine), options.consoleRawCapBytes());
         tail.replayOlder(); // adopted after a rotation: the older part first (a started run has none)
         try {
             tail.follow(() -> !Adoption.running(handle()));
