@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,7 +14,7 @@ import org.jboss.logging.Logger;
 
 /**
  * One instance id across its runs: boots it (a {@link QemuInstance} per run), and when a run ends by
- * itself and the {@link RestartPolicy} says so, boots the same image again after the {@link Backoff}
+ * itself and its {@link RestartSchedule} says so, boots the same image again after the backoff
  * delay, under the same id and dir. Every status the listener hears carries the restart count; a
  * terminal one is the instance's end. A stop request cancels a pending restart.
  *
@@ -46,18 +45,15 @@ final class Supervisor {
     });
 
     private final String id;
-    private final RestartPolicy policy;
-    private final Backoff backoff;
+    private final RestartSchedule schedule;
     private final InstanceListener listener;
     private final Clock clock;
     private final Function<InstanceListener, QemuInstance> runs;
     private final Launcher launcher;
-    private final List<Duration> delays = new ArrayList<>();
     private volatile QemuInstance current;
     private volatile InstanceStatus last;
     private Instant createdAt;
     private int restarts;
-    private int consecutive;
     private ScheduledFuture<?> pending;
     private boolean stopRequested;
     private boolean booted;
@@ -73,8 +69,7 @@ final class Supervisor {
             Function<InstanceListener, QemuInstance> runs, Launcher launcher) {
         this.launcher = launcher;
         this.id = id;
-        this.policy = policy;
-        this.backoff = backoff;
+        this.schedule = new RestartSchedule(policy, backoff);
         this.listener = listener;
         this.clock = clock;
         this.runs = runs;
@@ -133,8 +128,8 @@ final class Supervisor {
     }
 
     /** The delays before each restart so far, in order. */
-    synchronized List<Duration> delays() {
-        return List.copyOf(delays);
+    List<Duration> delays() {
+        return schedule.delays();
     }
 
     /** Stops the current run (see {@link QemuInstance#stop(Duration)}), or cancels the restart it is waiting for. */
@@ -165,17 +160,14 @@ final class Supervisor {
             createdAt = status.createdAt();
         }
         InstanceStatus seen = status.restarted(restarts, createdAt, lastReason, lastMessage);
-        if (!seen.state().isTerminal() || stopRequested || !booted || !policy.restarts(seen.state())) {
+        if (!seen.state().isTerminal() || stopRequested || !booted || !schedule.restarts(seen.state())) {
             publish(seen);
             return;
         }
-        if (seen.startedAt() != null && backoff.resets(Duration.between(seen.startedAt(), seen.finishedAt()))) {
-            consecutive = 0;
-        }
-        // Kubernetes' CrashLoopBackOff: a second run in a row that ended before it lasted resetAfter.
-        String loop = consecutive > 0 ? "crash loop: " : "";
-        Duration delay = backoff.delay(consecutive++);
-        delays.add(delay);
+        RestartSchedule.Restart next = schedule.next(seen.startedAt(), seen.finishedAt());
+        String loop = next.crashLoop() ? "crash loop: " : "";
+        Duration delay = next.delay();
+        RestartPolicy policy = schedule.policy();
         String ended = seen.state() + "/" + seen.reason() + ": " + seen.message();
         LOG.infof("%s ended %s; %srestart %d (policy %s) in %s", id, ended, loop, restarts + 1, policy, delay);
         lastReason = seen.reason();
