@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * delay, under the same id and dir. Every status the listener hears carries the restart count; a
  * terminal one is the instance's end. A stop request cancels a pending restart.
  *
- * <p>Every run, the first and each restart, is handed to the {@link Launcher} (the scheduler's capacity
+ * <p>Every run, the first and each restart, is handed to the {@link RunStarter} (the scheduler's capacity
  * admission), which starts its QEMU now or leaves it {@code Pending}/{@code WaitingForCapacity} until
  * {@link #startAdmitted()}. While it backs off ({@code Pending}/{@code BackOff}) an instance holds no
  * capacity: the scheduler releases it on that status and the restart offers it again.
@@ -27,12 +27,12 @@ final class Supervisor {
 
     /** Starts a run's QEMU when capacity admits it, else leaves it waiting; returns the run's status. */
     @FunctionalInterface
-    interface Launcher {
+    interface RunStarter {
         InstanceStatus launch(QemuInstance run) throws IOException;
     }
 
     /** Starts every run at once (no capacity limit). */
-    static final Launcher IMMEDIATE = run -> {
+    static final RunStarter IMMEDIATE = run -> {
         run.start();
         return run.status();
     };
@@ -49,7 +49,7 @@ final class Supervisor {
     private final InstanceListener listener;
     private final Clock clock;
     private final Function<InstanceListener, QemuInstance> runs;
-    private final Launcher launcher;
+    private final RunStarter starter;
     private volatile QemuInstance current;
     private volatile InstanceStatus last;
     private Instant createdAt;
@@ -66,8 +66,8 @@ final class Supervisor {
     }
 
     Supervisor(String id, RestartPolicy policy, Backoff backoff, InstanceListener listener, Clock clock,
-            Function<InstanceListener, QemuInstance> runs, Launcher launcher) {
-        this.launcher = launcher;
+            Function<InstanceListener, QemuInstance> runs, RunStarter starter) {
+        this.starter = starter;
         this.id = id;
         this.schedule = new RestartSchedule(policy, backoff);
         this.listener = listener;
@@ -75,11 +75,11 @@ final class Supervisor {
         this.runs = runs;
     }
 
-    /** Boots the first run (through the launcher); returns its status once QEMU is started, or it waits. */
+    /** Boots the first run (through the starter); returns its status once QEMU is started, or it waits. */
     InstanceStatus start() throws IOException {
         QemuInstance run = runs.apply(this::onRun);
         current = run;
-        launcher.launch(run); // a QEMU that cannot be started at all is the caller's error, not restarted
+        starter.launch(run); // a QEMU that cannot be started at all is the caller's error, not restarted
         synchronized (this) {
             booted = true;
         }
@@ -187,7 +187,7 @@ final class Supervisor {
         QemuInstance run = runs.apply(this::onRun);
         current = run;
         try {
-            launcher.launch(run); // through admission again: the backoff released this instance's capacity
+            starter.launch(run); // through admission again: the backoff released this instance's capacity
         } catch (IOException e) {
             // the run published Failed/StartFailed, which the policy handles like any failure
             LOG.warnf("%s: restart %d could not start QEMU: %s", id, restarts, e.getMessage());

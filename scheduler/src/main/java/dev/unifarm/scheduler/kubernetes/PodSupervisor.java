@@ -37,9 +37,9 @@ import org.jboss.logging.Logger;
  * {@link Backoff}) then decides whether and when a new Pod is created.
  * Pods restart {@code Never} themselves: the farm drives restarts.
  */
-public final class KubernetesLauncher implements AutoCloseable {
+public final class PodSupervisor implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
+    private static final Logger LOG = Logger.getLogger(PodSupervisor.class);
 
     private final KubernetesClient client;
     private final LauncherPodConfig config;
@@ -51,7 +51,7 @@ public final class KubernetesLauncher implements AutoCloseable {
     private final ScheduledExecutorService actions;
     private final SharedIndexInformer<Pod> informer;
 
-    public KubernetesLauncher(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Clock clock) {
+    public PodSupervisor(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Clock clock) {
         this.client = client;
         this.config = config;
         this.backoff = backoff;
@@ -161,12 +161,12 @@ public final class KubernetesLauncher implements AutoCloseable {
         return Optional.ofNullable(informer.getStore().getByKey(config.namespace() + "/" + instance.pod));
     }
 
-    public Optional<LauncherInstance> instance(String id) {
+    public Optional<PodInstance> instance(String id) {
         return Optional.ofNullable(byId.get(id)).map(t -> call(t::view));
     }
 
     public Optional<InstanceStatus> status(String id) {
-        return instance(id).map(LauncherInstance::status);
+        return instance(id).map(PodInstance::status);
     }
 
     /** Deletes the instance's Pod (the launcher powers the guest down on SIGTERM); false when unknown or ended. */
@@ -380,8 +380,8 @@ public final class KubernetesLauncher implements AutoCloseable {
             this.status = status;
         }
 
-        LauncherInstance view() {
-            return new LauncherInstance(status, pod, restarts, lastTermination);
+        PodInstance view() {
+            return new PodInstance(status, pod, restarts, lastTermination);
         }
     }
 }
