@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * The end of a guest that finished while no farm process followed it: its QEMU is gone, but the raw
@@ -15,8 +14,6 @@ import org.jboss.logging.Logger;
  * while the farm was down.
  */
 final class ConsoleEnd {
-
-    private static final Logger LOG = Logger.getLogger(ConsoleEnd.class);
 
     private ConsoleEnd() {
     }
@@ -29,13 +26,7 @@ final class ConsoleEnd {
             return Optional.empty();
         }
         AppOutput output = new AppOutput(request.exitDetection(), request.consoleKind());
-        try {
-            Files.deleteIfExists(dir.resolve(QemuInstance.CONSOLE_FILE));
-        } catch (IOException e) {
-            LOG.warnf("cannot reset the console file of %s: %s", request.instanceId(), e.getMessage());
-        }
-        try (ConsoleBuffer console = new ConsoleBuffer(dir.resolve(QemuInstance.CONSOLE_FILE), QemuInstance.CONSOLE_CHARS,
-                QemuInstance.CONSOLE_FILE_BYTES)) {
+        try (ConsoleBuffer console = ConsoleBuffer.rebuiltInInstanceDir(dir, request.instanceId())) {
             ConsoleTail tail = new ConsoleTail(raw, 0, chunk -> ConsoleCleaner.lines(chunk).forEach(line -> {
                 console.append(line);
                 output.accept(line);

@@ -24,12 +24,9 @@ import org.jboss.logging.Logger;
 final class QemuInstance {
 
     private static final Logger LOG = Logger.getLogger(QemuInstance.class);
-    static final int CONSOLE_CHARS = 256 * 1024;
-    static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
     /** QEMU's own dir inside the instance dir, the only place it may create files (its QMP socket): see {@link Jail}. */
     static final String VM_DIR = "vm";
     static final String QMP_SOCKET = VM_DIR + "/qmp.sock";
-    static final String CONSOLE_FILE = "console.log";
     /**
      * After the compatibility layer's end line QEMU exits at once (isa-debug-exit); one still running this
      * long after it (no such device, e.g. an adopted QEMU of an older farm) is stopped: the app has ended.
@@ -65,7 +62,7 @@ final class QemuInstance {
     private volatile boolean memoryCapHit;
 
     private QemuInstance(String id, Path dir, LaunchRequest request, Accelerator accel, KernelProfile.ExitDetection exitDetection,
-            CommandLineKind consoleKind, LocalOptions options, InstanceListener listener, InstanceStatus status) {
+            CommandLineKind consoleKind, LocalOptions options, InstanceListener listener, InstanceStatus status, ConsoleBuffer console) {
         this.id = id;
         this.dir = dir;
         this.request = request;
@@ -79,7 +76,7 @@ final class QemuInstance {
         this.bootBound = new BootBound(lifecycle.bootTimeout(), this::bootExpired);
         this.exitDetection = exitDetection;
         this.output = new AppOutput(exitDetection, consoleKind);
-        this.console = new ConsoleBuffer(dir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
+        this.console = console;
         this.status = status;
     }
 
@@ -87,7 +84,8 @@ final class QemuInstance {
     QemuInstance(LaunchRequest request, LocalOptions options, InstanceListener listener) {
         this(request.instanceId(), request.instanceDir(), request, options.accel(), request.image().manifest().boot().exitDetection(),
                 request.image().manifest().boot().commandLineKind(), options, listener,
-                InstanceStatus.pending(request.instanceId(), options.node(), options.clock().instant()));
+                InstanceStatus.pending(request.instanceId(), options.node(), options.clock().instant()),
+                ConsoleBuffer.inInstanceDir(request.instanceDir()));
     }
 
     /**
@@ -97,14 +95,9 @@ final class QemuInstance {
      * had the farm never stopped. Call {@link #followInBackground()} once it is tracked.
      */
     static QemuInstance adopted(AdoptRequest adopt, ProcessHandle qemu, LocalOptions options, InstanceListener listener) {
-        // console.log is rebuilt from the raw console (see followConsole): start it afresh.
-        try {
-            Files.deleteIfExists(adopt.instanceDir().resolve(CONSOLE_FILE));
-        } catch (IOException e) {
-            LOG.warnf("cannot reset the console file of %s: %s", adopt.instanceId(), e.getMessage());
-        }
         QemuInstance instance = new QemuInstance(adopt.instanceId(), adopt.instanceDir(), null, adopt.recorded().accel(),
-                adopt.exitDetection(), adopt.consoleKind(), options, listener, adopt.recorded());
+                adopt.exitDetection(), adopt.consoleKind(), options, listener, adopt.recorded(),
+                ConsoleBuffer.rebuiltInInstanceDir(adopt.instanceDir(), adopt.instanceId()));
         instance.jail = options.containment().adopted(adopt.instanceId(), adopt.instanceDir());
         instance.qemu = QemuProcess.adopted(adopt.instanceDir(), qemu);
         return instance;
@@ -260,20 +253,10 @@ final class QemuInstance {
     }
 
     /**
-     * Stops QEMU with the {@link StopSequence} (powerdown, quit, kill) and returns once it is gone (or
-     * the sequence gave up). The console thread then records the end as {@code Stopped}, saying which
-     * step ended it.
+     * Stops QEMU with the {@link StopSequence} (powerdown, then {@code powerdownWait}; quit, kill) and
+     * returns once it is gone (or the sequence gave up). The console thread then records the end as
+     * {@code Stopped}, its message starting with {@code stoppedBy}, saying which step ended it.
      */
-    void stop() {
-        stop(lifecycle.powerdownWait());
-    }
-
-    /** {@link #stop()} giving the guest {@code powerdownWait} after the power button. */
-    void stop(Duration powerdownWait) {
-        stop(powerdownWait, StopControl.ON_REQUEST);
-    }
-
-    /** {@link #stop(Duration)}; a Stopped end's message starts with {@code stoppedBy}. */
     void stop(Duration powerdownWait, String stoppedBy) {
         stop.request(powerdownWait, stoppedBy);
     }

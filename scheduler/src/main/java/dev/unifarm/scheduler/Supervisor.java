@@ -132,7 +132,7 @@ final class Supervisor {
         return schedule.delays();
     }
 
-    /** Stops the current run (see {@link QemuInstance#stop(Duration)}), or cancels the restart it is waiting for. */
+    /** Stops the current run (see {@link QemuInstance#stop(Duration, String)}), or cancels the restart it is waiting for. */
     void stop(Duration powerdownWait) {
         stop(powerdownWait, StopControl.ON_REQUEST);
     }
