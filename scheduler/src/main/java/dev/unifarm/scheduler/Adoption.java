@@ -44,7 +44,7 @@ public final class Adoption {
 
     /** The live QEMU whose pid file is in {@code dir} and which runs in {@code dir}. */
     static Optional<ProcessHandle> qemuOf(Path dir) {
-        Path pidFile = dir.resolve(QemuInstance.PID_FILE);
+        Path pidFile = dir.resolve(QemuProcess.PID_FILE);
         try {
             if (!Files.isRegularFile(pidFile)) {
                 return Optional.empty();

@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * An instance's console: the last lines in memory (bounded by characters) and everything up to a
@@ -19,6 +20,10 @@ import java.util.List;
 public final class ConsoleBuffer implements AutoCloseable {
 
     static final String TRUNCATED = "[console file reached its size cap; later lines are only kept in memory]";
+    /** An instance's console file, in its instance dir. */
+    static final String CONSOLE_FILE = "console.log";
+    static final int CONSOLE_CHARS = 256 * 1024;
+    static final long CONSOLE_FILE_BYTES = 8L * 1024 * 1024;
 
     private final int maxChars;
     private final long maxFileBytes;
@@ -27,6 +32,24 @@ public final class ConsoleBuffer implements AutoCloseable {
     private int chars;
     private long fileBytes;
     private boolean fileFull;
+
+    /** The console of the instance in {@code instanceDir}, appending to its {@code console.log}. */
+    static ConsoleBuffer inInstanceDir(Path instanceDir) {
+        return new ConsoleBuffer(instanceDir.resolve(CONSOLE_FILE), CONSOLE_CHARS, CONSOLE_FILE_BYTES);
+    }
+
+    /**
+     * {@link #inInstanceDir} started afresh: {@code console.log} is rebuilt from the raw console QEMU
+     * wrote itself (an adoption, or an end read while the farm was down).
+     */
+    static ConsoleBuffer rebuiltInInstanceDir(Path instanceDir, String id) {
+        try {
+            Files.deleteIfExists(instanceDir.resolve(CONSOLE_FILE));
+        } catch (IOException e) {
+            Logger.getLogger(ConsoleBuffer.class).warnf("cannot reset the console file of %s: %s", id, e.getMessage());
+        }
+        return inInstanceDir(instanceDir);
+    }
 
     public ConsoleBuffer(Path file, int maxChars, long maxFileBytes) {
         this.maxChars = maxChars;

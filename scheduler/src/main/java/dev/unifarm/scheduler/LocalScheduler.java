@@ -28,6 +28,7 @@ public final class LocalScheduler implements Scheduler {
     /** How a Stopped end's message starts when {@link #close()} stopped it. */
     static final String SHUTDOWN = "stopped by the farm as it shut down";
 
+    private final LocalOptions options;
     private final Accelerator accel;
     private final String node;
     private final Lifecycle lifecycle;
@@ -36,78 +37,23 @@ public final class LocalScheduler implements Scheduler {
     /** Per live instance, completed once its listener has heard (and recorded) its end: {@link #close()} waits for it. */
     private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
     private final Admission admission;
-    private final long consoleRawCap;
-    private final String forwardHost;
-    private final Containment containment;
 
-    public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock) {
-        this(accel, node, Lifecycle.defaults(stopGrace), clock);
+    /** QEMU as {@code options} say (e.g. {@code LocalOptions.onThisHost(accel)}: this host's defaults). */
+    public LocalScheduler(LocalOptions options) {
+        this.options = options;
+        this.accel = options.accel();
+        this.node = options.node();
+        this.lifecycle = options.lifecycle();
+        this.clock = options.clock();
+        this.admission = new Admission(options.capacity());
     }
 
-    public LocalScheduler(Accelerator accel, String node, Duration stopGrace, Clock clock, Capacity capacity) {
-        this(accel, node, Lifecycle.defaults(stopGrace), clock, capacity);
-    }
-
-    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock) {
-        this(accel, node, lifecycle, clock, Capacity.ofHost());
-    }
-
-    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity) {
-        this(accel, node, lifecycle, clock, capacity, QemuInstance.CONSOLE_RAW_BYTES);
-    }
-
-    /** {@code consoleRawCapBytes}: when each instance's {@code console.raw} is copy-truncated (see {@link ConsoleTail}). */
-    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
-            long consoleRawCapBytes) {
-        this(accel, node, lifecycle, clock, capacity, consoleRawCapBytes, PortForward.LOOPBACK);
-    }
-
-    /**
-     * {@code forwardHost}: the address QEMU binds each app's forwarded host port on; {@code 127.0.0.1}
-     * in local mode, {@code 0.0.0.0} in a launcher Pod so that the farm reaches the app at the Pod's IP.
-     */
-    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
-            long consoleRawCapBytes, String forwardHost) {
-        this(accel, node, lifecycle, clock, capacity, consoleRawCapBytes, forwardHost, Containment.onThisHost());
-    }
-
-    /** {@code containment}: what each QEMU runs under (its uid, mounts, cgroup caps and sandbox). */
-    public LocalScheduler(Accelerator accel, String node, Lifecycle lifecycle, Clock clock, Capacity capacity,
-            long consoleRawCapBytes, String forwardHost, Containment containment) {
-        this.containment = containment;
-        this.forwardHost = forwardHost;
-        this.consoleRawCap = consoleRawCapBytes;
-        this.accel = accel;
-        this.node = node;
-        this.lifecycle = lifecycle;
-        this.clock = clock;
-        this.admission = new Admission(capacity);
-    }
-
-    /** QEMU on this host under {@code accel} (an {@link AcceleratorProbe} choice), app ports forwarded on loopback. */
-    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity) {
-        return onThisHost(accel, lifecycle, capacity, PortForward.LOOPBACK);
-    }
-
-    /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity)}, each QEMU contained as {@code containment} says. */
-    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, Containment containment) {
-        return onThisHost(accel, lifecycle, capacity, PortForward.LOOPBACK, containment);
-    }
-
-    /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity)}, forwarding app ports on {@code forwardHost} (a launcher Pod: {@code 0.0.0.0}). */
-    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, String forwardHost) {
-        return onThisHost(accel, lifecycle, capacity, forwardHost, Containment.onThisHost());
-    }
-
-    /** As {@link #onThisHost(Accelerator, Lifecycle, Capacity, String)}, each QEMU contained as {@code containment} says. */
-    public static LocalScheduler onThisHost(Accelerator accel, Lifecycle lifecycle, Capacity capacity, String forwardHost,
-            Containment containment) {
-        return new LocalScheduler(accel, hostName(), lifecycle, Clock.systemUTC(), capacity, QemuInstance.CONSOLE_RAW_BYTES, forwardHost,
-                containment);
+    public LocalOptions options() {
+        return options;
     }
 
     public Containment containment() {
-        return containment;
+        return options.containment();
     }
 
     public Capacity capacity() {
@@ -139,7 +85,7 @@ public final class LocalScheduler implements Scheduler {
         prepareDir(request);
         String id = request.instanceId();
         Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> new QemuInstance(request, accel, node, runListener, clock, lifecycle, consoleRawCap, forwardHost, containment),
+                runListener -> new QemuInstance(request, options, runListener),
                 run -> launch(request, run));
         if (live.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");
@@ -237,7 +183,7 @@ public final class LocalScheduler implements Scheduler {
         }
         ProcessHandle qemu = finding.qemu().orElseThrow();
         Supervisor instance = new Supervisor(request.instanceId(), RestartPolicy.Never, lifecycle.backoff(), tracking(listener), clock,
-                runListener -> QemuInstance.adopted(request, qemu, runListener, clock, lifecycle, consoleRawCap, containment));
+                runListener -> QemuInstance.adopted(request, qemu, options, runListener));
         if (live.putIfAbsent(request.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
         }
@@ -345,7 +291,7 @@ public final class LocalScheduler implements Scheduler {
 
     @Override
     public boolean stop(String id, Duration powerdownWait) {
-        return stop(id, powerdownWait, QemuInstance.ON_REQUEST);
+        return stop(id, powerdownWait, StopControl.ON_REQUEST);
     }
 
     /** {@link #stop(String, Duration)}; the Stopped end's message starts with {@code stoppedBy}. */
@@ -401,14 +347,6 @@ public final class LocalScheduler implements Scheduler {
             LOG.warnf("%d of %d instances had not recorded their end %s after the farm began to stop them (%s)",
                     ends.stream().filter(end -> !end.isDone()).count(), ends.size(), stopWait(), stops.stream()
                             .filter(Thread::isAlive).map(Thread::getName).toList());
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
         }
     }
 }

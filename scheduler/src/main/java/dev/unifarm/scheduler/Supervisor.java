@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,11 +14,11 @@ import org.jboss.logging.Logger;
 
 /**
  * One instance id across its runs: boots it (a {@link QemuInstance} per run), and when a run ends by
- * itself and the {@link RestartPolicy} says so, boots the same image again after the {@link Backoff}
+ * itself and its {@link RestartSchedule} says so, boots the same image again after the backoff
  * delay, under the same id and dir. Every status the listener hears carries the restart count; a
  * terminal one is the instance's end. A stop request cancels a pending restart.
  *
- * <p>Every run, the first and each restart, is handed to the {@link Launcher} (the scheduler's capacity
+ * <p>Every run, the first and each restart, is handed to the {@link RunStarter} (the scheduler's capacity
  * admission), which starts its QEMU now or leaves it {@code Pending}/{@code WaitingForCapacity} until
  * {@link #startAdmitted()}. While it backs off ({@code Pending}/{@code BackOff}) an instance holds no
  * capacity: the scheduler releases it on that status and the restart offers it again.
@@ -28,12 +27,12 @@ final class Supervisor {
 
     /** Starts a run's QEMU when capacity admits it, else leaves it waiting; returns the run's status. */
     @FunctionalInterface
-    interface Launcher {
+    interface RunStarter {
         InstanceStatus launch(QemuInstance run) throws IOException;
     }
 
     /** Starts every run at once (no capacity limit). */
-    static final Launcher IMMEDIATE = run -> {
+    static final RunStarter IMMEDIATE = run -> {
         run.start();
         return run.status();
     };
@@ -46,18 +45,15 @@ final class Supervisor {
     });
 
     private final String id;
-    private final RestartPolicy policy;
-    private final Backoff backoff;
+    private final RestartSchedule schedule;
     private final InstanceListener listener;
     private final Clock clock;
     private final Function<InstanceListener, QemuInstance> runs;
-    private final Launcher launcher;
-    private final List<Duration> delays = new ArrayList<>();
+    private final RunStarter starter;
     private volatile QemuInstance current;
     private volatile InstanceStatus last;
     private Instant createdAt;
     private int restarts;
-    private int consecutive;
     private ScheduledFuture<?> pending;
     private boolean stopRequested;
     private boolean booted;
@@ -70,21 +66,20 @@ final class Supervisor {
     }
 
     Supervisor(String id, RestartPolicy policy, Backoff backoff, InstanceListener listener, Clock clock,
-            Function<InstanceListener, QemuInstance> runs, Launcher launcher) {
-        this.launcher = launcher;
+            Function<InstanceListener, QemuInstance> runs, RunStarter starter) {
+        this.starter = starter;
         this.id = id;
-        this.policy = policy;
-        this.backoff = backoff;
+        this.schedule = new RestartSchedule(policy, backoff);
         this.listener = listener;
         this.clock = clock;
         this.runs = runs;
     }
 
-    /** Boots the first run (through the launcher); returns its status once QEMU is started, or it waits. */
+    /** Boots the first run (through the starter); returns its status once QEMU is started, or it waits. */
     InstanceStatus start() throws IOException {
         QemuInstance run = runs.apply(this::onRun);
         current = run;
-        launcher.launch(run); // a QEMU that cannot be started at all is the caller's error, not restarted
+        starter.launch(run); // a QEMU that cannot be started at all is the caller's error, not restarted
         synchronized (this) {
             booted = true;
         }
@@ -133,13 +128,13 @@ final class Supervisor {
     }
 
     /** The delays before each restart so far, in order. */
-    synchronized List<Duration> delays() {
-        return List.copyOf(delays);
+    List<Duration> delays() {
+        return schedule.delays();
     }
 
-    /** Stops the current run (see {@link QemuInstance#stop(Duration)}), or cancels the restart it is waiting for. */
+    /** Stops the current run (see {@link QemuInstance#stop(Duration, String)}), or cancels the restart it is waiting for. */
     void stop(Duration powerdownWait) {
-        stop(powerdownWait, QemuInstance.ON_REQUEST);
+        stop(powerdownWait, StopControl.ON_REQUEST);
     }
 
     /** {@link #stop(Duration)}; the Stopped end's message starts with {@code stoppedBy}. */
@@ -165,17 +160,14 @@ final class Supervisor {
             createdAt = status.createdAt();
         }
         InstanceStatus seen = status.restarted(restarts, createdAt, lastReason, lastMessage);
-        if (!seen.state().isTerminal() || stopRequested || !booted || !policy.restarts(seen.state())) {
+        if (!seen.state().isTerminal() || stopRequested || !booted || !schedule.restarts(seen.state())) {
             publish(seen);
             return;
         }
-        if (seen.startedAt() != null && backoff.resets(Duration.between(seen.startedAt(), seen.finishedAt()))) {
-            consecutive = 0;
-        }
-        // Kubernetes' CrashLoopBackOff: a second run in a row that ended before it lasted resetAfter.
-        String loop = consecutive > 0 ? "crash loop: " : "";
-        Duration delay = backoff.delay(consecutive++);
-        delays.add(delay);
+        RestartSchedule.Restart next = schedule.next(seen.startedAt(), seen.finishedAt());
+        String loop = next.crashLoop() ? "crash loop: " : "";
+        Duration delay = next.delay();
+        RestartPolicy policy = schedule.policy();
         String ended = seen.state() + "/" + seen.reason() + ": " + seen.message();
         LOG.infof("%s ended %s; %srestart %d (policy %s) in %s", id, ended, loop, restarts + 1, policy, delay);
         lastReason = seen.reason();
@@ -195,7 +187,7 @@ final class Supervisor {
         QemuInstance run = runs.apply(this::onRun);
         current = run;
         try {
-            launcher.launch(run); // through admission again: the backoff released this instance's capacity
+            starter.launch(run); // through admission again: the backoff released this instance's capacity
         } catch (IOException e) {
             // the run published Failed/StartFailed, which the policy handles like any failure
             LOG.warnf("%s: restart %d could not start QEMU: %s", id, restarts, e.getMessage());

@@ -8,7 +8,6 @@ import dev.unifarm.imager.KernelProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ class AdoptionBootTest {
         Instant readyAt = Instant.parse("2020-01-01T00:00:10Z");
         InstanceStatus recorded = new InstanceStatus("i1", InstanceState.Running, null, null, null, Accelerator.tcg, "old-node",
                 Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2020-01-01T00:00:01Z"), readyAt, null, null, 0);
-        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "node"));
         Recorder recorder = new Recorder();
 
         Adoption.Finding finding = scheduler.adopt(
@@ -96,9 +95,9 @@ class AdoptionBootTest {
         LaunchRequest request = new LaunchRequest("i1", echoHttp, null, null, 384, instances.resolve("i1"));
         // -S: QEMU waits paused (prelaunch) for a "cont" that never comes
         runAsPreviousFarm(request, List.of("-S"));
-        Path pidFile = request.instanceDir().resolve(QemuInstance.PID_FILE);
+        Path pidFile = request.instanceDir().resolve(QemuProcess.PID_FILE);
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
-        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "node"));
 
         Adoption.Finding finding = await().atMost(Duration.ofSeconds(30))
                 .until(() -> scheduler.adopt(new AdoptRequest("i1", request.instanceDir(), KernelProfile.ExitDetection.LINUX_PANIC,
@@ -116,8 +115,8 @@ class AdoptionBootTest {
     @Test
     void testAdopt_dirWithoutQemuIsNotAdopted() throws IOException {
         Path dir = Files.createDirectories(instances.resolve("i1"));
-        Files.writeString(dir.resolve(QemuInstance.PID_FILE), ProcessHandle.current().pid() + "\n");
-        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+        Files.writeString(dir.resolve(QemuProcess.PID_FILE), ProcessHandle.current().pid() + "\n");
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "node"));
 
         Adoption.Finding finding = scheduler.adopt(new AdoptRequest("i1", dir, KernelProfile.ExitDetection.LINUX_PANIC,
                 InstanceStatus.pending("i1", "node", Instant.now())), new Recorder());
@@ -136,7 +135,7 @@ class AdoptionBootTest {
     @CsvSource({"hello, Hello from Unifarm!", "crash, crash: about to throw"})
     void testReattach_guestThatEndedWhileTheFarmWasDownKeepsItsEnd(String sample, String printed) throws Exception {
         Image image = TestImages.build(sample, work);
-        scheduler = new LocalScheduler(Accelerator.tcg, "node", Duration.ofSeconds(5), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "node"));
         Recorder supervised = new Recorder();
         scheduler.start(new LaunchRequest("live", image, null, null, 384, instances.resolve("live")), supervised);
         InstanceStatus live = supervised.awaitEnd(BOOT);
@@ -170,7 +169,7 @@ class AdoptionBootTest {
         Path dir = Files.createDirectories(request.instanceDir());
         Files.createDirectories(dir.resolve(QemuInstance.VM_DIR));
         List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), Accelerator.tcg,
-                Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuInstance.PID_FILE)));
+                Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuProcess.PID_FILE)));
         command.addAll(extra);
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))

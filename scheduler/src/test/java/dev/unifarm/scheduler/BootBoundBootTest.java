@@ -7,7 +7,6 @@ import dev.unifarm.imager.Image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +33,8 @@ class BootBoundBootTest {
     static void setUp() {
         hello = TestImages.build("hello", work);
         ticker = TestImages.build("ticker", work);
-        scheduler = new LocalScheduler(Accelerator.tcg, "test-node", Lifecycle.defaults(Duration.ofSeconds(5)).withBootTimeout(BOUND),
-                Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "test-node")
+                .withLifecycle(Lifecycle.defaults(Duration.ofSeconds(5)).withBootTimeout(BOUND)));
     }
 
     @AfterAll

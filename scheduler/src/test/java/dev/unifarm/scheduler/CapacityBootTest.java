@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,7 @@ class CapacityBootTest {
     @Test
     void testStart_tenAtOnceWithRoomForFour() {
         Capacity roomForFour = new Capacity(4 * (MEMORY + OVERHEAD), 64, OVERHEAD, 4);
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Duration.ofSeconds(5), Clock.systemUTC(),
-                roomForFour);
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withCapacity(roomForFour));
         Set<String> admitted = ConcurrentHashMap.newKeySet();
         AtomicInteger maxAdmitted = new AtomicInteger();
         List<Recorder> recorders = new ArrayList<>();
@@ -105,8 +103,7 @@ class CapacityBootTest {
     @Test
     void testStop_ofAWaitingInstanceEndsItWithoutQemu() {
         Capacity roomForOne = new Capacity(MEMORY + OVERHEAD, 64, OVERHEAD, 1);
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Duration.ofSeconds(5), Clock.systemUTC(),
-                roomForOne);
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withCapacity(roomForOne));
         Recorder first = new Recorder();
         Recorder second = new Recorder();
         scheduler.start(new LaunchRequest("w1", hello, null, null, MEMORY, instances.resolve("w1")), first);
@@ -125,8 +122,8 @@ class CapacityBootTest {
 
     @Test
     void testStart_biggerThanTheWholeBudgetIsUnschedulable() {
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Duration.ofSeconds(5), Clock.systemUTC(),
-                new Capacity(256, 4, OVERHEAD, 1));
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node")
+                .withCapacity(new Capacity(256, 4, OVERHEAD, 1)));
         Recorder recorder = new Recorder();
 
         InstanceStatus status = scheduler.start(new LaunchRequest("u1", hello, null, null, MEMORY, instances.resolve("u1")), recorder);
@@ -144,7 +141,8 @@ class CapacityBootTest {
         Lifecycle quickRestart = new Lifecycle(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(2),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(2)), Duration.ofSeconds(10),
                 Lifecycle.defaultBootTimeout(Accelerator.tcg));
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", quickRestart, Clock.systemUTC(), roomForOne);
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node")
+                .withLifecycle(quickRestart).withCapacity(roomForOne));
         Recorder restarting = new Recorder();
         Recorder server = new Recorder();
         scheduler.start(new LaunchRequest("a1", hello, null, null, MEMORY, instances.resolve("a1")), restarting, RestartPolicy.Always);

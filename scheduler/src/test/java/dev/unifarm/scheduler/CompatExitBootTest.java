@@ -11,7 +11,6 @@ import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -45,8 +44,7 @@ class CompatExitBootTest {
                 .profile(KernelProfile.linux(TestImages.linuxKernel()).withExit(KernelProfile.ExitDetection.UNIFARM_COMPAT))
                 .compat(true)
                 .build(new ImageStore(work.resolve("store")));
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Lifecycle.defaults(Duration.ofSeconds(5)),
-                Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node"));
     }
 
     @AfterEach

@@ -8,7 +8,6 @@ import dev.unifarm.imager.rootfs.ProcPatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,9 +41,9 @@ class CompatLayerBootTest {
 
     @BeforeAll
     static void createScheduler() {
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", new Lifecycle(Duration.ofSeconds(3),
-                Duration.ofSeconds(5), Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(120),
-                Lifecycle.defaultBootTimeout(Accelerator.tcg)), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node")
+                .withLifecycle(new Lifecycle(Duration.ofSeconds(3), Duration.ofSeconds(5),
+                        Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(120), Lifecycle.defaultBootTimeout(Accelerator.tcg))));
     }
 
     @AfterEach

@@ -67,8 +67,8 @@ class CompatRecordingTest {
     @Test
     void testOtherDetectionsReadNothingHere() throws IOException {
         for (String line : console("compat-stock-hello-exit0.log")) {
-            assertThat(QemuInstance.waitStatus(ExitDetection.LINUX_PANIC, line)).isEmpty();
-            assertThat(QemuInstance.waitStatus(ExitDetection.NONE, line)).isEmpty();
+            assertThat(AppOutput.waitStatus(ExitDetection.LINUX_PANIC, line)).isEmpty();
+            assertThat(AppOutput.waitStatus(ExitDetection.NONE, line)).isEmpty();
         }
     }
 
@@ -77,7 +77,7 @@ class CompatRecordingTest {
         Detected first = null;
         int count = 0;
         for (int i = 0; i < lines.size(); i++) {
-            OptionalInt status = QemuInstance.waitStatus(ExitDetection.UNIFARM_COMPAT, lines.get(i));
+            OptionalInt status = AppOutput.waitStatus(ExitDetection.UNIFARM_COMPAT, lines.get(i));
             if (status.isPresent()) {
                 count++;
                 if (first == null) {

@@ -6,7 +6,6 @@ import dev.unifarm.imager.Image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -52,8 +51,7 @@ class ConsoleRawCapBootTest {
 
     @Test
     void testConsoleRaw_staysBoundedAndTheLatestLinesAreShown() throws IOException, InterruptedException {
-        scheduler = new LocalScheduler(Accelerator.tcg, "node", Lifecycle.defaults(Duration.ofSeconds(5)), Clock.systemUTC(),
-                Capacity.ofHost(), CAP);
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "node").withConsoleRawCapBytes(CAP));
         Path dir = instances.resolve("c1");
         Path raw = dir.resolve(QemuCommand.CONSOLE_RAW);
         Path older = ConsoleTail.older(raw);

@@ -7,7 +7,6 @@ import dev.unifarm.imager.Image;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +47,7 @@ class LifecycleBootTest {
         echoHttp = TestImages.build("echo-http", work);
         hang = TestImages.build("hang", work);
         graceful = TestImages.build("graceful", work);
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", FAST, Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withLifecycle(FAST));
     }
 
     @AfterEach
@@ -75,7 +74,7 @@ class LifecycleBootTest {
     void testStop_guestHonoursPowerdownAndTheAppShutsDownCleanly() {
         Lifecycle patient = new Lifecycle(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5),
                 FAST.backoff(), FAST.watchdogGrace(), FAST.bootTimeout());
-        LocalScheduler own = new LocalScheduler(AcceleratorProbe.detect(), "test-node", patient, Clock.systemUTC());
+        LocalScheduler own = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withLifecycle(patient));
         try {
             Recorder recorder = new Recorder();
             LaunchRequest request = request("g1", graceful);
@@ -276,7 +275,7 @@ class LifecycleBootTest {
     void testStop_cancelsPendingRestart() throws Exception {
         Lifecycle slowBackoff = new Lifecycle(FAST.powerdownWait(), FAST.quitWait(), FAST.qmpTimeout(),
                 new Backoff(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(120)), FAST.watchdogGrace(), FAST.bootTimeout());
-        LocalScheduler own = new LocalScheduler(scheduler.accelerator(), "test-node", slowBackoff, Clock.systemUTC());
+        LocalScheduler own = new LocalScheduler(LocalOptions.of(scheduler.accelerator(), "test-node").withLifecycle(slowBackoff));
         try {
             Recorder recorder = new Recorder();
             LaunchRequest request = request("r6", echoHttp);

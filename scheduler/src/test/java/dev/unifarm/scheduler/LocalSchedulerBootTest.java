@@ -9,7 +9,6 @@ import dev.unifarm.imager.rootfs.ProcPatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +50,7 @@ class LocalSchedulerBootTest {
         echoHttp = TestImages.build("echo-http", work);
         helloWithoutStackMapping = TestImages.build("hello", work, ProcPatch.STACK_MAPPING);
         helloWithoutSelfExe = TestImages.build("hello", work, ProcPatch.SELF_EXE);
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), NODE, Duration.ofSeconds(5), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), NODE));
     }
 
     @AfterEach
@@ -221,7 +220,7 @@ class LocalSchedulerBootTest {
     void testClose_stopsAllLiveInstances() {
         List<Recorder> recorders = List.of(new Recorder(), new Recorder());
         List<LaunchRequest> requests = List.of(request("i1", echoHttp, null), request("i2", echoHttp, null));
-        LocalScheduler own = new LocalScheduler(scheduler.accelerator(), NODE, Duration.ofSeconds(5), Clock.systemUTC());
+        LocalScheduler own = new LocalScheduler(LocalOptions.of(scheduler.accelerator(), NODE));
         List<Long> pids;
         try {
             for (int i = 0; i < requests.size(); i++) {
@@ -254,7 +253,7 @@ class LocalSchedulerBootTest {
     void testClose_returnsOnceEveryEndIsRecordedStoppedByTheFarm() {
         Recorder running = new Recorder();
         Recorder booting = new Recorder();
-        LocalScheduler own = new LocalScheduler(scheduler.accelerator(), NODE, Duration.ofSeconds(5), Clock.systemUTC());
+        LocalScheduler own = new LocalScheduler(LocalOptions.of(scheduler.accelerator(), NODE));
         LaunchRequest first = request("i1", echoHttp, null);
         own.start(first, running);
         awaitListening(own, "i1", running, BOOT);
@@ -281,7 +280,7 @@ class LocalSchedulerBootTest {
             recorder.changed(status);
             throw new IllegalStateException("a listener bug");
         };
-        LocalScheduler own = new LocalScheduler(scheduler.accelerator(), NODE, Duration.ofSeconds(5), Clock.systemUTC());
+        LocalScheduler own = new LocalScheduler(LocalOptions.of(scheduler.accelerator(), NODE));
         try {
             own.start(request("i1", hello, null), throwing);
             InstanceStatus end = recorder.awaitEnd(BOOT);

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,8 @@ class MemoryCapBootTest {
         Containment host = Containment.onThisHost();
         assertThat(host.ownUsers()).as(host.describe()).isTrue();
         Containment capped = Containment.onThisHost(host.settings().withMemoryLimitMiB(448));
-        LocalScheduler neighbours = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Lifecycle.defaults(Duration.ofSeconds(5)),
-                Clock.systemUTC(), Capacity.ofHost(), QemuInstance.CONSOLE_RAW_BYTES, PortForward.LOOPBACK, host);
-        LocalScheduler tight = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Lifecycle.defaults(Duration.ofSeconds(5)),
-                Clock.systemUTC(), Capacity.ofHost(), QemuInstance.CONSOLE_RAW_BYTES, PortForward.LOOPBACK, capped);
+        LocalScheduler neighbours = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withContainment(host));
+        LocalScheduler tight = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withContainment(capped));
         try {
             Recorder web = new Recorder();
             neighbours.start(new LaunchRequest("cap-web", echoHttp, null, Map.of("PORT", "8081"), 384, work.resolve("cap-web"), 8081), web);

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ class NetworkBootTest {
     static void build() {
         echoHttp = TestImages.buildWithNetwork("echo-http", work);
         hello = TestImages.build("hello", work);
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Duration.ofSeconds(5), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node"));
     }
 
     @AfterAll
@@ -71,7 +70,7 @@ class NetworkBootTest {
             assertThat(console(request)).contains("echo-http listening on port " + PORT);
             // It answered under QEMU's seccomp filter: mode 2 (filter) on the running process.
             assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline"))).contains("-sandbox", QemuCommand.SANDBOX);
-            String pid = Files.readString(request.instanceDir().resolve(QemuInstance.PID_FILE)).strip();
+            String pid = Files.readString(request.instanceDir().resolve(QemuProcess.PID_FILE)).strip();
             assertThat(Files.readAllLines(Path.of("/proc", pid, "status"))).contains("Seccomp:\t2");
             assertThat(recorder.statuses()).filteredOn(s -> s.state() == InstanceState.Running)
                     .allSatisfy(s -> assertThat(s.endpoint()).isEqualTo(started.endpoint()));
@@ -90,9 +89,8 @@ class NetworkBootTest {
                     .contains("connect: failed");
 
             // the control: the same guest with outbound allowed reaches a service on this host's loopback
-            LocalScheduler open = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Lifecycle.defaults(Duration.ofSeconds(5)),
-                    Clock.systemUTC(), Capacity.ofHost(), QemuInstance.CONSOLE_RAW_BYTES, PortForward.LOOPBACK,
-                    Containment.onThisHost(Containment.onThisHost().settings().withGuestOutbound(true)));
+            LocalScheduler open = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node")
+                    .withContainment(Containment.onThisHost(Containment.onThisHost().settings().withGuestOutbound(true))));
             try {
                 assertThat(answerFromGuest(open, "n4", ask)).contains("connect: ok");
             } finally {

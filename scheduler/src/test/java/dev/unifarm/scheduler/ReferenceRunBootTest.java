@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ class ReferenceRunBootTest {
 
     @BeforeAll
     static void startScheduler() {
-        scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Duration.ofSeconds(5), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node"));
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,8 +38,7 @@ class RegistryRoundTripBootTest {
         ImageStore store = new ImageStore(work.resolve("store"));
         OciImage oci = new OciLayout(store).export(built);
         try (RealRegistry real = RealRegistry.start(work.resolve("registry"));
-                LocalScheduler scheduler = new LocalScheduler(AcceleratorProbe.detect(), "test-node", Duration.ofSeconds(5),
-                        Clock.systemUTC())) {
+                LocalScheduler scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node"))) {
             OciRegistry registry = new OciRegistry(real.url());
             String reference = registry.push(store, oci, "unifarm/hello");
 

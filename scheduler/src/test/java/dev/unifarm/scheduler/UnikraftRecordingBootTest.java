@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -37,8 +36,9 @@ class UnikraftRecordingBootTest {
     @BeforeAll
     static void setUp() {
         hello = TestImages.buildUnikraft("hello", work);
-        scheduler = new LocalScheduler(Accelerator.tcg, "test-node", new Lifecycle(Duration.ofSeconds(2), Duration.ofSeconds(5),
-                Duration.ofSeconds(5), Backoff.DEFAULT, GRACE, Duration.ofMinutes(3)), Clock.systemUTC());
+        scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "test-node")
+                .withLifecycle(new Lifecycle(Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofSeconds(5), Backoff.DEFAULT, GRACE, Duration.ofMinutes(3))));
     }
 
     @AfterAll

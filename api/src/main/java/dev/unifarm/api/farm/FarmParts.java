@@ -13,6 +13,7 @@ import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.Containment;
 import dev.unifarm.scheduler.Lifecycle;
+import dev.unifarm.scheduler.LocalOptions;
 import dev.unifarm.scheduler.LocalScheduler;
 import dev.unifarm.scheduler.Scheduler;
 import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
@@ -132,9 +133,11 @@ public class FarmParts {
         LOG.infof("local capacity: %d MiB, %d vCPUs, %d MiB overhead per instance, %d boots at once",
                 capacity.memoryMiB(), capacity.vcpus(), capacity.overheadMiB(), capacity.maxBooting());
         Duration bootTimeout = instances.bootTimeout().orElse(Lifecycle.defaultBootTimeout(accel.accelerator()));
-        return LocalScheduler.onThisHost(accel.accelerator(), new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
+        Lifecycle lifecycle = new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
                 new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(), instances.restartBackoffReset()),
-                instances.watchdogGrace(), bootTimeout), capacity, containment);
+                instances.watchdogGrace(), bootTimeout);
+        return new LocalScheduler(LocalOptions.onThisHost(accel.accelerator()).withLifecycle(lifecycle).withCapacity(capacity)
+                .withContainment(containment));
     }
 
     /** Probes the accelerator at start-up, so its choice and the reason are in the start-up log. */

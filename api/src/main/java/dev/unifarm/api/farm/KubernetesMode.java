@@ -3,10 +3,10 @@ package dev.unifarm.api.farm;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.AcceleratorSetting;
 import dev.unifarm.scheduler.Backoff;
-import dev.unifarm.scheduler.kubernetes.KubernetesLauncher;
 import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
 import dev.unifarm.scheduler.kubernetes.LauncherPodConfig;
 import dev.unifarm.scheduler.kubernetes.LauncherSecurity;
+import dev.unifarm.scheduler.kubernetes.PodSupervisor;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -48,7 +48,7 @@ final class KubernetesMode {
         UnifarmConfig.Instances instances = config.instances();
         Backoff backoff = new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(),
                 instances.restartBackoffReset());
-        return new KubernetesScheduler(new KubernetesLauncher(client, pods, backoff, Clock.systemUTC()), pods,
+        return new KubernetesScheduler(new PodSupervisor(client, pods, backoff, Clock.systemUTC()), pods,
                 config.scheduler().kubernetes().launcherTimeout());
     }
 

@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The farm's {@link Scheduler} in Kubernetes mode: instances run in launcher Pods
- * ({@link KubernetesLauncher}); their status and console come from each Pod's launcher HTTP server
+ * ({@link PodSupervisor}); their status and console come from each Pod's launcher HTTP server
  * ({@code http://<podIP>:<statusPort>}). The console is also mirrored into the farm's
  * {@code <instance dir>/console.log} about once a second while the instance is live, so it outlives the
  * Pod and {@code ?follow=true} can follow a file as in local mode.
@@ -37,13 +37,13 @@ public final class KubernetesScheduler implements Scheduler {
     private static final String CONSOLE_FILE = "console.log";
     private static final Duration MIRROR_PERIOD = Duration.ofSeconds(1);
 
-    private final KubernetesLauncher launcher;
+    private final PodSupervisor launcher;
     private final LauncherPodConfig config;
     private final LauncherHttp http;
     private final Map<String, ConsoleMirror> mirrors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService mirroring;
 
-    public KubernetesScheduler(KubernetesLauncher launcher, LauncherPodConfig config, Duration httpTimeout) {
+    public KubernetesScheduler(PodSupervisor launcher, LauncherPodConfig config, Duration httpTimeout) {
         this.launcher = launcher;
         this.config = config;
         this.http = new LauncherHttp(httpTimeout);
@@ -176,7 +176,7 @@ public final class KubernetesScheduler implements Scheduler {
         launcher.close();
     }
 
-    public KubernetesLauncher launcher() {
+    public PodSupervisor launcher() {
         return launcher;
     }
 

@@ -9,12 +9,12 @@ import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.AcceleratorProbe;
-import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.Containment;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.Lifecycle;
+import dev.unifarm.scheduler.LocalOptions;
 import dev.unifarm.scheduler.LocalScheduler;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -92,7 +92,8 @@ public final class Launcher implements AutoCloseable {
         Containment containment = Containment.onThisHost();
         LOG.info(containment.describe()); // a launcher Pod runs non-root: QEMU as its user, and the log says so
         Launcher launcher = new Launcher(config, http, threads,
-                LocalScheduler.onThisHost(accel.accelerator(), lifecycle, Capacity.ofHost(), config.forwardHost(), containment));
+                new LocalScheduler(LocalOptions.onThisHost(accel.accelerator()).withLifecycle(lifecycle).withForwardHost(config.forwardHost())
+                        .withContainment(containment)));
         http.setExecutor(threads);
         http.createContext("/status", launcher::serveStatus);
         http.createContext("/console", launcher::serveConsole);

@@ -5,6 +5,7 @@ import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.RestartPolicy;
+import dev.unifarm.scheduler.RestartSchedule;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -32,13 +33,13 @@ import org.jboss.logging.Logger;
  * {@code Booting}, ready → {@code Running}, {@code Succeeded}/{@code Failed} → the same, with the exit
  * code of the launcher container's terminated state (the launcher exits with the app's code). A Pod
  * that fails or is deleted by someone else ends its instance as {@code Failed}; the instance's
- * {@link RestartPolicy} (the scheduler's, as in local mode) then decides whether a new Pod is created
- * after the scheduler's {@link Backoff}.
+ * {@link RestartSchedule} (the one local mode uses: its {@link RestartPolicy} and the scheduler's
+ * {@link Backoff}) then decides whether and when a new Pod is created.
  * Pods restart {@code Never} themselves: the farm drives restarts.
  */
-public final class KubernetesLauncher implements AutoCloseable {
+public final class PodSupervisor implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(KubernetesLauncher.class);
+    private static final Logger LOG = Logger.getLogger(PodSupervisor.class);
 
     private final KubernetesClient client;
     private final LauncherPodConfig config;
@@ -50,7 +51,7 @@ public final class KubernetesLauncher implements AutoCloseable {
     private final ScheduledExecutorService actions;
     private final SharedIndexInformer<Pod> informer;
 
-    public KubernetesLauncher(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Clock clock) {
+    public PodSupervisor(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Clock clock) {
         this.client = client;
         this.config = config;
         this.backoff = backoff;
@@ -82,7 +83,7 @@ public final class KubernetesLauncher implements AutoCloseable {
 
     /** Creates the instance's first Pod; the listener hears every state change, the last one terminal. */
     public InstanceStatus launch(LauncherSpec spec, RestartPolicy policy, InstanceListener listener) {
-        Tracked instance = new Tracked(spec, policy, listener, InstanceStatus.pending(spec.instanceId(), null, clock.instant()));
+        Tracked instance = new Tracked(spec, new RestartSchedule(policy, backoff), listener, InstanceStatus.pending(spec.instanceId(), null, clock.instant()));
         if (byId.putIfAbsent(spec.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + spec.instanceId() + " is already live");
         }
@@ -117,7 +118,7 @@ public final class KubernetesLauncher implements AutoCloseable {
             return false;
         }
         Pod newest = pods.get(pods.size() - 1);
-        Tracked instance = new Tracked(LauncherPods.spec(id, newest), policy, listener, recorded);
+        Tracked instance = new Tracked(LauncherPods.spec(id, newest), new RestartSchedule(policy, backoff), listener, recorded);
         instance.generation = LauncherPods.generation(newest);
         instance.restarts = recorded.restarts();
         if (byId.putIfAbsent(id, instance) != null) {
@@ -160,12 +161,12 @@ public final class KubernetesLauncher implements AutoCloseable {
         return Optional.ofNullable(informer.getStore().getByKey(config.namespace() + "/" + instance.pod));
     }
 
-    public Optional<LauncherInstance> instance(String id) {
+    public Optional<PodInstance> instance(String id) {
         return Optional.ofNullable(byId.get(id)).map(t -> call(t::view));
     }
 
     public Optional<InstanceStatus> status(String id) {
-        return instance(id).map(LauncherInstance::status);
+        return instance(id).map(PodInstance::status);
     }
 
     /** Deletes the instance's Pod (the launcher powers the guest down on SIGTERM); false when unknown or ended. */
@@ -278,7 +279,7 @@ public final class KubernetesLauncher implements AutoCloseable {
         InstanceState state = succeeded ? InstanceState.Succeeded : InstanceState.Failed;
         InstanceStatus end = instance.status.finished(state, code, reason, message, clock.instant());
         instance.lastTermination = end;
-        if (!instance.policy.restarts(state)) {
+        if (!instance.schedule.restarts(state)) {
             instance.ended = true;
             publish(instance, end);
             return;
@@ -288,11 +289,7 @@ public final class KubernetesLauncher implements AutoCloseable {
         deletePod(old); // a failed Pod stays until deleted; the restart gets a new name anyway
         instance.restarts++;
         instance.generation++;
-        if (instance.status.startedAt() != null
-                && backoff.resets(Duration.between(instance.status.startedAt(), clock.instant()))) {
-            instance.consecutive = 0;
-        }
-        Duration delay = backoff.delay(instance.consecutive++);
+        Duration delay = instance.schedule.next(instance.status.startedAt(), clock.instant()).delay();
         publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null, "BackOff",
                 "restart " + instance.restarts + " in " + delay.toMillis() + " ms after " + reason + ": " + message,
                 null, null, instance.status.createdAt(), null, null, null, null, instance.restarts));
@@ -365,28 +362,26 @@ public final class KubernetesLauncher implements AutoCloseable {
     /** Mutated only on the actions thread. */
     private static final class Tracked {
         final LauncherSpec spec;
-        final RestartPolicy policy;
+        final RestartSchedule schedule;
         final InstanceListener listener;
         volatile InstanceStatus status;
         volatile String pod;
         volatile int generation;
         volatile int restarts;
-        /** Restarts since a run last lasted long enough to reset the backoff. */
-        volatile int consecutive;
         volatile boolean podEnded;
         volatile boolean ended;
         volatile boolean stopRequested;
         volatile InstanceStatus lastTermination;
 
-        Tracked(LauncherSpec spec, RestartPolicy policy, InstanceListener listener, InstanceStatus status) {
+        Tracked(LauncherSpec spec, RestartSchedule schedule, InstanceListener listener, InstanceStatus status) {
             this.spec = spec;
-            this.policy = policy;
+            this.schedule = schedule;
             this.listener = listener;
             this.status = status;
         }
 
-        LauncherInstance view() {
-            return new LauncherInstance(status, pod, restarts, lastTermination);
+        PodInstance view() {
+            return new PodInstance(status, pod, restarts, lastTermination);
         }
     }
 }

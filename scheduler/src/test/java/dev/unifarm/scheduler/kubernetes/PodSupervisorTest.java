@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * instance's state and its restart policy.
  */
 @EnableKubernetesMockClient(crud = true)
-class KubernetesLauncherTest {
+class PodSupervisorTest {
 
     private static final String NS = "farm";
     private static final String DIGEST = "sha256:" + "ab".repeat(32);
@@ -49,7 +49,7 @@ class KubernetesLauncherTest {
 
     KubernetesClient client;
 
-    private KubernetesLauncher launcher;
+    private PodSupervisor launcher;
 
     @AfterEach
     void closeLauncher() {
@@ -58,8 +58,8 @@ class KubernetesLauncherTest {
         }
     }
 
-    private KubernetesLauncher launcher(LauncherPodConfig config) {
-        launcher = new KubernetesLauncher(client, config,
+    private PodSupervisor launcher(LauncherPodConfig config) {
+        launcher = new PodSupervisor(client, config,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMinutes(2)), Clock.systemUTC());
         return launcher;
     }
@@ -234,7 +234,7 @@ class KubernetesLauncherTest {
         setStatus(onlyPod(), "Failed", false, 3);
 
         await().atMost(WAIT).until(() -> podNames().equals(List.of("unifarm-i-4-1")));
-        LauncherInstance instance = launcher.instance("i-4").orElseThrow();
+        PodInstance instance = launcher.instance("i-4").orElseThrow();
         assertThat(instance.restarts()).isEqualTo(1);
         assertThat(instance.pod()).isEqualTo("unifarm-i-4-1");
         assertThat(instance.lastTermination().exitCode()).isEqualTo(3);
@@ -270,7 +270,7 @@ class KubernetesLauncherTest {
 
         await().atMost(WAIT).until(() -> podNames().equals(List.of("unifarm-a-1", "unifarm-f-1")));
         for (String id : List.of("a", "f")) {
-            LauncherInstance instance = launcher.instance(id).orElseThrow();
+            PodInstance instance = launcher.instance(id).orElseThrow();
             assertThat(instance.restarts()).isEqualTo(1);
             assertThat(instance.lastTermination().reason()).isEqualTo("PodDeleted");
         }
@@ -308,7 +308,7 @@ class KubernetesLauncherTest {
 
     @Test
     void testReattach_actsOnAnEndMissedWhileNoFarmRanAndDeletesOlderAndUnknownPods() {
-        KubernetesLauncher l = launcher(config());
+        PodSupervisor l = launcher(config());
         client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("r"), 0)).create();
         Pod newest = client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("r"), 1)).create();
         client.pods().inNamespace(NS).resource(LauncherPods.pod(config(), spec("stray"), 0)).create();
@@ -325,7 +325,7 @@ class KubernetesLauncherTest {
         assertThat(l.deleteUntracked()).containsExactly("unifarm-stray-0");
 
         await().atMost(WAIT).until(() -> podNames().equals(List.of("unifarm-r-2")));
-        LauncherInstance instance = l.instance("r").orElseThrow();
+        PodInstance instance = l.instance("r").orElseThrow();
         assertThat(instance.restarts()).as("the recorded restart and this one").isEqualTo(2);
         assertThat(instance.lastTermination().exitCode()).isEqualTo(3);
         assertThat(heard.states()).startsWith(InstanceState.Pending);
@@ -334,7 +334,7 @@ class KubernetesLauncherTest {
 
     @Test
     void testBackoff_growsAndIsCapped() {
-        KubernetesLauncher l = launcher(config());
+        PodSupervisor l = launcher(config());
         assertThat(l.backoff(1)).isEqualTo(Duration.ofMillis(10));
         assertThat(l.backoff(2)).isEqualTo(Duration.ofMillis(20));
         assertThat(l.backoff(3)).isEqualTo(Duration.ofMillis(40));

@@ -9,5 +9,5 @@ import dev.unifarm.scheduler.InstanceStatus;
  * @param restarts how many Pods were created after the first
  * @param lastTermination how the previous Pod ended, null before the first end
  */
-public record LauncherInstance(InstanceStatus status, String pod, int restarts, InstanceStatus lastTermination) {
+public record PodInstance(InstanceStatus status, String pod, int restarts, InstanceStatus lastTermination) {
 }
