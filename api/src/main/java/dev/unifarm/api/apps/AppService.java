@@ -43,7 +43,7 @@ public class AppService {
     private final Clock clock = Clock.systemUTC();
 
     AppService(AppRepository apps, RevisionRepository revisions, BuildQueue builds, BundleReader bundles, ImageStore store,
-            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, StoreGuard guard) {
+            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, AppSpecParser specs, StoreGuard guard) {
         this.guard = guard;
         this.apps = apps;
         this.revisions = revisions;
@@ -51,7 +51,7 @@ public class AppService {
         this.bundles = bundles;
         this.store = store;
         this.dirs = dirs;
-        this.specs = new AppSpecParser(json, kernels.names());
+        this.specs = specs;
         this.kernels = kernels;
         this.json = json;
         this.maxUploadBytes = config.builds().maxUploadBytes();

@@ -2,22 +2,18 @@ package dev.unifarm.api.apps;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.builds.ImageRecipe;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.farm.KernelProfiles;
-import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.Bundle;
-import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.OciImage;
 import dev.unifarm.imager.OciLayout;
-import dev.unifarm.imager.RollForward;
-import dev.unifarm.imager.RuntimeStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,10 +37,8 @@ public class BuildQueue {
 
     private final RevisionRepository revisions;
     private final AppSpecParser specs;
-    private final BundleReader bundles;
+    private final ImageRecipe recipe;
     private final ImageStore images;
-    private final BaseLayerCache layers;
-    private final RuntimeStore runtimes;
     private final KernelProfiles profiles;
     private final FarmDirs dirs;
     private final OciLayout layout;
@@ -54,17 +48,15 @@ public class BuildQueue {
     private final BuildMetrics metrics;
     private final ExecutorService executor;
 
-    BuildQueue(RevisionRepository revisions, BundleReader bundles, ImageStore images, BaseLayerCache layers, RuntimeStore runtimes,
-            KernelProfiles profiles, FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress,
+    BuildQueue(RevisionRepository revisions, AppSpecParser specs, ImageRecipe recipe, ImageStore images, KernelProfiles profiles,
+            FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress,
             BuildMetrics metrics) {
         this.progress = progress;
         this.metrics = metrics;
         this.revisions = revisions;
-        this.specs = new AppSpecParser(json, profiles.names());
-        this.bundles = bundles;
+        this.specs = specs;
+        this.recipe = recipe;
         this.images = images;
-        this.layers = layers;
-        this.runtimes = runtimes;
         this.profiles = profiles;
         this.dirs = dirs;
         this.layout = layout;
@@ -137,23 +129,11 @@ public class BuildQueue {
         long started = System.nanoTime();
         try {
             AppSpec spec = specs.parse(row.specJson());
-            Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
-                    Optional.ofNullable(spec.entrypoint()));
+            Bundle bundle = recipe.bundle(spec, row.bundleDigest(), work);
             log.add("bundle: " + row.bundleDigest() + ", entrypoint " + bundle.entrypoint());
             KernelProfile profile = profile(spec);
             log.add("kernel profile: " + profile.name());
-            Image image = ImageBuilder.forBundle(bundle)
-                    .runtimes(runtimes)
-                    .profile(profile)
-                    .args(spec.argsOrEmpty())
-                    .env(spec.envOrEmpty())
-                    .cache(layers)
-                    .network(spec.port() != null)
-                    .port(spec.port())
-                    .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
-                    .compat(spec.compatOverride())
-                    .log(log::add)
-                    .build(images);
+            Image image = recipe.image(bundle, spec, profile, null, log::add);
             log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
             String ociDigest = null;
             String ociReference = null;

@@ -6,20 +6,17 @@ import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.apps.RevisionState;
+import dev.unifarm.api.builds.ImageRecipe;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
+import dev.unifarm.api.instances.LaunchRecipe;
+import dev.unifarm.api.instances.StartRequest;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.BaseLayerCache;
 import dev.unifarm.imager.Bundle;
-import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.RollForward;
-import dev.unifarm.imager.RuntimeStore;
 import dev.unifarm.imager.StraceWrapper;
 import dev.unifarm.imager.TraceOptions;
 import dev.unifarm.scheduler.InstanceRequest;
@@ -43,7 +40,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,10 +79,8 @@ public class ReferenceRuns {
     private final RevisionRepository revisions;
     private final ProfileRepository profiles;
     private final AppSpecParser specs;
-    private final BundleReader bundles;
-    private final ImageStore images;
-    private final BaseLayerCache layers;
-    private final RuntimeStore runtimes;
+    private final ImageRecipe images;
+    private final LaunchRecipe launches;
     private final KernelProfiles kernels;
     private final FarmDirs dirs;
     private final Scheduler scheduler;
@@ -108,17 +102,15 @@ public class ReferenceRuns {
         return thread;
     });
 
-    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, BundleReader bundles, ImageStore images,
-            BaseLayerCache layers, RuntimeStore runtimes, KernelProfiles kernels, FarmDirs dirs, Scheduler scheduler,
-            UnifarmConfig config, CoverageMetrics metrics, ObjectMapper json) {
+    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, AppSpecParser specs, ImageRecipe images,
+            LaunchRecipe launches, KernelProfiles kernels, FarmDirs dirs, Scheduler scheduler, UnifarmConfig config,
+            CoverageMetrics metrics, ObjectMapper json) {
         this.apps = apps;
         this.revisions = revisions;
         this.profiles = profiles;
-        this.specs = new AppSpecParser(json, kernels.names());
-        this.bundles = bundles;
+        this.specs = specs;
         this.images = images;
-        this.layers = layers;
-        this.runtimes = runtimes;
+        this.launches = launches;
         this.kernels = kernels;
         this.dirs = dirs;
         this.scheduler = scheduler;
@@ -177,23 +169,9 @@ public class ReferenceRuns {
         Path work = dirs.newWorkDir("reference-" + row.app() + "-");
         try {
             AppSpec spec = specs.parse(row.specJson());
-            Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
-                    Optional.ofNullable(spec.entrypoint()));
-            Image image = ImageBuilder.forBundle(bundle)
-                    .runtimes(runtimes)
-                    .profile(linux)
-                    .args(spec.argsOrEmpty())
-                    .env(spec.envOrEmpty())
-                    .cache(layers)
-                    .network(spec.port() != null)
-                    .port(spec.port())
-                    .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
-                    .trace(trace)
-                    .log(line -> LOG.debugf("reference %s: %s", runId, line))
-                    .build(images);
-            int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
-            int port = spec.port() != null ? spec.port() : 0;
-            LaunchRequest launch = new LaunchRequest(runId, image, null, null, memory, dirs.instance(runId), port);
+            Bundle bundle = images.bundle(spec, row.bundleDigest(), work);
+            Image image = images.image(bundle, spec, linux, trace, line -> LOG.debugf("reference %s: %s", runId, line));
+            LaunchRequest launch = launches.launch(runId, spec, image, new StartRequest(null, null));
             AtomicBoolean running = new AtomicBoolean();
             scheduler.start(new InstanceRequest(row.app(), launch, null), status -> {
                 if (status.state().isTerminal()) {

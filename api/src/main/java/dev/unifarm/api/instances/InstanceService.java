@@ -52,11 +52,13 @@ public class InstanceService {
     private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
     private final StopReasons stopReasons;
+    private final LaunchRecipe launches;
 
     InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
             FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, ObservedRuns observed,
-            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons) {
+            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons, LaunchRecipe launches) {
         this.stopReasons = stopReasons;
+        this.launches = launches;
         this.metrics = metrics;
         this.diagnoses = diagnoses;
         this.observed = observed;
@@ -87,11 +89,8 @@ public class InstanceService {
         String id = InstanceIds.next(requested);
         instances.insert(id, appName, revision.number(), scheduler.node(), requested);
         metrics.started(appName);
-        int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
-            int port = spec.port() != null ? spec.port() : 0;
-            LaunchRequest launch = new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port,
-                    spec.readinessPath());
+            LaunchRequest launch = launches.launch(id, spec, image, request);
             scheduler.start(new InstanceRequest(appName, launch, reference), recorder(appName, revision.number(), requested),
                     RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
