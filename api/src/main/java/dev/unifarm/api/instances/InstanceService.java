@@ -90,8 +90,7 @@ public class InstanceService {
         instances.insert(id, appName, revision.number(), scheduler.node(), requested);
         metrics.started(appName);
         try {
-            LaunchRequest launch = launches.launch(id, spec, image, request);
-            scheduler.start(new InstanceRequest(appName, launch, reference), recorder(appName, revision.number(), requested),
+            launch(appName, launches.launch(id, spec, image, request), reference, recorder(appName, revision.number(), requested),
                     RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
             instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());
@@ -99,6 +98,29 @@ public class InstanceService {
             throw e;
         }
         return get(id);
+    }
+
+    /** Where every start reaches the scheduler: a recorded instance's and an unrecorded run's alike. */
+    private void launch(String app, LaunchRequest launch, String reference, InstanceListener listener, RestartPolicy policy) {
+        scheduler.start(new InstanceRequest(app, launch, reference), listener, policy);
+    }
+
+    /**
+     * Boots {@code image} of the app as run {@code id} that the farm keeps no instance record of (a coverage
+     * reference run, which has its own record and listener): launched from the spec like every instance, never restarted.
+     */
+    public void startRun(String app, String id, AppSpec spec, Image image, InstanceListener listener) {
+        launch(app, launches.launch(id, spec, image, new StartRequest(null, null)), null, listener, RestartPolicy.Never);
+    }
+
+    /** Whether run or instance {@code id} is live on the scheduler (not yet ended). */
+    public boolean live(String id) {
+        return scheduler.status(id).filter(s -> !s.state().isTerminal()).isPresent();
+    }
+
+    /** Stops an unrecorded run (powerdown, then quit), waiting up to {@code wait} for its guest to end by itself. */
+    public void stopRun(String id, Duration wait) {
+        scheduler.stop(id, wait);
     }
 
     /**
