@@ -1,10 +1,8 @@
 package dev.unifarm.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.api.apps.OciBackfill;
+import dev.unifarm.api.builds.OciBackfill;
 import dev.unifarm.api.db.Jdbc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -23,6 +21,9 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * Without a registry (the test farm has none) every initrd image is still in the store's OCI image

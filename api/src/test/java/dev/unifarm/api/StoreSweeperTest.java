@@ -1,11 +1,9 @@
 package dev.unifarm.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.api.apps.StoreGarbage;
-import dev.unifarm.api.apps.StoreSweeper;
 import dev.unifarm.api.db.Jdbc;
+import dev.unifarm.api.store.StoreGarbage;
+import dev.unifarm.api.store.StoreSweeper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -15,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * A deletion the farm was killed in: its transaction committed (rows gone, files listed as garbage),

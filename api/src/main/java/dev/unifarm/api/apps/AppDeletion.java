@@ -5,6 +5,8 @@ import dev.unifarm.api.instances.InstanceMetrics;
 import dev.unifarm.api.instances.InstanceRepository;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.store.StoreGarbage;
+import dev.unifarm.api.store.StoreSweeper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -12,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
 
 /**
  * {@code DELETE /api/v1/apps/{name}}: stops the app's live instances, then deletes its rows and records

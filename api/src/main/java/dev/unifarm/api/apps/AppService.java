@@ -3,13 +3,15 @@ package dev.unifarm.api.apps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.backpressure.UploadSizeLimit;
+import dev.unifarm.api.builds.BuildQueue;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelPresence;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.api.problem.UploadSizeLimit;
+import dev.unifarm.api.store.StoreGuard;
 import dev.unifarm.imager.BundleReader;
 import dev.unifarm.imager.Digests;
 import dev.unifarm.imager.ImageStore;
@@ -24,6 +26,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
 
 /** Apps and their revisions: upload (validate, store, record, queue the build) and reads. */
 @ApplicationScoped

@@ -1,6 +1,8 @@
 package dev.unifarm.api.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.builds.BuildEvents;
+import dev.unifarm.api.builds.BuildProgress;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.instances.InstancesResource;
@@ -25,17 +27,18 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.headers.Header;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+
 
 /** {@code /api/v1/apps}: upload apps, read, re-spec and delete them, their revisions, start instances. */
 @Path("/api/v1/apps")

@@ -1,8 +1,5 @@
-package dev.unifarm.api;
+package dev.unifarm.api.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.unifarm.api.apps.UploadSweeper;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -13,6 +10,9 @@ import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * A farm killed mid-upload leaves the half-received spool file in {@code <data-dir>/uploads}: the

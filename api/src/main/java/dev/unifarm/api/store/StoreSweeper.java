@@ -1,5 +1,6 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.store;
 
+import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
+
 
 /**
  * Removes the files {@link StoreGarbage} lists, unless a remaining revision still uses them (another

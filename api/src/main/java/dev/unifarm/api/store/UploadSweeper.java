@@ -1,4 +1,4 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.store;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,9 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.builds;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.apps.AppService;
+import dev.unifarm.api.apps.Revision;
+import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.sse.SseWriter;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -12,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+
 /**
  * A revision's build as server-sent events: {@code state} (JSON: state, message, imageDigest) at the
  * start and on every change, {@code log} per build log line, until the final {@code state} (Ready or
  * Failed) after the last line. A deleted app ends the stream with an {@code end} event.
  */
-final class BuildEvents implements StreamingOutput {
+public final class BuildEvents implements StreamingOutput {
 
     private static final long POLL_MILLIS = 200;
 
@@ -28,7 +32,7 @@ final class BuildEvents implements StreamingOutput {
     private final int number;
     private final Duration limit;
 
-    BuildEvents(AppService apps, BuildProgress progress, ObjectMapper json, String app, int number, Duration limit) {
+    public BuildEvents(AppService apps, BuildProgress progress, ObjectMapper json, String app, int number, Duration limit) {
         this.apps = apps;
         this.progress = progress;
         this.json = json;

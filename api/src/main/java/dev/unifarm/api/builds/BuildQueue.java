@@ -1,8 +1,10 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.builds;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.api.builds.ImageRecipe;
+import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.apps.AppSpecParser;
+import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
@@ -24,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
+
 
 /**
  * Builds revisions in the background, a bounded number at a time. Builds read only the stored bundle

@@ -1,5 +1,6 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.builds;
 
+import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
 import dev.unifarm.imager.KernelProfile;
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+
 
 /**
  * Exports the initrd images of Ready revisions that have no OCI manifest yet (built when only a farm

@@ -1,4 +1,4 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.store;
 
 import dev.unifarm.api.db.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,10 +1,12 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.builds;
 
+import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.farm.MetricBuckets;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
+
 
 /**
  * Build metrics, without an {@code app} tag (a farm's builds are one queue; the revision's log says which

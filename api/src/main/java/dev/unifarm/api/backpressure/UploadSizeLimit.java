@@ -1,14 +1,16 @@
-package dev.unifarm.api.problem;
+package dev.unifarm.api.backpressure;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.problem.Problem;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
 
 /**
  * Refuses a request whose declared {@code Content-Length} is over {@code unifarm.builds.max-upload-bytes}

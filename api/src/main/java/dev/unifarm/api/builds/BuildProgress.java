@@ -1,4 +1,4 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.builds;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
-package dev.unifarm.api.problem;
+package dev.unifarm.api.backpressure;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.problem.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.vertx.http.runtime.RouteConstants;
@@ -15,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
+
 
 /**
  * Backpressure for the two expensive calls: uploads ({@code POST /api/v1/apps}: spooling, bundle
