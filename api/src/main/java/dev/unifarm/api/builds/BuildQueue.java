@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.AppSpecParser;
+import dev.unifarm.api.apps.RevisionRecorded;
 import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
@@ -82,6 +83,11 @@ public class BuildQueue {
 
     void shutdown(@Observes ShutdownEvent event) {
         executor.shutdownNow();
+    }
+
+    /** Every revision recorded (an upload, a new spec) is built. */
+    void onRecorded(@Observes RevisionRecorded revision) {
+        submit(revision.app(), revision.number());
     }
 
     public void submit(String app, int number) {

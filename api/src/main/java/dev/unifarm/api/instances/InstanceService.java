@@ -6,7 +6,6 @@ import dev.unifarm.api.apps.Revision;
 import dev.unifarm.api.apps.RevisionKernels;
 import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.api.coverage.ObservedRuns;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
@@ -23,6 +22,7 @@ import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ public class InstanceService {
     private final FarmRegistry registry;
     private final UnifarmConfig config;
     private final InstanceMetrics metrics;
-    private final ObservedRuns observed;
+    private final Event<InstanceEnded> ended;
     private final ConsoleDiagnoses diagnoses;
     private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
@@ -55,13 +55,13 @@ public class InstanceService {
     private final LaunchRecipe launches;
 
     InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
-            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, ObservedRuns observed,
+            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, Event<InstanceEnded> ended,
             RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons, LaunchRecipe launches) {
         this.stopReasons = stopReasons;
         this.launches = launches;
         this.metrics = metrics;
         this.diagnoses = diagnoses;
-        this.observed = observed;
+        this.ended = ended;
         this.revisionKernels = revisionKernels;
         this.apps = apps;
         this.images = images;
@@ -125,11 +125,11 @@ public class InstanceService {
 
     /**
      * The listener of one instance's statuses, for a start and for an adoption alike: records them,
-     * updates the metrics and, at the end, hands a Unikraft instance's console to {@link ObservedRuns} and a failure's
+     * updates the metrics and, at the end, fires {@link InstanceEnded} (observed coverage reads the console) and hands a failure's
      * to {@link ConsoleDiagnoses}.
      */
     public InstanceListener recorder(String app, int revision, Instant requested) {
-        return new InstanceRecorder(instances, metrics, observed, diagnoses, app, revision, requested, stopReasons);
+        return new InstanceRecorder(instances, metrics, ended, diagnoses, app, revision, requested, stopReasons);
     }
 
     private boolean kubernetes() {

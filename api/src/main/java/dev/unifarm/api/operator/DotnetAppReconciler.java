@@ -3,12 +3,12 @@ package dev.unifarm.api.operator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.App;
-import dev.unifarm.api.apps.AppDeletion;
 import dev.unifarm.api.apps.AppNames;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.apps.Revision;
+import dev.unifarm.api.front.AppDeletion;
 import dev.unifarm.api.problem.ProblemException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
+
 
 /**
  * Reconciles a DotnetApp with the farm app {@code <namespace>-<name>}: a new generation fetches the

@@ -1,18 +1,18 @@
 package dev.unifarm.api.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.api.apps.AppDeletion;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.coverage.CoverageService;
-import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.api.front.AppDeletion;
 import dev.unifarm.api.gateway.GatewayServer;
+import dev.unifarm.api.instances.InstanceService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.quarkus.runtime.Quarkus;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
+
 
 /**
  * Runs the DotnetApp operator ({@code unifarm.operator.enabled}) on the Quarkus-managed fabric8 client:

@@ -1,6 +1,5 @@
 package dev.unifarm.api.store;
 
-import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageStore;
@@ -30,13 +29,13 @@ public class StoreSweeper {
     private static final Logger LOG = Logger.getLogger(StoreSweeper.class);
 
     private final StoreGarbage garbage;
-    private final RevisionRepository revisions;
+    private final StoreReferences revisions;
     private final ImageStore store;
     private final OciLayout layout;
     private final FarmDirs dirs;
     private final StoreGuard guard;
 
-    StoreSweeper(StoreGarbage garbage, RevisionRepository revisions, ImageStore store, OciLayout layout, FarmDirs dirs, StoreGuard guard) {
+    StoreSweeper(StoreGarbage garbage, StoreReferences revisions, ImageStore store, OciLayout layout, FarmDirs dirs, StoreGuard guard) {
         this.garbage = garbage;
         this.revisions = revisions;
         this.store = store;

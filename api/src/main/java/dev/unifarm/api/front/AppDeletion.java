@@ -1,5 +1,8 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.front;
 
+import dev.unifarm.api.apps.AppDeleted;
+import dev.unifarm.api.apps.AppRepository;
+import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceMetrics;
 import dev.unifarm.api.instances.InstanceRepository;
@@ -14,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
 
 
 /**

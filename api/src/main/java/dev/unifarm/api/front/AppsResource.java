@@ -1,6 +1,12 @@
-package dev.unifarm.api.apps;
+package dev.unifarm.api.front;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.apps.App;
+import dev.unifarm.api.apps.AppDeleted;
+import dev.unifarm.api.apps.AppService;
+import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.apps.Page;
+import dev.unifarm.api.apps.Revision;
 import dev.unifarm.api.builds.BuildEvents;
 import dev.unifarm.api.builds.BuildProgress;
 import dev.unifarm.api.instances.Instance;
@@ -38,6 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+
 
 
 /** {@code /api/v1/apps}: upload apps, read, re-spec and delete them, their revisions, start instances. */
