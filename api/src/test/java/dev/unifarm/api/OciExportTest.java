@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 /**
  * Without a registry (the test farm has none) every initrd image is still in the store's OCI image
  * layout: the revision's {@code ociDigest} names a manifest that {@code index.json} lists, deleting

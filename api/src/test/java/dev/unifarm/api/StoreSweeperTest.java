@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 /**
  * A deletion the farm was killed in: its transaction committed (rows gone, files listed as garbage),
  * no file deleted yet. The sweep that runs at start removes those files, except what another app uses

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-
 /** Apps and their revisions: upload (validate, store, record, queue the build) and reads. */
 @ApplicationScoped
 public class AppService {

@@ -17,7 +17,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
-
 /**
  * Backpressure for the two expensive calls: uploads ({@code POST /api/v1/apps}: spooling, bundle
  * check, blob store) and instance starts ({@code POST /api/v1/apps/{name}/instances}: image check,

@@ -11,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-
 /**
  * Refuses a request whose declared {@code Content-Length} is over {@code unifarm.builds.max-upload-bytes}
  * with 413 {@code application/problem+json}, before any of its body is read or spooled. It runs just

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-
 /**
  * A revision's build as server-sent events: {@code state} (JSON: state, message, imageDigest) at the
  * start and on every change, {@code log} per build log line, until the final {@code state} (Ready or

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
 
-
 /**
  * Build metrics, without an {@code app} tag (a farm's builds are one queue; the revision's log says which
  * app failed and why):

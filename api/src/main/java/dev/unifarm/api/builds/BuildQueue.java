@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
-
 /**
  * Builds revisions in the background, a bounded number at a time. Builds read only the stored bundle
  * blob and the revision row, so a revision left {@code Pending} or {@code Building} by a crash is

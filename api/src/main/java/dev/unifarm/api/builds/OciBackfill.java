@@ -12,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-
 /**
  * Exports the initrd images of Ready revisions that have no OCI manifest yet (built when only a farm
  * with a registry exported them), so every Ready initrd image is in the store's OCI layout. Runs once

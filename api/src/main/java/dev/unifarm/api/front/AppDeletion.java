@@ -18,8 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-
-
 /**
  * {@code DELETE /api/v1/apps/{name}}: stops the app's live instances, then deletes its rows and records
  * its files as garbage in one transaction, then sweeps. A farm killed at any point leaves either the

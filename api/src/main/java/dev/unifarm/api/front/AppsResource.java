@@ -45,8 +45,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-
-
 /** {@code /api/v1/apps}: upload apps, read, re-spec and delete them, their revisions, start instances. */
 @Path("/api/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
-
 /**
  * Reconciles a DotnetApp with the farm app {@code <namespace>-<name>}: a new generation fetches the
  * bundle and makes a revision through {@link AppService} (the REST API's path, so the same checks apply);

@@ -27,7 +27,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-
 /**
  * Runs the DotnetApp operator ({@code unifarm.operator.enabled}) on the Quarkus-managed fabric8 client:
  * started once the farm has started (builds resumed, instances recovered), stopped on shutdown. With

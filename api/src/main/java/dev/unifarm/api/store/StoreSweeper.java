@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
-
 /**
  * Removes the files {@link StoreGarbage} lists, unless a remaining revision still uses them (another
  * app uploaded the same bundle, or built the same image); an image leaves the OCI layout first. Runs after every app deletion and at start,

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-
 /**
  * A farm killed mid-upload leaves the half-received spool file in {@code <data-dir>/uploads}: the
  * sweep the farm runs at start deletes it, and keeps a file this process is receiving now.
