@@ -1,16 +1,13 @@
 package dev.unifarm.api;
 
-import static dev.unifarm.api.FarmMetrics.metrics;
-import static dev.unifarm.api.FarmClient.api;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.gateway.GatewayServer;
 import dev.unifarm.api.instances.InstanceRepository;
 import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.api.testing.FarmClient;
+import dev.unifarm.api.testing.RecordedUnikraftInstance;
 import dev.unifarm.scheduler.InstanceState;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -39,6 +36,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+
+import static dev.unifarm.api.testing.FarmMetrics.metrics;
+import static dev.unifarm.api.testing.FarmClient.api;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 
 /**
  * The Grafana dashboards in {@code helm/unifarm/dashboards/} against a real Prometheus scraping a farm

@@ -1,9 +1,9 @@
 package dev.unifarm.api;
 
+import dev.unifarm.api.testing.TestFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+
+
 
 /**
  * A real Prometheus (Debian's {@code prometheus}, installed by {@code scripts/provision}) scraping the

@@ -1,7 +1,6 @@
 package dev.unifarm.api;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.unifarm.api.testing.FarmClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.io.IOException;
@@ -14,6 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * The README's walk-through as a user runs it: its {@code sh} blocks, extracted from README.md and run

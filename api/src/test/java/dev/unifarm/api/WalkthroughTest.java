@@ -1,14 +1,16 @@
 package dev.unifarm.api;
 
-import static dev.unifarm.api.FarmClient.api;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.matchesPattern;
-
+import dev.unifarm.api.testing.FarmClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static dev.unifarm.api.testing.FarmClient.api;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+
 
 /** The README walk-through, over HTTP only: upload → Ready → start → console → final state. */
 @QuarkusTest

@@ -3,18 +3,21 @@ package dev.unifarm.api.apps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.backpressure.UploadSizeLimit;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelPresence;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.api.problem.UploadSizeLimit;
+import dev.unifarm.api.backpressure.UploadSizeLimit;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.store.Digests;
 import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.api.store.StoreGuard;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +34,8 @@ public class AppService {
 
     private final AppRepository apps;
     private final RevisionRepository revisions;
-    private final BuildQueue builds;
+    /** The build queue observes it: a recorded revision is queued for its build. */
+    private final Event<RevisionRecorded> recorded;
     private final BundleReader bundles;
     private final ImageStore store;
     private final FarmDirs dirs;
@@ -42,16 +46,16 @@ public class AppService {
     private final long maxUploadBytes;
     private final Clock clock = Clock.systemUTC();
 
-    AppService(AppRepository apps, RevisionRepository revisions, BuildQueue builds, BundleReader bundles, ImageStore store,
-            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, StoreGuard guard) {
+    AppService(AppRepository apps, RevisionRepository revisions, Event<RevisionRecorded> recorded, BundleReader bundles, ImageStore store,
+            FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, AppSpecParser specs, StoreGuard guard) {
         this.guard = guard;
         this.apps = apps;
         this.revisions = revisions;
-        this.builds = builds;
+        this.recorded = recorded;
         this.bundles = bundles;
         this.store = store;
         this.dirs = dirs;
-        this.specs = new AppSpecParser(json, kernels.names());
+        this.specs = specs;
         this.kernels = kernels;
         this.json = json;
         this.maxUploadBytes = config.builds().maxUploadBytes();
@@ -87,7 +91,7 @@ public class AppService {
         String storedSpec = specs.write(spec);
         // Held from storing the bundle to recording its revision, so a deletion's sweep cannot take the blob in between.
         int number = guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, storeBundle(bundle)));
-        builds.submit(name, number);
+        recorded.fire(new RevisionRecorded(name, number));
         return get(name);
     }
 
@@ -125,7 +129,7 @@ public class AppService {
             revisions.insert(name, claimed, latest.bundleDigest(), storedSpec, clock.instant());
             return claimed;
         }));
-        builds.submit(name, number);
+        recorded.fire(new RevisionRecorded(name, number));
         return new SpecUpdate(get(name), true);
     }
 

@@ -1,10 +1,13 @@
 package dev.unifarm.api.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.problem.StrictJson;
 import dev.unifarm.imager.RollForward;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
@@ -12,7 +15,11 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** Parses and checks an app spec, naming the field and the rule for anything wrong. */
+/**
+ * Parses and checks an app spec, naming the field and the rule for anything wrong. The farm's one
+ * parser (uploads, builds, reference runs, the operator) is this bean, over its configured kernel profiles.
+ */
+@Singleton
 public final class AppSpecParser {
 
     static final String INVALID = "invalid-spec";
@@ -26,6 +33,11 @@ public final class AppSpecParser {
     private final StrictJson json;
     /** The farm's configured kernel profile names ({@code unifarm.kernels.<name>}), sorted. */
     private final SortedSet<String> kernels;
+
+    @Inject
+    AppSpecParser(ObjectMapper json, KernelProfiles kernels) {
+        this(json, kernels.names());
+    }
 
     public AppSpecParser(ObjectMapper json, Set<String> kernels) {
         this.json = new StrictJson(json);

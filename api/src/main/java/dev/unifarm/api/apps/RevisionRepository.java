@@ -1,6 +1,7 @@
 package dev.unifarm.api.apps;
 
 import dev.unifarm.api.db.Jdbc;
+import dev.unifarm.api.store.StoreReferences;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /** Rows of {@code revisions}. */
 @ApplicationScoped
-public class RevisionRepository {
+public class RevisionRepository implements StoreReferences {
 
     /** A revision row: what the API shows plus what a build needs (bundle, spec). */
     public record RevisionRow(String app, int number, RevisionState state, String bundleDigest, String specJson,
@@ -43,13 +44,13 @@ public class RevisionRepository {
         return jdbc.query("SELECT * FROM revisions WHERE app = ? ORDER BY number", RevisionRepository::map, app);
     }
 
-    /** Whether any revision (of any app) was made from this bundle blob or produced this image. */
+    @Override
     public boolean references(String digest) {
         return !jdbc.query("SELECT number FROM revisions WHERE bundle_digest = ? OR image_digest = ?", row -> row.getInt(1),
                 digest, digest).isEmpty();
     }
 
-    /** Image digests of every revision that has one, for the root filesystems still in use. */
+    @Override
     public List<String> imageDigests() {
         return jdbc.query("SELECT DISTINCT image_digest FROM revisions WHERE image_digest IS NOT NULL", row -> row.getString(1));
     }

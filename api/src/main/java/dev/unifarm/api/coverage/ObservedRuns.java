@@ -3,6 +3,7 @@ package dev.unifarm.api.coverage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.RevisionKernels;
 import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.instances.InstanceEnded;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.scheduler.InstanceStatus;
@@ -62,6 +63,11 @@ public class ObservedRuns {
 
     void shutdown(@Observes ShutdownEvent event) {
         executor.shutdownNow();
+    }
+
+    /** Every instance that ends, as the instances' recorder reports it. */
+    void onEnded(@Observes InstanceEnded ended) {
+        ended(ended.app(), ended.revision(), ended.status());
     }
 
     /** The instance ended: its console is read in the background (the console file is complete by now). */

@@ -6,9 +6,11 @@ import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.apps.RevisionState;
+import dev.unifarm.api.builds.ImageRecipe;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
+import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.Image;
@@ -25,9 +27,6 @@ import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.InstanceRequest;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
-import dev.unifarm.scheduler.LaunchRequest;
-import dev.unifarm.scheduler.RestartPolicy;
-import dev.unifarm.scheduler.Scheduler;
 import dev.unifarm.scheduler.coverage.StraceParser;
 import dev.unifarm.scheduler.coverage.StraceTrace;
 import io.quarkus.runtime.ShutdownEvent;
@@ -43,7 +42,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,8 +53,9 @@ import org.jboss.logging.Logger;
 /**
  * Coverage reference runs ({@code POST /api/v1/apps/{name}/coverage/reference}): the latest Ready
  * revision is built again as the {@code linux} profile's traced variant ({@link StraceWrapper}),
- * booted on the local scheduler with the spec's args and env, and the strace output its {@code /init}
- * prints on the console once the app ends is parsed and stored as the revision's reference profile.
+ * booted on the local scheduler through {@link InstanceService} (launched like every instance, but with
+ * no instance record) with the spec's args and env, and the strace output its {@code /init} prints on
+ * the console once the app ends is parsed and stored as the revision's reference profile.
  * An app with a port is powered down once it has answered one {@code GET /} through its forwarded
  * port; one without a port that has not ended {@code unifarm.coverage.reference-settle} after its
  * first console line is powered down too (and any run after {@code reference-limit}). The power
@@ -83,13 +82,10 @@ public class ReferenceRuns {
     private final RevisionRepository revisions;
     private final ProfileRepository profiles;
     private final AppSpecParser specs;
-    private final BundleReader bundles;
-    private final ImageStore images;
-    private final BaseLayerCache layers;
-    private final RuntimeStore runtimes;
+    private final ImageRecipe images;
     private final KernelProfiles kernels;
     private final FarmDirs dirs;
-    private final Scheduler scheduler;
+    private final InstanceService instances;
     private final UnifarmConfig config;
     private final CoverageMetrics metrics;
     private final ObjectMapper json;
@@ -108,20 +104,17 @@ public class ReferenceRuns {
         return thread;
     });
 
-    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, BundleReader bundles, ImageStore images,
-            BaseLayerCache layers, RuntimeStore runtimes, KernelProfiles kernels, FarmDirs dirs, Scheduler scheduler,
-            UnifarmConfig config, CoverageMetrics metrics, ObjectMapper json) {
+    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, AppSpecParser specs, ImageRecipe images,
+            KernelProfiles kernels, FarmDirs dirs, InstanceService instances, UnifarmConfig config,
+            CoverageMetrics metrics, ObjectMapper json) {
         this.apps = apps;
         this.revisions = revisions;
         this.profiles = profiles;
-        this.specs = new AppSpecParser(json, kernels.names());
-        this.bundles = bundles;
+        this.specs = specs;
         this.images = images;
-        this.layers = layers;
-        this.runtimes = runtimes;
         this.kernels = kernels;
         this.dirs = dirs;
-        this.scheduler = scheduler;
+        this.instances = instances;
         this.config = config;
         this.metrics = metrics;
         this.json = json;
@@ -177,25 +170,10 @@ public class ReferenceRuns {
         Path work = dirs.newWorkDir("reference-" + row.app() + "-");
         try {
             AppSpec spec = specs.parse(row.specJson());
-            Bundle bundle = bundles.read(images.blobPath(row.bundleDigest()), work.resolve("bundle"),
-                    Optional.ofNullable(spec.entrypoint()));
-            Image image = ImageBuilder.forBundle(bundle)
-                    .runtimes(runtimes)
-                    .profile(linux)
-                    .args(spec.argsOrEmpty())
-                    .env(spec.envOrEmpty())
-                    .cache(layers)
-                    .network(spec.port() != null)
-                    .port(spec.port())
-                    .rollForward(spec.rollForward() == null ? null : RollForward.fromName(spec.rollForward()).orElseThrow())
-                    .trace(trace)
-                    .log(line -> LOG.debugf("reference %s: %s", runId, line))
-                    .build(images);
-            int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
-            int port = spec.port() != null ? spec.port() : 0;
-            LaunchRequest launch = new LaunchRequest(runId, image, null, null, memory, dirs.instance(runId), port);
+            Bundle bundle = images.bundle(spec, row.bundleDigest(), work);
+            Image image = images.image(bundle, spec, linux, trace, line -> LOG.debugf("reference %s: %s", runId, line));
             AtomicBoolean running = new AtomicBoolean();
-            scheduler.start(new InstanceRequest(row.app(), launch, null), status -> {
+            instances.startRun(row.app(), runId, spec, image, status -> {
                 if (status.state().isTerminal()) {
                     executor.submit(() -> finish(runId, row.app(), status, trace.failWithEnosys()));
                 } else if (status.state() == InstanceState.Pending && WAITING_FOR_CAPACITY.equals(status.reason())) {
@@ -205,7 +183,7 @@ public class ReferenceRuns {
                 } else if (status.state() == InstanceState.Running && running.compareAndSet(false, true)) {
                     whenRunning(runId, status);
                 }
-            }, RestartPolicy.Never);
+            });
             Duration limit = config.coverage().referenceLimit();
             timer.schedule(() -> powerDown(runId, "still running " + limit + " after its start"), limit.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -242,12 +220,12 @@ public class ReferenceRuns {
 
     /** The scheduler's stop (powerdown, then quit), with time for the guest to print the trace; nothing if the run is over. */
     private void powerDown(String runId, String because) {
-        if (scheduler.status(runId).filter(s -> !s.state().isTerminal()).isEmpty()) {
+        if (!instances.live(runId)) {
             return;
         }
         poweredDown.putIfAbsent(runId, because);
         LOG.infof("reference run %s: %s; powering it down", runId, because);
-        scheduler.stop(runId, config.coverage().referenceStopWait());
+        instances.stopRun(runId, config.coverage().referenceStopWait());
     }
 
     private void finish(String runId, String app, InstanceStatus end, List<String> failed) {

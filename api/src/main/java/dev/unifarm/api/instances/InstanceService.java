@@ -6,7 +6,6 @@ import dev.unifarm.api.apps.Revision;
 import dev.unifarm.api.apps.RevisionKernels;
 import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.api.coverage.ObservedRuns;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
@@ -23,6 +22,7 @@ import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,19 +47,21 @@ public class InstanceService {
     private final FarmRegistry registry;
     private final UnifarmConfig config;
     private final InstanceMetrics metrics;
-    private final ObservedRuns observed;
+    private final Event<InstanceEnded> ended;
     private final ConsoleDiagnoses diagnoses;
     private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
     private final StopReasons stopReasons;
+    private final LaunchRecipe launches;
 
     InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
-            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, ObservedRuns observed,
-            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons) {
+            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, Event<InstanceEnded> ended,
+            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons, LaunchRecipe launches) {
         this.stopReasons = stopReasons;
+        this.launches = launches;
         this.metrics = metrics;
         this.diagnoses = diagnoses;
-        this.observed = observed;
+        this.ended = ended;
         this.revisionKernels = revisionKernels;
         this.apps = apps;
         this.images = images;
@@ -87,12 +89,8 @@ public class InstanceService {
         String id = InstanceIds.next(requested);
         instances.insert(id, appName, revision.number(), scheduler.node(), requested);
         metrics.started(appName);
-        int memory = spec.memoryMiB() != null ? spec.memoryMiB() : config.instances().defaultMemoryMib();
         try {
-            int port = spec.port() != null ? spec.port() : 0;
-            LaunchRequest launch = new LaunchRequest(id, image, request.args(), request.env(), memory, dirs.instance(id), port,
-                    spec.readinessPath());
-            scheduler.start(new InstanceRequest(appName, launch, reference), recorder(appName, revision.number(), requested),
+            launch(appName, launches.launch(id, spec, image, request), reference, recorder(appName, revision.number(), requested),
                     RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
             instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());
@@ -102,13 +100,36 @@ public class InstanceService {
         return get(id);
     }
 
+    /** Where every start reaches the scheduler: a recorded instance's and an unrecorded run's alike. */
+    private void launch(String app, LaunchRequest launch, String reference, InstanceListener listener, RestartPolicy policy) {
+        scheduler.start(new InstanceRequest(app, launch, reference), listener, policy);
+    }
+
+    /**
+     * Boots {@code image} of the app as run {@code id} that the farm keeps no instance record of (a coverage
+     * reference run, which has its own record and listener): launched from the spec like every instance, never restarted.
+     */
+    public void startRun(String app, String id, AppSpec spec, Image image, InstanceListener listener) {
+        launch(app, launches.launch(id, spec, image, new StartRequest(null, null)), null, listener, RestartPolicy.Never);
+    }
+
+    /** Whether run or instance {@code id} is live on the scheduler (not yet ended). */
+    public boolean live(String id) {
+        return scheduler.status(id).filter(s -> !s.state().isTerminal()).isPresent();
+    }
+
+    /** Stops an unrecorded run (powerdown, then quit), waiting up to {@code wait} for its guest to end by itself. */
+    public void stopRun(String id, Duration wait) {
+        scheduler.stop(id, wait);
+    }
+
     /**
      * The listener of one instance's statuses, for a start and for an adoption alike: records them,
-     * updates the metrics and, at the end, hands a Unikraft instance's console to {@link ObservedRuns} and a failure's
+     * updates the metrics and, at the end, fires {@link InstanceEnded} (observed coverage reads the console) and hands a failure's
      * to {@link ConsoleDiagnoses}.
      */
     public InstanceListener recorder(String app, int revision, Instant requested) {
-        return new InstanceRecorder(instances, metrics, observed, diagnoses, app, revision, requested, stopReasons);
+        return new InstanceRecorder(instances, metrics, ended, diagnoses, app, revision, requested, stopReasons);
     }
 
     private boolean kubernetes() {

@@ -1,19 +1,18 @@
 package dev.unifarm.api.operator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.api.apps.AppDeletion;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.coverage.CoverageService;
-import dev.unifarm.api.farm.KernelProfiles;
-import dev.unifarm.api.instances.InstanceService;
+import dev.unifarm.api.front.AppDeletion;
 import dev.unifarm.api.gateway.GatewayServer;
+import dev.unifarm.api.instances.InstanceService;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.quarkus.runtime.Quarkus;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -47,7 +46,7 @@ public class OperatorRunner {
     private final InstanceService instances;
     private final CoverageService coverage;
     private final BundleFetcher fetcher;
-    private final KernelProfiles kernels;
+    private final AppSpecParser specs;
     private final ObjectMapper json;
     private final GatewayServer gateway;
     private Operator operator;
@@ -56,7 +55,7 @@ public class OperatorRunner {
     private volatile boolean stopping;
 
     OperatorRunner(UnifarmConfig config, Instance<KubernetesClient> clients, AppService apps, AppDeletion deletion,
-            InstanceService instances, CoverageService coverage, BundleFetcher fetcher, KernelProfiles kernels, ObjectMapper json,
+            InstanceService instances, CoverageService coverage, BundleFetcher fetcher, AppSpecParser specs, ObjectMapper json,
             GatewayServer gateway) {
         this.gateway = gateway;
         this.config = config;
@@ -66,7 +65,7 @@ public class OperatorRunner {
         this.instances = instances;
         this.coverage = coverage;
         this.fetcher = fetcher;
-        this.kernels = kernels;
+        this.specs = specs;
         this.json = json;
     }
 
@@ -79,7 +78,7 @@ public class OperatorRunner {
         String leaseNamespace = settings.leaseNamespace().orElse(Optional.ofNullable(client.getNamespace()).orElse("default"));
         identity = settings.identity().orElseGet(OperatorRunner::defaultIdentity);
         Clock clock = Clock.systemUTC();
-        DotnetAppReconciler reconciler = new DotnetAppReconciler(apps, deletion, fetcher, new AppSpecParser(json, kernels.names()),
+        DotnetAppReconciler reconciler = new DotnetAppReconciler(apps, deletion, fetcher, specs,
                 json, new OperatorEvents(client, clock), new InstanceCounter(instances, coverage, gatewayUrl()),
                 settings.resync(), clock);
         operator = new Operator(o -> o.withKubernetesClient(client)

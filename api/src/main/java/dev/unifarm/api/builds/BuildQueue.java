@@ -1,0 +1,182 @@
+package dev.unifarm.api.builds;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.apps.AppSpecParser;
+import dev.unifarm.api.apps.RevisionRecorded;
+import dev.unifarm.api.apps.RevisionRepository;
+import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.FarmDirs;
+import dev.unifarm.api.farm.FarmRegistry;
+import dev.unifarm.api.farm.KernelProfiles;
+import dev.unifarm.imager.Image;
+import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.OciImage;
+import dev.unifarm.imager.RollForward;
+import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.runtime.RuntimeStore;
+import dev.unifarm.imager.store.ImageStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds revisions in the background, a bounded number at a time. Builds read only the stored bundle
+ * blob and the revision row, so a revision left {@code Pending} or {@code Building} by a crash is
+ * simply built again at the next start.
+ */
+@ApplicationScoped
+public class BuildQueue {
+
+    private static final Logger LOG = Logger.getLogger(BuildQueue.class);
+
+    private final RevisionRepository revisions;
+    private final AppSpecParser specs;
+    private final ImageRecipe recipe;
+    private final ImageStore images;
+    private final KernelProfiles profiles;
+    private final FarmDirs dirs;
+    private final OciLayout layout;
+    private final FarmRegistry registry;
+    private final ObjectMapper json;
+    private final BuildProgress progress;
+    private final BuildMetrics metrics;
+    private final ExecutorService executor;
+
+    BuildQueue(RevisionRepository revisions, AppSpecParser specs, ImageRecipe recipe, ImageStore images, KernelProfiles profiles,
+            FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress,
+            BuildMetrics metrics) {
+        this.progress = progress;
+        this.metrics = metrics;
+        this.revisions = revisions;
+        this.specs = specs;
+        this.recipe = recipe;
+        this.images = images;
+        this.profiles = profiles;
+        this.dirs = dirs;
+        this.layout = layout;
+        this.registry = registry;
+        this.json = json;
+        this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, "image-build");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    void resumeUnfinished(@Observes StartupEvent event) {
+        FarmDirs.deleteTree(dirs.work());
+        for (RevisionRepository.RevisionRow row : revisions.unfinished()) {
+            LOG.infof("resuming the build of %s revision %d", row.app(), row.number());
+            submit(row.app(), row.number());
+        }
+    }
+
+    void shutdown(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+    }
+
+    /** Every revision recorded (an upload, a new spec) is built. */
+    void onRecorded(@Observes RevisionRecorded revision) {
+        submit(revision.app(), revision.number());
+    }
+
+    public void submit(String app, int number) {
+        executor.submit(() -> build(app, number));
+    }
+
+    /** The spec's kernel profile (default linux); one removed from the configuration since the upload fails the build. */
+    private KernelProfile profile(AppSpec spec) {
+        String name = spec.kernel() != null ? spec.kernel() : KernelProfiles.DEFAULT;
+        return profiles.get(name).orElseThrow(() -> new ImagerException("invalid-spec", "spec.kernel \"" + name
+                + "\" is no longer a kernel profile of this farm; available: " + profiles.names()));
+    }
+
+    /** A profile mismatch names the profiles that would take the image. */
+    private String withProfileHint(ImagerException e) {
+        if (!"profile-mismatch".equals(e.type()) || profiles.ninePNames().isEmpty()) {
+            return e.getMessage();
+        }
+        return e.getMessage() + " (9pfs profiles of this farm: " + String.join(", ", profiles.ninePNames()) + ")";
+    }
+
+    /** Pushes to the configured registry, if any; a failed push leaves the image local only (the build log says why). */
+    private String push(String app, OciImage oci, List<String> log) {
+        if (!registry.configured()) {
+            log.add("registry: none configured, the image stays in the store's OCI layout");
+            return null;
+        }
+        try {
+            String reference = registry.push(images, oci, app);
+            log.add("registry: pushed " + reference);
+            return reference;
+        } catch (ImagerException e) {
+            LOG.warnf("pushing %s to the registry failed: %s", app, e.getMessage());
+            log.add("registry: push failed, the image stays local only: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void build(String app, int number) {
+        Optional<RevisionRepository.RevisionRow> found = revisions.find(app, number);
+        if (found.isEmpty()) {
+            return; // the app was deleted meanwhile
+        }
+        RevisionRepository.RevisionRow row = found.get();
+        List<String> log = progress.start(app, number);
+        revisions.markBuilding(app, number);
+        Path work = dirs.newWorkDir("build-" + app + "-");
+        long started = System.nanoTime();
+        try {
+            AppSpec spec = specs.parse(row.specJson());
+            Bundle bundle = recipe.bundle(spec, row.bundleDigest(), work);
+            log.add("bundle: " + row.bundleDigest() + ", entrypoint " + bundle.entrypoint());
+            KernelProfile profile = profile(spec);
+            log.add("kernel profile: " + profile.name());
+            Image image = recipe.image(bundle, spec, profile, null, log::add);
+            log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            String ociDigest = null;
+            String ociReference = null;
+            if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
+                long exporting = System.nanoTime();
+                OciImage oci = layout.export(image);
+                ociDigest = oci.digest();
+                log.add("oci: " + oci.digest() + " (OCI image manifest in the store's layout, "
+                        + (System.nanoTime() - exporting) / 1_000_000 + " ms)");
+                ociReference = push(app, oci, log);
+            } else {
+                log.add("oci: not exported (a 9pfs root is a tree, not an initrd: only initrd images are OCI images)");
+            }
+            revisions.markReady(app, number, image.digest(), ociDigest, ociReference, json.writeValueAsString(image.manifest().sizes()),
+                    String.join("\n", log));
+            metrics.ready(System.nanoTime() - started);
+            LOG.infof("built %s revision %d: %s", app, number, image.digest());
+        } catch (ImagerException e) {
+            String message = withProfileHint(e);
+            log.add("error: " + message);
+            revisions.markFailed(app, number, message, String.join("\n", log));
+            metrics.failed(e.type(), System.nanoTime() - started);
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.errorf(e, "build of %s revision %d failed", app, number);
+            log.add("error: " + e);
+            revisions.markFailed(app, number, "the build failed unexpectedly: " + e.getMessage(), String.join("\n", log));
+            metrics.failed(BuildMetrics.INTERNAL, System.nanoTime() - started);
+        } finally {
+            progress.finish(app, number);
+            FarmDirs.deleteTree(work);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.unifarm.api.farm;
+
+import dev.unifarm.api.testing.FarmClient;
+import dev.unifarm.api.testing.StandInKernels;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.file.Path;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.unifarm.api.testing.FarmClient.api;
+import static org.assertj.core.api.Assertions.assertThat;
+
+
+/**
+ * An app spec's {@code kernel} picks a configured profile for the build. No Unikraft kernel exists
+ * here, so the app-elfloader profiles get a stand-in kernel file: these builds are never booted.
+ */
+@QuarkusTest
+class KernelProfilesTest {
+
+    @BeforeAll
+    static void standInKernels() {
+        StandInKernels.install("unikraft-elfloader", "unikraft-elfloader-9pfs");
+    }
+
+    @Test
+    void testBuild_9pfsProfileGivesTreeImage() {
+        String app = FarmClient.uniqueName("uk9p");
+        upload(app, "{\"kernel\": \"unikraft-elfloader-9pfs\"}");
+
+        Response revision = FarmClient.awaitBuilt(app, 1);
+
+        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        assertThat(revision.<String>path("buildLog")).contains("kernel profile: unikraft-elfloader-9pfs")
+                .contains("started through /lib64/ld-linux-x86-64.so.2").contains("9pfs tree: sha256:");
+        String tree = revision.<String>path("buildLog").replaceAll("(?s).*9pfs tree: sha256:([0-9a-f]{64}).*", "$1");
+        assertThat(dataDir().resolve("store/trees").resolve(tree).resolve("app/hello.dll")).isRegularFile();
+    }
+
+    @Test
+    void testBuild_initrdProfileWithNonPieHostFailsNaming9pfsProfile() {
+        String app = FarmClient.uniqueName("ukinitrd");
+        upload(app, "{\"kernel\": \"unikraft-elfloader\"}");
+
+        Response revision = FarmClient.awaitBuilt(app, 1);
+
+        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Failed");
+        assertThat(revision.<String>path("message")).contains("ET_EXEC").contains("9pfs profiles of this farm: unikraft-elfloader-9pfs");
+        assertThat(revision.<String>path("buildLog")).contains("kernel profile: unikraft-elfloader");
+    }
+
+    @Test
+    void testBuild_noKernelInSpecUsesLinux() {
+        String app = FarmClient.uniqueName("deflinux");
+        upload(app, "{}");
+
+        Response revision = FarmClient.awaitBuilt(app, 1);
+
+        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        assertThat(revision.<String>path("buildLog")).contains("kernel profile: linux").contains("initrd: sha256:");
+    }
+
+    private static void upload(String app, String spec) {
+        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile()).multiPart("spec", spec)
+                .post("/api/v1/apps").then().statusCode(201);
+    }
+
+    private static Path dataDir() {
+        return Path.of(ConfigProvider.getConfig().getValue("unifarm.data-dir", String.class));
+    }
+}
