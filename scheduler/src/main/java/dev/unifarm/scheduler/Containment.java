@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * How this host contains instances' QEMUs, the way Firecracker's jailer does (README, "Security"):
@@ -85,8 +86,8 @@ public final class Containment {
     }
 
     /** {@link #onThisHost} for a farm running as {@code uid}, with these probes of the host. */
-    static Containment forFarm(Settings settings, int uid, java.util.function.Supplier<String> unshareProblem,
-            java.util.function.Supplier<Optional<CgroupHierarchy>> cgroups) {
+    static Containment forFarm(Settings settings, int uid, Supplier<String> unshareProblem,
+            Supplier<Optional<CgroupHierarchy>> cgroups) {
         if (!settings.enabled()) {
             return new Containment(settings, uid, "containment is switched off (unifarm.instances.containment.enabled=false)", Optional.empty(),
                     "containment is switched off");

@@ -206,7 +206,7 @@ final class QemuInstance {
         }
         qemu.awaitExit();
         memoryCapHit = jail != null && jail.release();
-        if (qemu.started() || jail != null) {
+        if (jail != null) { // set for every QEMU this instance started or adopted
             QemuProcess.deletePidFile(dir, id);
         }
         qmp.drainAndClose(Duration.ofSeconds(1));
