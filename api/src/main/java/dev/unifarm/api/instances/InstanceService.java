@@ -5,6 +5,7 @@ import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.Revision;
 import dev.unifarm.api.apps.RevisionKernels;
 import dev.unifarm.api.apps.RevisionState;
+import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
@@ -133,7 +134,7 @@ public class InstanceService {
     }
 
     private boolean kubernetes() {
-        return config.scheduler().mode() == UnifarmConfig.SchedulerMode.kubernetes;
+        return config.scheduler().mode() == SchedulerMode.kubernetes;
     }
 
     /**

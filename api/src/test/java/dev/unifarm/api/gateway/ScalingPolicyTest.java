@@ -3,15 +3,15 @@ package dev.unifarm.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.api.apps.AppSpec;
-import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.config.GatewayConfig;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ScalingPolicyTest {
 
-    /** The farm's defaults as {@code UnifarmConfig.Gateway} declares them. */
-    private static final UnifarmConfig.Gateway DEFAULTS = new UnifarmConfig.Gateway() {
+    /** The farm's defaults as {@code GatewayConfig} declares them. */
+    private static final GatewayConfig DEFAULTS = new GatewayConfig() {
         public boolean enabled() { return true; }
         public String host() { return "127.0.0.1"; }
         public int port() { return 8081; }
