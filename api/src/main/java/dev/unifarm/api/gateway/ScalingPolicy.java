@@ -23,4 +23,17 @@ record ScalingPolicy(int minInstances, int maxInstances, Duration idleTimeout, i
     boolean hasRoom(int inFlight) {
         return inFlight < maxConcurrency;
     }
+
+    /**
+     * Instances wanted: {@code minInstances} (none while {@code warmHeld}: warm starts back off after a failure),
+     * or more where {@code demand} (requests in flight and waiting) needs them at {@code maxConcurrency} each;
+     * never above {@code maxInstances}.
+     */
+    int wanted(int demand, boolean warmHeld) {
+        int wanted = warmHeld ? 0 : minInstances;
+        if (demand > 0) {
+            wanted = Math.max(wanted, maxConcurrency == Integer.MAX_VALUE ? 1 : (demand + maxConcurrency - 1) / maxConcurrency);
+        }
+        return Math.min(wanted, maxInstances);
+    }
 }

@@ -41,4 +41,14 @@ class ScalingPolicyTest {
         assertThat(one.hasRoom(0)).isTrue();
         assertThat(one.hasRoom(1)).isFalse();
     }
+
+    @Test
+    void testWanted_minimumOrTheDemandAtMaxConcurrencyEachCappedAtMaxInstances() {
+        ScalingPolicy two = new ScalingPolicy(1, 3, Duration.ofSeconds(5), 2);
+        assertThat(two.wanted(0, false)).isEqualTo(1);
+        assertThat(two.wanted(0, true)).isZero();
+        assertThat(two.wanted(3, true)).isEqualTo(2);
+        assertThat(two.wanted(100, false)).isEqualTo(3);
+        assertThat(new ScalingPolicy(0, 4, Duration.ofSeconds(5), Integer.MAX_VALUE).wanted(50, false)).isEqualTo(1);
+    }
 }
