@@ -1,7 +1,8 @@
 package dev.unifarm.api.auth;
 
+import dev.unifarm.api.config.TokenAccess;
+import dev.unifarm.api.config.TokenConfig;
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.api.config.UnifarmConfig.Access;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -36,13 +37,13 @@ public class ApiTokens {
     static final String DEFAULT_NAME = "default";
 
     /** A token the farm accepts, kept only as its SHA-256. */
-    private record Known(String name, Access access, byte[] digest) {
+    private record Known(String name, TokenAccess access, byte[] digest) {
     }
 
     /** Who a presented token turned out to be. */
-    public record Holder(String name, Access access) {
+    public record Holder(String name, TokenAccess access) {
         public boolean readOnly() {
-            return access == Access.READ_ONLY;
+            return access == TokenAccess.READ_ONLY;
         }
     }
 
@@ -51,8 +52,8 @@ public class ApiTokens {
     ApiTokens(UnifarmConfig config) {
         String main = config.api().token().orElseGet(() -> generatedToken(config.dataDir().toAbsolutePath()));
         List<Known> known = new ArrayList<>();
-        known.add(new Known(DEFAULT_NAME, Access.READ_WRITE, sha256(main)));
-        for (Map.Entry<String, UnifarmConfig.Token> entry : config.api().tokens().entrySet()) {
+        known.add(new Known(DEFAULT_NAME, TokenAccess.READ_WRITE, sha256(main)));
+        for (Map.Entry<String, TokenConfig> entry : config.api().tokens().entrySet()) {
             String value = entry.getValue().value().trim();
             if (value.length() < 16) {
                 // A short token is guessable over the network; refuse to start rather than run weakly.

@@ -7,6 +7,7 @@ import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.builds.ImageRecipe;
+import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
@@ -144,7 +145,7 @@ public class ReferenceRuns {
             throw ProblemException.conflict("revision-not-ready", "revision " + number + " of " + app + " is " + row.state()
                     + ": a reference run needs a Ready revision (GET /api/v1/apps/" + app + "/revisions/" + number + ")");
         }
-        if (config.scheduler().mode() == UnifarmConfig.SchedulerMode.kubernetes) {
+        if (config.scheduler().mode() == SchedulerMode.kubernetes) {
             throw ProblemException.conflict("reference-run-unsupported", "reference runs boot on this farm's own QEMU and the farm"
                     + " runs in kubernetes mode: run the farm in local mode to trace an app");
         }

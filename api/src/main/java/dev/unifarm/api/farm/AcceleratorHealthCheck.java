@@ -1,5 +1,6 @@
 package dev.unifarm.api.farm;
 
+import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +28,7 @@ public class AcceleratorHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("accelerator").up().withData("setting", config.scheduler().accelerator().name());
-        if (config.scheduler().mode() == UnifarmConfig.SchedulerMode.kubernetes) {
+        if (config.scheduler().mode() == SchedulerMode.kubernetes) {
             return response.withData("reason", "each launcher Pod probes its own node").build();
         }
         AcceleratorChoice choice = accelerator.choice();

@@ -1,5 +1,7 @@
 package dev.unifarm.api.farm;
 
+import dev.unifarm.api.config.ContainmentConfig;
+import dev.unifarm.api.config.InstancesConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.imager.Imager;
 import dev.unifarm.imager.KernelProfile;
@@ -118,8 +120,8 @@ public class FarmParts {
     }
 
     private static LocalScheduler localScheduler(UnifarmConfig config, AcceleratorChoice accel, FarmDirs dirs) {
-        UnifarmConfig.Instances instances = config.instances();
-        UnifarmConfig.Containment contain = instances.containment();
+        InstancesConfig instances = config.instances();
+        ContainmentConfig contain = instances.containment();
         Containment containment = Containment.onThisHost(new Containment.Settings(contain.enabled(), contain.uidFirst(), contain.uidCount(),
                 contain.memoryHeadroomMib(), contain.memoryLimitMib(), contain.cpus(), contain.pidsMax(), contain.guestOutbound()));
         LOG.info(containment.describe());

@@ -1,6 +1,6 @@
 package dev.unifarm.api.farm;
 
-import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.config.KernelConfig;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.KernelProfile.Delivery;
 import dev.unifarm.imager.KernelProfile.ExitDetection;
@@ -39,7 +39,7 @@ public final class KernelProfiles {
         this.syscalls = Map.copyOf(syscalls);
     }
 
-    public static KernelProfiles from(Map<String, UnifarmConfig.Kernel> config) {
+    public static KernelProfiles from(Map<String, KernelConfig> config) {
         Map<String, KernelProfile> profiles = new TreeMap<>();
         Map<String, KernelSyscallTable> syscalls = new TreeMap<>();
         config.forEach((name, kernel) -> {
@@ -66,7 +66,7 @@ public final class KernelProfiles {
         return Optional.ofNullable(syscalls.get(name));
     }
 
-    static Optional<KernelSyscallTable> syscalls(KernelProfile profile, UnifarmConfig.Kernel kernel) {
+    static Optional<KernelSyscallTable> syscalls(KernelProfile profile, KernelConfig kernel) {
         if (kernel.syscallsSymbols().isPresent() && kernel.providedSyscalls().isPresent()) {
             throw new IllegalArgumentException("set either syscalls-symbols or provided-syscalls, not both");
         }
@@ -114,7 +114,7 @@ public final class KernelProfiles {
         return names;
     }
 
-    static KernelProfile profile(String name, UnifarmConfig.Kernel kernel) {
+    static KernelProfile profile(String name, KernelConfig kernel) {
         CommandLineKind kind = Named.parse(CommandLineKind.class, "command-line", kernel.commandLine());
         KernelProfile profile = KernelProfile.defaults(name, location(kernel), kind);
         Named.parse(KernelProfile.Arch.class, "arch", kernel.arch());
@@ -146,7 +146,7 @@ public final class KernelProfiles {
         return profile;
     }
 
-    private static KernelLocation location(UnifarmConfig.Kernel kernel) {
+    private static KernelLocation location(KernelConfig kernel) {
         if (kernel.kernel().isPresent() == kernel.kernelOci().isPresent()) {
             throw new IllegalArgumentException("set exactly one of kernel (a file) and kernel-oci (an OCI reference)");
         }

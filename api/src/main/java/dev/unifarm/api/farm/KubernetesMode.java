@@ -1,5 +1,8 @@
 package dev.unifarm.api.farm;
 
+import dev.unifarm.api.config.InstancesConfig;
+import dev.unifarm.api.config.KubernetesConfig;
+import dev.unifarm.api.config.OwnerConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.AcceleratorSetting;
 import dev.unifarm.scheduler.Backoff;
@@ -33,7 +36,7 @@ final class KubernetesMode {
                         + "by digest from the registry the farm pushes to; set it to a registry the cluster can reach"));
     }
 
-    static KubernetesClient client(UnifarmConfig.Kubernetes settings) {
+    static KubernetesClient client(KubernetesConfig settings) {
         Config auto = Config.autoConfigure(null);
         ConfigBuilder builder = new ConfigBuilder(auto);
         settings.masterUrl().ifPresent(builder::withMasterUrl);
@@ -45,7 +48,7 @@ final class KubernetesMode {
         String namespace = Optional.ofNullable(client.getNamespace()).orElse("default");
         LauncherPodConfig pods = podConfig(config.scheduler().kubernetes(), namespace, registry.startsWith("http://"))
                 .withAccelerator(config.scheduler().accelerator());
-        UnifarmConfig.Instances instances = config.instances();
+        InstancesConfig instances = config.instances();
         Backoff backoff = new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(),
                 instances.restartBackoffReset());
         return new KubernetesScheduler(new PodSupervisor(client, pods, backoff, Clock.systemUTC()), pods,
@@ -53,7 +56,7 @@ final class KubernetesMode {
     }
 
     /** @param clientNamespace where Pods go unless {@code namespace} is set */
-    static LauncherPodConfig podConfig(UnifarmConfig.Kubernetes k, String clientNamespace, boolean insecureRegistry) {
+    static LauncherPodConfig podConfig(KubernetesConfig k, String clientNamespace, boolean insecureRegistry) {
         String namespace = k.namespace().orElse(clientNamespace);
         String kvm = "none".equals(k.kvmResource()) ? null : k.kvmResource();
         List<Toleration> tolerations = k.tolerations().orElse(List.of()).stream().map(KubernetesMode::toleration).toList();
@@ -82,7 +85,7 @@ final class KubernetesMode {
         return builder.build();
     }
 
-    private static OwnerReference owner(UnifarmConfig.Owner o) {
+    private static OwnerReference owner(OwnerConfig o) {
         long set = Stream.of(o.apiVersion(), o.kind(), o.name(), o.uid()).filter(Optional::isPresent).count();
         if (set == 0) {
             return null;

@@ -3,6 +3,7 @@ package dev.unifarm.api.gateway;
 import dev.unifarm.api.apps.App;
 import dev.unifarm.api.apps.AppDeleted;
 import dev.unifarm.api.apps.AppService;
+import dev.unifarm.api.config.GatewayConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -35,7 +36,7 @@ public class Activator {
     private final AppService apps;
     private final InstanceControl control;
     private final GatewayMetrics metrics;
-    private final UnifarmConfig.Gateway config;
+    private final GatewayConfig config;
     private final Map<String, AppPool> pools = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newCachedThreadPool(daemon("unifarm-gateway-work"));
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(daemon("unifarm-gateway-tick"));

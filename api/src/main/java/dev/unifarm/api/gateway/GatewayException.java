@@ -1,5 +1,6 @@
 package dev.unifarm.api.gateway;
 
+import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.problem.Problem;
 
 /** A request the gateway cannot proxy, answered as problem+json. */
@@ -26,6 +27,26 @@ final class GatewayException extends RuntimeException {
 
     static GatewayException bootFailed(String app, String detail) {
         return new GatewayException(502, "activation-failed", "Instance failed to boot", detail);
+    }
+
+    /** Instance {@code id} ended (its record {@code status}) before its app accepted requests on its port. */
+    static GatewayException endedBeforeReady(String app, String id, Instance status) {
+        return bootFailed(app, "instance " + id + " of " + app + " ended " + status.state() + describe(status)
+                + " before it accepted requests on its port");
+    }
+
+    private static String describe(Instance status) {
+        StringBuilder text = new StringBuilder();
+        if (status.reason() != null) {
+            text.append('/').append(status.reason());
+        }
+        if (status.exitCode() != null) {
+            text.append(" (exit code ").append(status.exitCode()).append(')');
+        }
+        if (status.message() != null && !status.message().isBlank()) {
+            text.append(": ").append(status.message());
+        }
+        return text.toString();
     }
 
     Problem problem() {

@@ -2,6 +2,7 @@ package dev.unifarm.api.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.config.GatewayConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.Failures;
 import dev.unifarm.api.problem.Problem;
@@ -40,7 +41,7 @@ public class GatewayServer {
 
     private final Vertx vertx;
     private final Activator activator;
-    private final UnifarmConfig.Gateway config;
+    private final GatewayConfig config;
     private final ObjectMapper json;
     private HttpServer server;
     private HttpClient client;

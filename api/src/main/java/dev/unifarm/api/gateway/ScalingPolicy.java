@@ -1,7 +1,7 @@
 package dev.unifarm.api.gateway;
 
 import dev.unifarm.api.apps.AppSpec;
-import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.config.GatewayConfig;
 import java.time.Duration;
 
 /**
@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 record ScalingPolicy(int minInstances, int maxInstances, Duration idleTimeout, int maxConcurrency) {
 
-    static ScalingPolicy of(AppSpec.Scaling scaling, UnifarmConfig.Gateway defaults) {
+    static ScalingPolicy of(AppSpec.Scaling scaling, GatewayConfig defaults) {
         AppSpec.Scaling s = scaling != null ? scaling : new AppSpec.Scaling(null, null, null, null);
         int min = s.minInstances() != null ? s.minInstances() : 0;
         int max = s.maxInstances() != null ? s.maxInstances() : Math.max(min, defaults.defaultMaxInstances());
@@ -22,5 +22,18 @@ record ScalingPolicy(int minInstances, int maxInstances, Duration idleTimeout, i
 
     boolean hasRoom(int inFlight) {
         return inFlight < maxConcurrency;
+    }
+
+    /**
+     * Instances wanted: {@code minInstances} (none while {@code warmHeld}: warm starts back off after a failure),
+     * or more where {@code demand} (requests in flight and waiting) needs them at {@code maxConcurrency} each;
+     * never above {@code maxInstances}.
+     */
+    int wanted(int demand, boolean warmHeld) {
+        int wanted = warmHeld ? 0 : minInstances;
+        if (demand > 0) {
+            wanted = Math.max(wanted, maxConcurrency == Integer.MAX_VALUE ? 1 : (demand + maxConcurrency - 1) / maxConcurrency);
+        }
+        return Math.min(wanted, maxInstances);
     }
 }

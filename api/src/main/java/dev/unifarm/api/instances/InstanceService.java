@@ -3,17 +3,11 @@ package dev.unifarm.api.instances;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.Revision;
-import dev.unifarm.api.apps.RevisionKernels;
-import dev.unifarm.api.apps.RevisionState;
+import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
@@ -23,52 +17,42 @@ import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /** Starts, stops and reports instances; the scheduler runs them, the repository remembers them. */
 @ApplicationScoped
 public class InstanceService {
 
-    private static final String CONSOLE_FILE = "console.log";
-
     private final AppService apps;
-    private final ImageStore images;
+    private final RevisionImages revisionImages;
     private final Scheduler scheduler;
     private final InstanceRepository instances;
-    private final FarmDirs dirs;
-    private final FarmRegistry registry;
+    private final InstanceConsoles consoles;
     private final UnifarmConfig config;
     private final InstanceMetrics metrics;
     private final Event<InstanceEnded> ended;
     private final ConsoleDiagnoses diagnoses;
-    private final RevisionKernels revisionKernels;
     private final Clock clock = Clock.systemUTC();
     private final StopReasons stopReasons;
     private final LaunchRecipe launches;
 
-    InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
-            FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, Event<InstanceEnded> ended,
-            RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons, LaunchRecipe launches) {
+    InstanceService(AppService apps, RevisionImages revisionImages, Scheduler scheduler, InstanceRepository instances,
+            InstanceConsoles consoles, UnifarmConfig config, InstanceMetrics metrics, Event<InstanceEnded> ended,
+            ConsoleDiagnoses diagnoses, StopReasons stopReasons, LaunchRecipe launches) {
         this.stopReasons = stopReasons;
         this.launches = launches;
         this.metrics = metrics;
         this.diagnoses = diagnoses;
         this.ended = ended;
-        this.revisionKernels = revisionKernels;
         this.apps = apps;
-        this.images = images;
+        this.revisionImages = revisionImages;
         this.scheduler = scheduler;
         this.instances = instances;
-        this.dirs = dirs;
-        this.registry = registry;
+        this.consoles = consoles;
         this.config = config;
     }
 
@@ -78,8 +62,8 @@ public class InstanceService {
      */
     public Instance start(String appName, StartRequest overrides) {
         AppSpec spec = apps.get(appName).spec();
-        Revision revision = latestReadyRevision(appName);
-        Image image = localOrPulled(appName, revision);
+        Revision revision = revisionImages.latestReady(appName);
+        Image image = revisionImages.localOrPulled(appName, revision);
         StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
         String reference = kubernetes() ? launcherReference(appName, revision, request) : revision.ociReference();
         // Render once now so bad overrides are a 400 here, not a failed boot later.
@@ -133,7 +117,7 @@ public class InstanceService {
     }
 
     private boolean kubernetes() {
-        return config.scheduler().mode() == UnifarmConfig.SchedulerMode.kubernetes;
+        return config.scheduler().mode() == SchedulerMode.kubernetes;
     }
 
     /**
@@ -150,47 +134,6 @@ public class InstanceService {
                     + " was not pushed to the registry (see its build log), so no launcher Pod can pull it: upload the app again");
         }
         return revision.ociReference();
-    }
-
-    /**
-     * The revision's image from the store; when its files are gone and a registry holds it, pulled
-     * back by OCI digest first (synchronously: the start waits for the pull).
-     */
-    private Image localOrPulled(String appName, Revision revision) {
-        Optional<Image> local = images.image(revision.imageDigest()).filter(images::complete);
-        if (local.isPresent()) {
-            return local.get();
-        }
-        String missing = "the image " + revision.imageDigest() + " of " + appName + " revision " + revision.number()
-                + " is not (completely) in the store";
-        if (!registry.configured() || revision.ociDigest() == null || revision.ociReference() == null) {
-            throw ProblemException.conflict("image-missing", missing + " and no registry holds it: upload the app again");
-        }
-        try {
-            Image pulled = registry.pull(images, appName, revision.ociDigest());
-            if (!pulled.digest().equals(revision.imageDigest())) {
-                throw ProblemException.conflict("image-missing", missing + "; the registry's " + revision.ociReference()
-                        + " holds image " + pulled.digest() + " instead");
-            }
-            return pulled;
-        } catch (ImagerException e) {
-            throw ProblemException.conflict("image-missing", missing + " and pulling " + revision.ociReference() + " failed: "
-                    + e.getMessage());
-        }
-    }
-
-    private Revision latestReadyRevision(String appName) {
-        Revision revision = apps.revision(appName, apps.get(appName).latestRevision());
-        if (revision.state() == RevisionState.Failed) {
-            throw ProblemException.conflict("revision-failed", "revision " + revision.number() + " of " + appName
-                    + " failed to build: " + revision.message() + " — fix it and upload again");
-        }
-        if (revision.state() != RevisionState.Ready) {
-            throw ProblemException.conflict("revision-not-ready", "revision " + revision.number() + " of " + appName + " is "
-                    + revision.state() + "; start instances once GET /api/v1/apps/" + appName + "/revisions/"
-                    + revision.number() + " says Ready");
-        }
-        return revision;
     }
 
     /** The record, with what the instance's runner reports right now where it has more to say (a launcher Pod). */
@@ -260,43 +203,19 @@ public class InstanceService {
     }
 
     /**
-     * One view of the console ({@link ConsoleView}): on a Unikraft kernel profile the shim's trace, the
-     * app's output and the kernel's log are told apart by the trace parser; on {@code linux} there is
-     * no trace and the app's lines are those that are not the kernel's or the firmware's.
+     * One view of the console ({@link ConsoleView}): the shim's trace, the app's output or the
+     * kernel's log, told apart as the instance's kernel profile writes them ({@link InstanceConsoles}).
      */
     public String console(String id, ConsoleView view) {
-        Instance instance = record(id);
-        Optional<List<String>> live = scheduler.console(id);
-        String text;
-        if (live.isPresent()) {
-            text = live.get().isEmpty() ? "" : String.join("\n", live.get()) + "\n";
-        } else {
-            Path file = consoleFile(id);
-            try {
-                text = Files.exists(file) ? Files.readString(file) : "";
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        if (view == ConsoleView.ALL) {
-            return text;
-        }
-        List<String> lines = view.select(text.lines().toList(), kind(instance));
-        return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+        return consoles.console(record(id), view);
     }
 
     /** How instance {@code id}'s kernel writes its console (what tells its app's lines from the kernel's). */
     public CommandLineKind consoleKind(String id) {
-        return kind(record(id));
-    }
-
-    /** How the instance's kernel writes its console: its revision's profile's command-line kind ({@code linux} when unknown). */
-    private CommandLineKind kind(Instance instance) {
-        return revisionKernels.profile(instance.app(), instance.revision()).map(KernelProfile::commandLine)
-                .orElse(CommandLineKind.LINUX);
+        return consoles.kind(record(id));
     }
 
     public Path consoleFile(String id) {
-        return dirs.instance(id).resolve(CONSOLE_FILE);
+        return consoles.consoleFile(id);
     }
 }

@@ -1,5 +1,6 @@
 package dev.unifarm.api.operator;
 
+import dev.unifarm.api.config.OperatorConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.imager.store.Digests;
@@ -28,7 +29,7 @@ class BundleFetcher {
     BundleFetcher(FarmDirs dirs, UnifarmConfig config) {
         this.dirs = dirs;
         this.maxBytes = config.builds().maxUploadBytes();
-        UnifarmConfig.Operator operator = config.operator();
+        OperatorConfig operator = config.operator();
         HttpClient.Builder http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(10));
         operator.urlTrustStore().ifPresent(store -> http.sslContext(sslContext(store, operator.urlTrustStorePassword())));

@@ -3,6 +3,8 @@ package dev.unifarm.api.operator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpecParser;
+import dev.unifarm.api.config.GatewayConfig;
+import dev.unifarm.api.config.OperatorConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.coverage.CoverageService;
 import dev.unifarm.api.front.AppDeletion;
@@ -70,7 +72,7 @@ public class OperatorRunner {
     }
 
     void atStart(@Observes @Priority(AFTER_FARM_START) StartupEvent event) {
-        UnifarmConfig.Operator settings = config.operator();
+        OperatorConfig settings = config.operator();
         if (!settings.enabled()) {
             return;
         }
@@ -139,7 +141,7 @@ public class OperatorRunner {
     }
 
     private String gatewayUrl() {
-        UnifarmConfig.Gateway settings = config.gateway();
+        GatewayConfig settings = config.gateway();
         int port = settings.enabled() ? gateway.port() : settings.port(); // the port picked for 0 (tests)
         return config.operator().publicGatewayUrl().orElse("http://" + settings.host() + ":" + port);
     }

@@ -3,7 +3,7 @@ package dev.unifarm.api.farm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.config.KernelConfig;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.imager.CommandLineKind;
 import dev.unifarm.imager.KernelProfile;
@@ -20,7 +20,7 @@ class KernelProfilesConfigTest {
             Optional<Integer> maxEnv, Optional<String> exit, Optional<Boolean> nonPieViaInterpreter,
             Optional<String> stackStart, Optional<String> stackEnd, Optional<Path> stackCalibrationLog,
             Optional<Path> syscallsSymbols, Optional<Path> providedSyscalls)
-            implements UnifarmConfig.Kernel {
+            implements KernelConfig {
 
         static Entry of(String kernel, String commandLine) {
             return new Entry(Optional.of(Path.of(kernel)), Optional.empty(), "x86_64", commandLine, Optional.empty(),

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import dev.unifarm.api.config.KubernetesConfig;
+import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.kubernetes.LauncherPodConfig;
 import dev.unifarm.scheduler.kubernetes.LauncherSecurity;
@@ -30,7 +32,7 @@ class KubernetesModeConfigTest {
     @Test
     void testRequireRegistry_kubernetesModeWithoutRegistryStopsStartUpSayingWhatToSet() {
         UnifarmConfig config = config(Map.of());
-        assertThat(config.scheduler().mode()).isEqualTo(UnifarmConfig.SchedulerMode.kubernetes);
+        assertThat(config.scheduler().mode()).isEqualTo(SchedulerMode.kubernetes);
 
         assertThatIllegalStateException().isThrownBy(() -> KubernetesMode.requireRegistry(config))
                 .withMessageContaining("unifarm.registry.url");
@@ -82,7 +84,7 @@ class KubernetesModeConfigTest {
 
     @Test
     void testPodConfig_launcherAsRootIsRefusedSayingWhatToSet() {
-        UnifarmConfig.Kubernetes root = config(Map.of("unifarm.scheduler.kubernetes.run-as-user", "0")).scheduler().kubernetes();
+        KubernetesConfig root = config(Map.of("unifarm.scheduler.kubernetes.run-as-user", "0")).scheduler().kubernetes();
 
         assertThatIllegalArgumentException().isThrownBy(() -> KubernetesMode.podConfig(root, "ns", false))
                 .withMessageContaining("run-as-user").withMessageContaining("non-root");
@@ -90,11 +92,11 @@ class KubernetesModeConfigTest {
 
     @Test
     void testPodConfig_halfAnOwnerOrAKeylessTolerationIsRefused() {
-        UnifarmConfig.Kubernetes halfOwner = config(Map.of("unifarm.scheduler.kubernetes.owner.kind", "Deployment"))
+        KubernetesConfig halfOwner = config(Map.of("unifarm.scheduler.kubernetes.owner.kind", "Deployment"))
                 .scheduler().kubernetes();
         assertThatIllegalArgumentException().isThrownBy(() -> KubernetesMode.podConfig(halfOwner, "ns", false))
                 .withMessageContaining("api-version, kind, name and uid");
-        UnifarmConfig.Kubernetes keyless = config(Map.of("unifarm.scheduler.kubernetes.tolerations", ":NoSchedule"))
+        KubernetesConfig keyless = config(Map.of("unifarm.scheduler.kubernetes.tolerations", ":NoSchedule"))
                 .scheduler().kubernetes();
         assertThatIllegalArgumentException().isThrownBy(() -> KubernetesMode.podConfig(keyless, "ns", false))
                 .withMessageContaining("key[=value][:Effect]");

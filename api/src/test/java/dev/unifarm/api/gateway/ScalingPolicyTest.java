@@ -3,15 +3,15 @@ package dev.unifarm.api.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.api.apps.AppSpec;
-import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.config.GatewayConfig;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ScalingPolicyTest {
 
-    /** The farm's defaults as {@code UnifarmConfig.Gateway} declares them. */
-    private static final UnifarmConfig.Gateway DEFAULTS = new UnifarmConfig.Gateway() {
+    /** The farm's defaults as {@code GatewayConfig} declares them. */
+    private static final GatewayConfig DEFAULTS = new GatewayConfig() {
         public boolean enabled() { return true; }
         public String host() { return "127.0.0.1"; }
         public int port() { return 8081; }
@@ -40,5 +40,15 @@ class ScalingPolicyTest {
         ScalingPolicy one = new ScalingPolicy(0, 2, Duration.ofSeconds(5), 1);
         assertThat(one.hasRoom(0)).isTrue();
         assertThat(one.hasRoom(1)).isFalse();
+    }
+
+    @Test
+    void testWanted_minimumOrTheDemandAtMaxConcurrencyEachCappedAtMaxInstances() {
+        ScalingPolicy two = new ScalingPolicy(1, 3, Duration.ofSeconds(5), 2);
+        assertThat(two.wanted(0, false)).isEqualTo(1);
+        assertThat(two.wanted(0, true)).isZero();
+        assertThat(two.wanted(3, true)).isEqualTo(2);
+        assertThat(two.wanted(100, false)).isEqualTo(3);
+        assertThat(new ScalingPolicy(0, 4, Duration.ofSeconds(5), Integer.MAX_VALUE).wanted(50, false)).isEqualTo(1);
     }
 }

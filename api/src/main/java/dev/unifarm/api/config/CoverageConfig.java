@@ -1,0 +1,26 @@
+package dev.unifarm.api.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code unifarm.coverage.*}: how long reference runs go on before they are powered down. */
+public interface CoverageConfig {
+    /**
+     * An app without a port that has not ended this long after its first console line is powered
+     * down (SIGTERM to the app): its trace then covers start-up and a few seconds of its work.
+     */
+    @WithDefault("PT5S")
+    Duration referenceSettle();
+
+    /**
+     * How long a powered-down reference run gets to end its app, let strace finish and print the
+     * trace on the console before {@code quit} (which loses the trace); far above a traced guest's
+     * few seconds under TCG, and paid in full only by an app that ignores SIGTERM.
+     */
+    @WithDefault("PT60S")
+    Duration referenceStopWait();
+
+    /** A reference run still going this long after its start is powered down. */
+    @WithDefault("PT10M")
+    Duration referenceLimit();
+}

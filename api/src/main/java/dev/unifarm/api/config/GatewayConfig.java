@@ -1,0 +1,38 @@
+package dev.unifarm.api.config;
+
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code unifarm.gateway.*}: the gateway's port and host routing, activation wait and default scaling. */
+public interface GatewayConfig {
+    /** Off: no gateway port is opened and no instances are kept warm. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Loopback by default, like the API. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** 0 = any free port (tests). */
+    @WithDefault("8081")
+    int port();
+
+    /** With {@code example.test}, {@code Host: shop.example.test} routes to app {@code shop} as {@code /shop/…} does. */
+    Optional<String> domain();
+
+    /** The longest a request waits for a ready instance (a cold start or a scale-out); then 504. */
+    @WithDefault("PT60S")
+    Duration activationTimeout();
+
+    /** Scaling when the app spec's {@code scaling} leaves it unset. */
+    @WithDefault("PT5M")
+    Duration defaultIdleTimeout();
+
+    @WithDefault("1")
+    int defaultMaxInstances();
+
+    /** In-flight requests per instance before another starts; 0 = unlimited. */
+    @WithDefault("0")
+    int defaultMaxConcurrency();
+}
