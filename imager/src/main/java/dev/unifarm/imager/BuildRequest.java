@@ -1,6 +1,8 @@
 package dev.unifarm.imager;
 
-import dev.unifarm.imager.rootfs.TraceOptions;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.RollForward;
+import dev.unifarm.imager.model.TraceOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

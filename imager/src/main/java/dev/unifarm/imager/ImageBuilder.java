@@ -9,7 +9,17 @@ import dev.unifarm.imager.closure.Sysroot;
 import dev.unifarm.imager.initrd.BaseLayerCache;
 import dev.unifarm.imager.initrd.InitrdWriter;
 import dev.unifarm.imager.initrd.TreeWriter;
+import dev.unifarm.imager.kernel.KernelCommandLine;
 import dev.unifarm.imager.kernel.OciKernelReference;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImageManifest;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.RollForward;
+import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.rootfs.CompatLayer;
 import dev.unifarm.imager.rootfs.GuestInit;
@@ -22,10 +32,8 @@ import dev.unifarm.imager.rootfs.RootfsLayout;
 import dev.unifarm.imager.rootfs.RootfsTree;
 import dev.unifarm.imager.rootfs.RuntimeSource;
 import dev.unifarm.imager.rootfs.StraceWrapper;
-import dev.unifarm.imager.rootfs.TraceOptions;
 import dev.unifarm.imager.runtime.RuntimeNativeFiles;
 import dev.unifarm.imager.runtime.RuntimeStore;
-import dev.unifarm.imager.store.Digests;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,12 +63,6 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class ImageBuilder {
-
-    /** Runtime settings every image gets: no diagnostics pipe (no mknodat on Unikraft), no ICU. */
-    public static final Map<String, String> RUNTIME_ENV = Map.of(
-            "DOTNET_EnableDiagnostics", "0",
-            "COMPlus_EnableDiagnostics", "0",
-            "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1");
 
     private final Bundle bundle;
     private RuntimeStore runtimes;
@@ -188,7 +190,7 @@ public final class ImageBuilder {
     public Image build(ImageStore store) {
         Objects.requireNonNull(runtimes, "runtimes");
         Objects.requireNonNull(profile, "profile");
-        Map<String, String> imageEnv = new TreeMap<>(RUNTIME_ENV);
+        Map<String, String> imageEnv = new TreeMap<>(DotnetRuntime.RUNTIME_ENV);
         imageEnv.putAll(env);
         checkEnvFits(imageEnv);
         if (port != null) {
@@ -198,7 +200,7 @@ public final class ImageBuilder {
         List<String> argv = new ArrayList<>(List.of(entrypoint));
         argv.addAll(args);
         GuestInit guestInit = guestInit();
-        profile.commandLine().validate(argv, imageEnv, guestInit != null);
+        KernelCommandLine.validate(profile.commandLine(), argv, imageEnv, guestInit != null);
 
         RuntimeConfig config = bundle.runtimeConfig();
         String kernelDigest = kernelDigest(store);
@@ -209,7 +211,7 @@ public final class ImageBuilder {
         // With init steps the kernel starts /init, which execs the host.
         String init = guestInit != null ? GuestInit.INIT : runtime.executable();
         // Renders once now, so a line the kernel cannot take fails the build instead of the boot.
-        profile.commandLine().render(new CommandLineKind.Launch(profile.delivery(), profile.maxEnv(), loader, init,
+        KernelCommandLine.render(profile.commandLine(), new KernelCommandLine.Launch(profile.delivery(), profile.maxEnv(), loader, init,
                 argv, imageEnv, guestInit != null));
 
         long closureStarted = System.nanoTime();
@@ -414,7 +416,7 @@ public final class ImageBuilder {
     private void checkEnvFits(Map<String, String> imageEnv) {
         if (imageEnv.size() > profile.maxEnv()) {
             throw new ImagerException("invalid-spec", "the image needs " + imageEnv.size() + " env entries ("
-                    + RUNTIME_ENV.size() + " are the runtime's) but the " + profile.name() + " kernel profile carries at most "
+                    + DotnetRuntime.RUNTIME_ENV.size() + " are the runtime's) but the " + profile.name() + " kernel profile carries at most "
                     + profile.maxEnv() + ": remove some from spec.env");
         }
     }

@@ -8,10 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.bundle.RuntimeConfig;
+import dev.unifarm.imager.kernel.KernelCommandLine;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImageManifest;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.ProcPatch;
 import dev.unifarm.imager.rootfs.StraceWrapper;
-import dev.unifarm.imager.rootfs.TraceOptions;
-import dev.unifarm.imager.store.Digests;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -223,12 +229,12 @@ class ImageBuilderTest {
 
     @Test
     void testManifest_commandLine() {
-        assertThat(hello.manifest().commandLine()).isEqualTo(HELLO_COMMAND_LINE);
+        assertThat(KernelCommandLine.of(hello.manifest())).isEqualTo(HELLO_COMMAND_LINE);
     }
 
     @Test
     void testManifest_commandLineWithInstanceOverrides() {
-        String line = hello.manifest().commandLine(List.of("x"), Map.of("DOTNET_EnableDiagnostics", "1", "A", "b"));
+        String line = KernelCommandLine.of(hello.manifest(), List.of("x"), Map.of("DOTNET_EnableDiagnostics", "1", "A", "b"));
 
         assertThat(line).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet rdinit=/init"
                 + " A=b COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=1 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1"
@@ -288,7 +294,7 @@ class ImageBuilderTest {
 
         assertThat(image.manifest().args()).containsExactly("a", "b");
         assertThat(image.manifest().env()).containsEntry("GREETING", "hi").containsKey("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT");
-        assertThat(image.manifest().commandLine()).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet"
+        assertThat(KernelCommandLine.of(image.manifest())).isEqualTo("console=ttyS0 panic=-1 norandmaps no_timer_check quiet"
                 + " rdinit=/init COMPlus_EnableDiagnostics=0 DOTNET_EnableDiagnostics=0"
                 + " DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 GREETING=hi -- /app/hello.dll a b");
         assertThat(image.digest()).isNotEqualTo(hello.digest());
@@ -310,7 +316,7 @@ class ImageBuilderTest {
 
         assertThat(store.image(image.digest()).orElseThrow().manifest().boot().initEnv()).as("read back from the store").isTrue();
         assertThat(image.manifest().executable()).isEqualTo("/init");
-        assertThat(image.manifest().commandLine()).contains(" UNIFARM_ENV=" + java.util.Base64.getEncoder()
+        assertThat(KernelCommandLine.of(image.manifest())).contains(" UNIFARM_ENV=" + java.util.Base64.getEncoder()
                 .encodeToString("GREETING=hello world".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + " ")
                 .doesNotContain("hello world");
     }
@@ -342,7 +348,7 @@ class ImageBuilderTest {
     void testBuild_moreEnvThanProfileCarries() throws IOException {
         KernelProfile profile = KernelProfile.linux(RealParts.linuxKernel());
         Map<String, String> env = new TreeMap<>();
-        for (int i = 0; env.size() + ImageBuilder.RUNTIME_ENV.size() <= profile.maxEnv(); i++) {
+        for (int i = 0; env.size() + DotnetRuntime.RUNTIME_ENV.size() <= profile.maxEnv(); i++) {
             env.put("VAR_" + i, "v");
         }
 
@@ -355,7 +361,7 @@ class ImageBuilderTest {
     void testBuild_mostEnvProfileCarriesFits() throws IOException {
         KernelProfile profile = KernelProfile.linux(RealParts.linuxKernel());
         Map<String, String> env = new TreeMap<>();
-        for (int i = 0; env.size() + ImageBuilder.RUNTIME_ENV.size() < profile.maxEnv(); i++) {
+        for (int i = 0; env.size() + DotnetRuntime.RUNTIME_ENV.size() < profile.maxEnv(); i++) {
             env.put("VAR_" + i, "v");
         }
 
@@ -413,9 +419,9 @@ class ImageBuilderTest {
     void testBuild_injectedEnosysIsAnotherImageWhoseInitFailsTheSyscalls() throws IOException {
         ImageStore store = store();
         List<String> log = new ArrayList<>();
-        Image traced = builder(readHello(temp.resolve("bundle-t"))).trace(StraceWrapper.HOST_STRACE).build(store);
+        Image traced = builder(readHello(temp.resolve("bundle-t"))).trace(TraceOptions.HOST_STRACE).build(store);
         Image injected = builder(readHello(temp.resolve("bundle-i")))
-                .trace(TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(List.of("mknodat")))
+                .trace(TraceOptions.of(TraceOptions.HOST_STRACE).failingWithEnosys(List.of("mknodat")))
                 .log(log::add).build(store);
 
         assertThat(injected.digest()).isNotEqualTo(traced.digest());

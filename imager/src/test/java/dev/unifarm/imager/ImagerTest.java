@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;

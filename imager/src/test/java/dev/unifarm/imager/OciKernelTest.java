@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.oci.OciRegistry;
-import dev.unifarm.imager.store.Digests;
 import dev.unifarm.imager.store.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

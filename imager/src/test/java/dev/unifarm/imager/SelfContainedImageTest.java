@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.bundle.RuntimeConfig;
+import dev.unifarm.imager.kernel.KernelCommandLine;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -59,7 +63,7 @@ class SelfContainedImageTest {
         assertThat(Long.toOctalString(hostMode)).isEqualTo("755");
         assertThat(symlinks).containsEntry("proc/1/exe", "/app/dotnet");
         assertThat(image.manifest().runtime()).isEqualTo("self-contained");
-        assertThat(image.manifest().commandLine()).contains("rdinit=/init ").endsWith("-- /app/hello.dll");
+        assertThat(KernelCommandLine.of(image.manifest())).contains("rdinit=/init ").endsWith("-- /app/hello.dll");
         assertThat(init).as("/init starts the bundle's own host").endsWith("exec /app/dotnet \"$@\"\n");
     }
 

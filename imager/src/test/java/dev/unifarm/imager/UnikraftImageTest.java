@@ -3,13 +3,19 @@ package dev.unifarm.imager;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.KernelProfile.Delivery;
-import dev.unifarm.imager.KernelProfile.KernelLocation;
-import dev.unifarm.imager.KernelProfile.StackSource;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.kernel.StackCalibration;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.kernel.KernelCommandLine;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImageManifest;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile.Delivery;
+import dev.unifarm.imager.model.KernelProfile.KernelLocation;
+import dev.unifarm.imager.model.KernelProfile.StackSource;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.StackCalibration;
+import dev.unifarm.imager.model.StackRange;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,12 +59,12 @@ class UnikraftImageTest {
 
     @Test
     void testBuild9pfs_commandLineLoaderHostDll() {
-        assertThat(nineP.manifest().commandLine()).isEqualTo(RECORDED_LINE);
+        assertThat(KernelCommandLine.of(nineP.manifest())).isEqualTo(RECORDED_LINE);
     }
 
     @Test
     void testBuild9pfs_instanceOverridesKeepTheFormat() {
-        String line = nineP.manifest().commandLine(List.of("x", "two words"), Map.of("GREETING", "hi"));
+        String line = KernelCommandLine.of(nineP.manifest(), List.of("x", "two words"), Map.of("GREETING", "hi"));
 
         assertThat(line).isEqualTo("vfs.fstab=[ \"fs0:/:9pfs\" ] env.vars=[ COMPlus_EnableDiagnostics=0"
                 + " DOTNET_EnableDiagnostics=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 GREETING=hi ]"

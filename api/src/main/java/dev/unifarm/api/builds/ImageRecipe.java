@@ -1,16 +1,16 @@
 package dev.unifarm.api.builds;
 
 import dev.unifarm.api.apps.AppSpec;
-import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.store.ImageStore;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.RollForward;
+import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.RollForward;
+import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.runtime.RuntimeStore;
-import dev.unifarm.imager.rootfs.TraceOptions;
+import dev.unifarm.imager.store.ImageStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.Optional;

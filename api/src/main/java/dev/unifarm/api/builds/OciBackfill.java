@@ -1,9 +1,9 @@
 package dev.unifarm.api.builds;
 
 import dev.unifarm.api.apps.RevisionRepository;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.OciImage;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.store.ImageStore;
 import io.quarkus.runtime.StartupEvent;

@@ -12,16 +12,16 @@ import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.RollForward;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.RollForward;
+import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.StraceWrapper;
-import dev.unifarm.imager.rootfs.TraceOptions;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.InstanceRequest;
@@ -138,7 +138,7 @@ public class ReferenceRuns {
      */
     public CoverageReport.Run start(String app, List<String> failSyscalls) {
         int number = apps.get(app).latestRevision();
-        TraceOptions trace = TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(failSyscalls);
+        TraceOptions trace = TraceOptions.of(TraceOptions.HOST_STRACE).failingWithEnosys(failSyscalls);
         RevisionRepository.RevisionRow row = revisions.find(app, number).orElseThrow();
         if (row.state() != RevisionState.Ready) {
             throw ProblemException.conflict("revision-not-ready", "revision " + number + " of " + app + " is " + row.state()

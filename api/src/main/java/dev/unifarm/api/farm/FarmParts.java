@@ -2,9 +2,9 @@ package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.imager.Imager;
-import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import dev.unifarm.imager.store.ImageStore;

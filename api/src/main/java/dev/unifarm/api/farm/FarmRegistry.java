@@ -1,8 +1,8 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.OciImage;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.store.ImageStore;
 import jakarta.enterprise.context.ApplicationScoped;

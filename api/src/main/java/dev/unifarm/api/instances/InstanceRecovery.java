@@ -2,9 +2,9 @@ package dev.unifarm.api.instances;
 
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.ImageManifest;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.ImageManifest;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.AdoptRequest;

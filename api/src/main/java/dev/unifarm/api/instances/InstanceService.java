@@ -9,10 +9,11 @@ import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.kernel.KernelCommandLine;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.InstanceListener;
@@ -83,7 +84,7 @@ public class InstanceService {
         StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
         String reference = kubernetes() ? launcherReference(appName, revision, request) : revision.ociReference();
         // Render once now so bad overrides are a 400 here, not a failed boot later.
-        image.manifest().commandLine(request.args(), request.env());
+        KernelCommandLine.of(image.manifest(), request.args(), request.env());
 
         Instant requested = clock.instant();
         String id = InstanceIds.next(requested);

@@ -2,10 +2,10 @@ package dev.unifarm.api.runtimes;
 
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.RuntimeVersion;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.RuntimeVersion;
 import dev.unifarm.imager.runtime.RuntimeArchiveInstaller;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package dev.unifarm.api.store;
 
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.Image;
+import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.store.ImageStore;
 import io.quarkus.runtime.StartupEvent;

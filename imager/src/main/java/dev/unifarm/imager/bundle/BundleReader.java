@@ -1,9 +1,9 @@
 package dev.unifarm.imager.bundle;
 
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.archive.ArchiveExtractor;
 import dev.unifarm.imager.archive.ArchiveKind;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

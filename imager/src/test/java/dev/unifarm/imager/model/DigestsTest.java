@@ -1,4 +1,4 @@
-package dev.unifarm.imager.store;
+package dev.unifarm.imager.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

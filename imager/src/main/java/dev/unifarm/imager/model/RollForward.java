@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 import java.util.Arrays;
 import java.util.Collection;

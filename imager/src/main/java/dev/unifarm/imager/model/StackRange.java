@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 /**
  * Where the kernel puts the application's stack. Without procfs, glibc's {@code

@@ -1,6 +1,5 @@
-package dev.unifarm.imager.rootfs;
+package dev.unifarm.imager.model;
 
-import dev.unifarm.imager.ImagerException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +18,9 @@ import java.util.TreeSet;
  * @param failWithEnosys Linux x86_64 syscall names, sorted and distinct (the same set always gives the same image)
  */
 public record TraceOptions(Path strace, List<String> failWithEnosys) {
+
+    /** Debian's strace, installed by scripts/provision; its libraries come with the native closure. */
+    public static final Path HOST_STRACE = Path.of("/usr/bin/strace");
 
     public TraceOptions {
         Objects.requireNonNull(strace, "strace");

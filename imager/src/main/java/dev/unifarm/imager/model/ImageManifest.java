@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
@@ -55,7 +55,7 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
      * @param loader the ELF interpreter the host is started through, or null
      * @param maxEnv env entries the command line carries (instance overrides are checked against it)
      * @param initEnv the image's {@code /init} decodes env values the command line cannot carry as words
-     *     (spaces, quotes: {@link GuestEnv}); false in manifests written before it existed, and left out
+     *     (spaces, quotes: {@code GuestEnv}); false in manifests written before it existed, and left out
      *     of the JSON when false so those images keep their digests
      */
     public record Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack,
@@ -66,11 +66,11 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
             this(delivery, commandLine, exit, loader, maxEnv, stack, false);
         }
 
-        static Boot of(KernelProfile profile, String loader) {
+        public static Boot of(KernelProfile profile, String loader) {
             return of(profile, loader, false);
         }
 
-        static Boot of(KernelProfile profile, String loader, boolean initEnv) {
+        public static Boot of(KernelProfile profile, String loader, boolean initEnv) {
             StackRange range = profile.stack();
             return new Boot(profile.delivery().configName(), profile.commandLine().configName(), profile.exit().configName(),
                     loader, profile.maxEnv(), new Stack(hex(range.start()), hex(range.end()), profile.stackSource().configName()),
@@ -96,22 +96,5 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
 
     /** The stack range as hex addresses, and {@code derived}, {@code configured} or {@code calibrated}. */
     public record Stack(String start, String end, String source) {
-    }
-
-    /** The kernel command line for this image, optionally with one instance's overrides. */
-    public String commandLine(List<String> argsOverride, Map<String, String> envOverride) {
-        List<String> argv = new ArrayList<>();
-        argv.add(entrypoint);
-        argv.addAll(argsOverride != null ? argsOverride : args);
-        SortedMap<String, String> merged = new TreeMap<>(env);
-        if (envOverride != null) {
-            merged.putAll(envOverride);
-        }
-        return boot.commandLineKind().render(new CommandLineKind.Launch(boot.rootfsDelivery(), boot.maxEnv(), boot.loader(),
-                executable, argv, merged, boot.initEnv()));
-    }
-
-    public String commandLine() {
-        return commandLine(null, null);
     }
 }

@@ -1,6 +1,5 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
-import dev.unifarm.imager.kernel.LinuxCommandLine;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -34,6 +33,8 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
      * {@code /proc/1/maps} that worked (see the fixtures' README), preceded by a 0x40000 mapping.
      */
     public static final StackRange ELFLOADER_STACK = new StackRange(0x400040000L, 0x400060000L);
+    /** Linux passes at most 32 env strings to init (MAX_INIT_ENVS) and sets HOME and TERM itself. */
+    public static final int LINUX_MAX_ENV = 30;
     /** app-elfloader's {@code env.vars} array size (posix-environ's libparam default). */
     public static final int ELFLOADER_MAX_ENV = 8;
 
@@ -46,8 +47,8 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(stackSource, "stackSource");
         Objects.requireNonNull(exit, "exit");
-        if (maxEnv < ImageBuilder.RUNTIME_ENV.size()) {
-            throw new IllegalArgumentException("kernel profile " + name + " must carry at least " + ImageBuilder.RUNTIME_ENV.size()
+        if (maxEnv < DotnetRuntime.RUNTIME_ENV.size()) {
+            throw new IllegalArgumentException("kernel profile " + name + " must carry at least " + DotnetRuntime.RUNTIME_ENV.size()
                     + " env entries (the runtime's own), not " + maxEnv);
         }
     }
@@ -71,7 +72,7 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
     /** The defaults of a command-line kind: what a profile is unless its configuration says otherwise. */
     public static KernelProfile defaults(String name, KernelLocation kernel, CommandLineKind kind) {
         return switch (kind) {
-            case LINUX -> new KernelProfile(name, kernel, Arch.X86_64, Delivery.INITRD, kind, LinuxCommandLine.MAX_ENV,
+            case LINUX -> new KernelProfile(name, kernel, Arch.X86_64, Delivery.INITRD, kind, LINUX_MAX_ENV,
                     new StackRange(LINUX_STACK_TOP - LINUX_STACK_SIZE, LINUX_STACK_TOP), StackSource.DERIVED,
                     ExitDetection.LINUX_PANIC, false);
             case UNIKRAFT -> new KernelProfile(name, kernel, Arch.X86_64, Delivery.INITRD, kind, ELFLOADER_MAX_ENV,
@@ -192,7 +193,7 @@ public record KernelProfile(String name, KernelLocation kernel, Arch arch, Deliv
         LINUX_PANIC("linux-panic"),
         /**
          * The compatibility layer's console line ({@code unifarm-compat: exit N} or {@code unifarm-compat:
-         * abort}, {@link CompatLayer}), after which the layer powers the VM off through QEMU's
+         * abort}, {@code CompatLayer}), after which the layer powers the VM off through QEMU's
          * {@code isa-debug-exit}: app-elfloader itself keeps the VM running after the app exits.
          */
         UNIFARM_COMPAT("unifarm-compat"),

@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 /**
  * A build failure the user can act on: {@code type} is a stable kebab-case kind (it becomes the

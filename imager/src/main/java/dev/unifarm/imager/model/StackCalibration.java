@@ -1,6 +1,5 @@
-package dev.unifarm.imager.kernel;
+package dev.unifarm.imager.model;
 
-import dev.unifarm.imager.StackRange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.unifarm.imager.rootfs;
+package dev.unifarm.imager.model;
 
 import java.io.BufferedReader;
 import java.io.IOException;

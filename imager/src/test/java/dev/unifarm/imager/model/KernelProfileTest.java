@@ -1,14 +1,14 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.unifarm.imager.KernelProfile.Delivery;
-import dev.unifarm.imager.KernelProfile.ExitDetection;
-import dev.unifarm.imager.KernelProfile.KernelLocation;
-import dev.unifarm.imager.KernelProfile.Named;
-import dev.unifarm.imager.KernelProfile.StackSource;
+import dev.unifarm.imager.model.KernelProfile.Delivery;
+import dev.unifarm.imager.model.KernelProfile.ExitDetection;
+import dev.unifarm.imager.model.KernelProfile.KernelLocation;
+import dev.unifarm.imager.model.KernelProfile.Named;
+import dev.unifarm.imager.model.KernelProfile.StackSource;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,9 @@
-package dev.unifarm.imager.kernel;
+package dev.unifarm.imager.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-import dev.unifarm.imager.KernelProfile;
 import dev.unifarm.imager.RealParts;
-import dev.unifarm.imager.StackRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

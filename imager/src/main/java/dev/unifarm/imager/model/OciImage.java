@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 /**
  * An image as an OCI image manifest in the store's OCI layout.

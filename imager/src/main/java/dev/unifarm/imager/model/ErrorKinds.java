@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 /**
  * Every {@link ImagerException#type()} the imager's bundle intake and runtime registration use, in one place:

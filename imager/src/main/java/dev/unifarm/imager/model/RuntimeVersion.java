@@ -1,4 +1,4 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 import java.util.Comparator;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package dev.unifarm.imager.store;
+package dev.unifarm.imager.model;
 
 import java.io.IOException;
 import java.io.InputStream;

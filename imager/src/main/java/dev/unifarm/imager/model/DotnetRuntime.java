@@ -1,16 +1,23 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.model;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 
 /**
  * One runtime in the store: a dotnet root holding the {@code dotnet} host, {@code host/fxr/<v>} and
  * {@code shared/<framework>/<version>}, laid out as Microsoft's runtime archives are.
  */
 public record DotnetRuntime(String framework, RuntimeVersion version, Path root) {
+
+    /** Runtime settings every image gets: no diagnostics pipe (no mknodat on Unikraft), no ICU. */
+    public static final Map<String, String> RUNTIME_ENV = Map.of(
+            "DOTNET_EnableDiagnostics", "0",
+            "COMPlus_EnableDiagnostics", "0",
+            "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1");
 
     public Path host() {
         return root.resolve("dotnet");
