@@ -1,5 +1,6 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.model.RollForward;
 import dev.unifarm.imager.model.TraceOptions;

@@ -1,5 +1,6 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;

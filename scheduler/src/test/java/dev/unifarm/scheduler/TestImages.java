@@ -1,12 +1,11 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.ProcPatch;
-import dev.unifarm.imager.rootfs.StraceWrapper;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import dev.unifarm.imager.store.ImageStore;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.unifarm.api.builds;
 
 import dev.unifarm.api.apps.AppSpec;
-import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;

@@ -3,7 +3,6 @@ package dev.unifarm.imager.kernel;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.imager.model.DotnetRuntime;
 import dev.unifarm.imager.model.ImagerException;

@@ -3,7 +3,7 @@ package dev.unifarm.imager.oci;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.RealParts;
 import dev.unifarm.imager.RealRegistry;
 import dev.unifarm.imager.bundle.Bundle;

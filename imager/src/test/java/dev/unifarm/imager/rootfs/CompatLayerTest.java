@@ -2,7 +2,7 @@ package dev.unifarm.imager.rootfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ImageBuilder;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.RealParts;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;

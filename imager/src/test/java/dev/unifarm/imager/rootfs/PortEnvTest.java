@@ -2,7 +2,6 @@ package dev.unifarm.imager.rootfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ImageBuilder;
 import dev.unifarm.imager.model.DotnetRuntime;
 import dev.unifarm.imager.model.KernelProfile;
 import java.nio.file.Path;

@@ -1,7 +1,9 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unifarm.imager.ImagerFailures;
+import dev.unifarm.imager.RealParts;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.bundle.RuntimeConfig;

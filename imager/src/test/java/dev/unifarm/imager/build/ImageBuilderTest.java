@@ -1,10 +1,11 @@
-package dev.unifarm.imager;
+package dev.unifarm.imager.build;
 
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.imager.RealParts;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.bundle.RuntimeConfig;
@@ -17,7 +18,6 @@ import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.ProcPatch;
-import dev.unifarm.imager.rootfs.StraceWrapper;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
