@@ -11,9 +11,7 @@ import dev.unifarm.api.farm.KernelPresence;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.store.StoreGuard;
-import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.model.Digests;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.Bundles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -21,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +32,7 @@ public class AppService {
     private final RevisionRepository revisions;
     /** The build queue observes it: a recorded revision is queued for its build. */
     private final Event<RevisionRecorded> recorded;
-    private final BundleReader bundles;
-    private final ImageStore store;
+    private final Bundles bundles;
     private final FarmDirs dirs;
     private final AppSpecParser specs;
     private final ObjectMapper json;
@@ -45,14 +41,13 @@ public class AppService {
     private final long maxUploadBytes;
     private final Clock clock = Clock.systemUTC();
 
-    AppService(AppRepository apps, RevisionRepository revisions, Event<RevisionRecorded> recorded, BundleReader bundles, ImageStore store,
+    AppService(AppRepository apps, RevisionRepository revisions, Event<RevisionRecorded> recorded, Bundles bundles,
             FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, AppSpecParser specs, StoreGuard guard) {
         this.guard = guard;
         this.apps = apps;
         this.revisions = revisions;
         this.recorded = recorded;
         this.bundles = bundles;
-        this.store = store;
         this.dirs = dirs;
         this.specs = specs;
         this.kernels = kernels;
@@ -89,7 +84,7 @@ public class AppService {
         checkBundle(bundle, spec);
         String storedSpec = specs.write(spec);
         // Held from storing the bundle to recording its revision, so a deletion's sweep cannot take the blob in between.
-        int number = guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, storeBundle(bundle)));
+        int number = guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, bundles.store(bundle)));
         recorded.fire(new RevisionRecorded(name, number));
         return get(name);
     }
@@ -114,11 +109,9 @@ public class AppService {
         }
         requireKernel(spec);
         RevisionRepository.RevisionRow latest = revisions.find(name, current.latestRevision()).orElseThrow();
-        Path bundle = store.blobPath(latest.bundleDigest());
-        if (!Files.isRegularFile(bundle)) {
-            throw ProblemException.conflict("bundle-missing", "the bundle " + latest.bundleDigest() + " of revision "
-                    + latest.number() + " is no longer in the store: upload the app again with the new spec");
-        }
+        Path bundle = bundles.stored(latest.bundleDigest()).orElseThrow(() -> ProblemException.conflict("bundle-missing",
+                "the bundle " + latest.bundleDigest() + " of revision " + latest.number()
+                        + " is no longer in the store: upload the app again with the new spec"));
         checkBundle(bundle, spec);
         int number = guard.whileStoring(() -> QuarkusTransaction.requiringNew().call(() -> {
             if (!apps.bumpRevision(name, storedSpec)) {
@@ -152,21 +145,9 @@ public class AppService {
     private void checkBundle(Path bundle, AppSpec spec) {
         Path scratch = dirs.newWorkDir("check-");
         try {
-            bundles.read(bundle, scratch.resolve("bundle"), Optional.ofNullable(spec.entrypoint()));
+            bundles.check(bundle, Optional.ofNullable(spec.entrypoint()), scratch);
         } finally {
             FarmDirs.deleteTree(scratch);
-        }
-    }
-
-    private String storeBundle(Path bundle) {
-        try {
-            Path temp = store.newTempFile();
-            Files.copy(bundle, temp, StandardCopyOption.REPLACE_EXISTING);
-            String digest = Digests.of(temp);
-            store.putBlob(temp, digest);
-            return digest;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

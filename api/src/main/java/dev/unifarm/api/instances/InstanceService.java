@@ -9,12 +9,11 @@ import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.kernel.KernelCommandLine;
+import dev.unifarm.imager.Images;
 import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.model.KernelProfile;
-import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
@@ -41,7 +40,7 @@ public class InstanceService {
     private static final String CONSOLE_FILE = "console.log";
 
     private final AppService apps;
-    private final ImageStore images;
+    private final Images images;
     private final Scheduler scheduler;
     private final InstanceRepository instances;
     private final FarmDirs dirs;
@@ -55,7 +54,7 @@ public class InstanceService {
     private final StopReasons stopReasons;
     private final LaunchRecipe launches;
 
-    InstanceService(AppService apps, ImageStore images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
+    InstanceService(AppService apps, Images images, Scheduler scheduler, InstanceRepository instances, FarmDirs dirs,
             FarmRegistry registry, UnifarmConfig config, InstanceMetrics metrics, Event<InstanceEnded> ended,
             RevisionKernels revisionKernels, ConsoleDiagnoses diagnoses, StopReasons stopReasons, LaunchRecipe launches) {
         this.stopReasons = stopReasons;
@@ -84,7 +83,7 @@ public class InstanceService {
         StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
         String reference = kubernetes() ? launcherReference(appName, revision, request) : revision.ociReference();
         // Render once now so bad overrides are a 400 here, not a failed boot later.
-        KernelCommandLine.of(image.manifest(), request.args(), request.env());
+        images.checkOverrides(image, request.args(), request.env());
 
         Instant requested = clock.instant();
         String id = InstanceIds.next(requested);
@@ -168,7 +167,7 @@ public class InstanceService {
             throw ProblemException.conflict("image-missing", missing + " and no registry holds it: upload the app again");
         }
         try {
-            Image pulled = registry.pull(images, appName, revision.ociDigest());
+            Image pulled = registry.pull(appName, revision.ociDigest());
             if (!pulled.digest().equals(revision.imageDigest())) {
                 throw ProblemException.conflict("image-missing", missing + "; the registry's " + revision.ociReference()
                         + " holds image " + pulled.digest() + " instead");
