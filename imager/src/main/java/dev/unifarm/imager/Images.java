@@ -47,11 +47,6 @@ public final class Images {
         return layout.export(image);
     }
 
-    /** The image's OCI manifest in the store's layout, if it was exported or pulled here. */
-    public Optional<OciImage> findOci(String imageDigest) {
-        return layout.find(imageDigest);
-    }
-
     /** Every blob of the image's OCI form (manifest, config, layers); empty when it was not exported. */
     public Set<String> ociBlobs(String imageDigest) {
         return layout.blobs(imageDigest);
