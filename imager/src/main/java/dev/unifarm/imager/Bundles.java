@@ -22,11 +22,17 @@ public final class Bundles {
     }
 
     /**
-     * Unpacks {@code archive} under {@code scratch} (the caller deletes it) and checks it is a .NET app with the
-     * entrypoint asked for; a refusal is an {@code ImagerException} of an {@code ErrorKinds} type.
+     * Unpacks {@code archive} under {@code scratch} (the caller deletes it, or hands it to the build:
+     * {@link BuildRequest#withChecked}) and checks it is a .NET app with the entrypoint asked for; a refusal is an
+     * {@code ImagerException} of an {@code ErrorKinds} type.
      */
     public void check(Path archive, Optional<String> entrypoint, Path scratch) {
-        reader.read(archive, scratch.resolve("bundle"), entrypoint);
+        reader.read(archive, unpacked(scratch), entrypoint);
+    }
+
+    /** Where {@link #check} unpacks a bundle under its scratch dir. */
+    static Path unpacked(Path scratch) {
+        return scratch.resolve("bundle");
     }
 
     /** Copies {@code archive} into the store; returns its digest. */

@@ -12,6 +12,7 @@ import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import dev.unifarm.imager.store.ImageStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +88,9 @@ public final class Imager {
             log.add(line);
             progress.accept(line);
         };
-        Bundle bundle = bundles.read(images.blobPath(request.bundleDigest()), work.resolve("bundle"), request.entrypoint());
+        Bundle bundle = request.checked().map(Bundles::unpacked).filter(Files::isDirectory)
+                .map(unpacked -> bundles.reread(unpacked, request.entrypoint()))
+                .orElseGet(() -> bundles.read(images.blobPath(request.bundleDigest()), Bundles.unpacked(work), request.entrypoint()));
         logged.accept("bundle: " + request.bundleDigest() + ", entrypoint " + bundle.entrypoint());
         logged.accept("kernel profile: " + request.profile().name());
         Image image = ImageBuilder.forBundle(bundle)

@@ -55,6 +55,24 @@ class ImagerTest {
     }
 
     @Test
+    void testBuild_checkedBundleReusedNotUnpackedAgain() throws IOException {
+        ImageStore store = new ImageStore(temp.resolve("store"));
+        String bundle = storeHello(store);
+        Imager imager = imager(store);
+        Path scratch = Files.createDirectories(temp.resolve("check"));
+        imager.bundles().check(RealParts.sample("hello"), Optional.empty(), scratch);
+        Path work = Files.createDirectories(temp.resolve("work"));
+
+        BuiltImage reused = imager.build(request(bundle, false).withChecked(scratch), work, line -> {
+        });
+        BuiltImage unpacked = imager.build(request(bundle, false), Files.createDirectories(temp.resolve("work2")), line -> {
+        });
+
+        assertThat(work).isEmptyDirectory();
+        assertThat(reused.image().digest()).isEqualTo(unpacked.image().digest());
+    }
+
+    @Test
     void testBuild_unknownEntrypointRefused() throws IOException {
         ImageStore store = new ImageStore(temp.resolve("store"));
         BuildRequest request = new BuildRequest(storeHello(store), Optional.of("other.dll"), KernelProfile.linux(RealParts.linuxKernel()),

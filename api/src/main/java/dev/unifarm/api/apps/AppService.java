@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Apps and their revisions: upload (validate, store, record, queue the build) and reads. */
 @ApplicationScoped
@@ -81,11 +82,10 @@ public class AppService {
         AppSpec spec = specJson != null ? specs.parse(specJson)
                 : existing.map(row -> specs.parse(row.specJson())).orElse(AppSpec.EMPTY);
         requireKernel(spec);
-        checkBundle(bundle, spec);
         String storedSpec = specs.write(spec);
+        Path checked = checkBundle(bundle, spec);
         // Held from storing the bundle to recording its revision, so a deletion's sweep cannot take the blob in between.
-        int number = guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, bundles.store(bundle)));
-        recorded.fire(new RevisionRecorded(name, number));
+        recordAndQueue(name, checked, () -> guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, bundles.store(bundle))));
         return get(name);
     }
 
@@ -112,17 +112,32 @@ public class AppService {
         Path bundle = bundles.stored(latest.bundleDigest()).orElseThrow(() -> ProblemException.conflict("bundle-missing",
                 "the bundle " + latest.bundleDigest() + " of revision " + latest.number()
                         + " is no longer in the store: upload the app again with the new spec"));
-        checkBundle(bundle, spec);
-        int number = guard.whileStoring(() -> QuarkusTransaction.requiringNew().call(() -> {
+        Path checked = checkBundle(bundle, spec);
+        recordAndQueue(name, checked, () -> guard.whileStoring(() -> QuarkusTransaction.requiringNew().call(() -> {
             if (!apps.bumpRevision(name, storedSpec)) {
                 throw ProblemException.notFound("app", "there is no app named \"" + name + "\" (it was deleted meanwhile)");
             }
             int claimed = apps.find(name).orElseThrow().latestRevision();
             revisions.insert(name, claimed, latest.bundleDigest(), storedSpec, clock.instant());
             return claimed;
-        }));
-        recorded.fire(new RevisionRecorded(name, number));
+        })));
         return new SpecUpdate(get(name), true);
+    }
+
+    /**
+     * Records a revision ({@code recording} returns its number) and queues its build, handing it the bundle
+     * {@code checked} unpacked so the build does not unpack it again; deleted here when no build gets it.
+     */
+    private void recordAndQueue(String name, Path checked, Supplier<Integer> recording) {
+        boolean handedOver = false;
+        try {
+            recorded.fire(new RevisionRecorded(name, recording.get(), checked));
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                FarmDirs.deleteTree(checked);
+            }
+        }
     }
 
     /** The outcome of {@link #updateSpec}. */
@@ -142,12 +157,15 @@ public class AppService {
         }
     }
 
-    private void checkBundle(Path bundle, AppSpec spec) {
+    /** Unpacks and checks the bundle in a scratch dir the caller then owns; a refused bundle leaves none. */
+    private Path checkBundle(Path bundle, AppSpec spec) {
         Path scratch = dirs.newWorkDir("check-");
         try {
             bundles.check(bundle, Optional.ofNullable(spec.entrypoint()), scratch);
-        } finally {
+            return scratch;
+        } catch (RuntimeException | Error e) {
             FarmDirs.deleteTree(scratch);
+            throw e;
         }
     }
 

@@ -73,7 +73,7 @@ public class BuildQueue {
         FarmDirs.deleteTree(dirs.work());
         for (RevisionRepository.RevisionRow row : revisions.unfinished()) {
             LOG.infof("resuming the build of %s revision %d", row.app(), row.number());
-            submit(row.app(), row.number());
+            submit(row.app(), row.number(), null);
         }
     }
 
@@ -83,11 +83,20 @@ public class BuildQueue {
 
     /** Every revision recorded (an upload, a new spec) is built. */
     void onRecorded(@Observes RevisionRecorded revision) {
-        submit(revision.app(), revision.number());
+        submit(revision.app(), revision.number(), revision.checked());
     }
 
-    public void submit(String app, int number) {
-        executor.submit(() -> build(app, number));
+    /** Queues the build; {@code checked}: the bundle the upload's check unpacked there (the build deletes it), or null. */
+    private void submit(String app, int number, Path checked) {
+        executor.submit(() -> {
+            try {
+                build(app, number, checked);
+            } finally {
+                if (checked != null) {
+                    FarmDirs.deleteTree(checked);
+                }
+            }
+        });
     }
 
     /** The spec's kernel profile (default linux); one removed from the configuration since the upload fails the build. */
@@ -122,7 +131,7 @@ public class BuildQueue {
         }
     }
 
-    private void build(String app, int number) {
+    private void build(String app, int number, Path checked) {
         Optional<RevisionRepository.RevisionRow> found = revisions.find(app, number);
         if (found.isEmpty()) {
             return; // the app was deleted meanwhile
@@ -134,7 +143,8 @@ public class BuildQueue {
         long started = System.nanoTime();
         try {
             AppSpec spec = specs.parse(row.specJson());
-            BuiltImage built = imager.build(recipe.request(spec, row.bundleDigest(), profile(spec), null, true), work, log::add);
+            BuiltImage built = imager.build(recipe.request(spec, row.bundleDigest(), profile(spec), null, true).withChecked(checked), work,
+                    log::add);
             Image image = built.image();
             String ociDigest = built.oci().map(OciImage::digest).orElse(null);
             String ociReference = built.oci().map(oci -> push(app, oci, log)).orElse(null);

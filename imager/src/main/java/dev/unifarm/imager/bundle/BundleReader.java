@@ -66,6 +66,15 @@ public final class BundleReader {
         }
     }
 
+    /** The bundle {@link #read} extracted into {@code target} before (a checked upload), described again without extracting. */
+    public Bundle reread(Path target, Optional<String> entrypoint) {
+        try {
+            return describe(unwrapSingleTopDirectory(target), entrypoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void extract(Path archive, Path target) {
         try {
             switch (ArchiveKind.of(archive)) {
