@@ -18,15 +18,14 @@ import java.util.Optional;
 final class OciUnpack {
 
     private final LayoutFiles files;
-    private final ImageStore store;
 
     OciUnpack(LayoutFiles files) {
         this.files = files;
-        this.store = files.store();
     }
 
     /** Our manifest from the config's label, the initrd and kernel out of their layers; the image is then in the store. */
     Image unpack(String manifestDigest) {
+        ImageStore store = files.store();
         JsonNode manifest = files.readManifest(manifestDigest);
         String imageDigest = manifest.path("annotations").path(OciLayout.ANNOTATION_IMAGE_DIGEST).asText(null);
         if (imageDigest == null) {
@@ -62,6 +61,7 @@ final class OciUnpack {
     }
 
     private void extractInto(Path layer, String path, String digest) {
+        ImageStore store = files.store();
         if (Files.isRegularFile(store.blobPath(digest))) {
             return;
         }
