@@ -1,5 +1,7 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.OciImage;
 import java.util.List;
 import java.util.Optional;
 

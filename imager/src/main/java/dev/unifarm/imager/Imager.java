@@ -1,11 +1,18 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.oci.OciLayout;
+import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import dev.unifarm.imager.store.ImageStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +21,9 @@ import java.util.function.Consumer;
 
 /**
  * The imager's entry point: from a stored bundle and a {@link BuildRequest} to a {@link BuiltImage}: unpack and
- * check the bundle, build the image ({@link ImageBuilder}), and export it as an OCI image when asked.
+ * check the bundle, build the image ({@link ImageBuilder}), and export it as an OCI image when asked. What else the
+ * farm does with the imager's store goes through its views: {@link #bundles()} (intake), {@link #images()} (read,
+ * export, delete), {@link #runtimes()} and {@link #registry(String)}.
  */
 public final class Imager {
 
@@ -23,13 +32,48 @@ public final class Imager {
     private final BaseLayerCache layers;
     private final BundleReader bundles;
     private final OciLayout layout;
+    private final Bundles intake;
+    private final Images stored;
+    private final Runtimes installed;
 
     public Imager(ImageStore images, RuntimeStore runtimes, BaseLayerCache layers, BundleReader bundles) {
+        this(images, runtimes, layers, bundles, 1L << 30);
+    }
+
+    private Imager(ImageStore images, RuntimeStore runtimes, BaseLayerCache layers, BundleReader bundles, long maxRuntimeArchiveBytes) {
         this.images = images;
         this.runtimes = runtimes;
         this.layers = layers;
         this.bundles = bundles;
         this.layout = new OciLayout(images);
+        this.intake = new Bundles(images, bundles);
+        this.stored = new Images(images, layout);
+        // one installer: it serializes installs of the same version
+        this.installed = new Runtimes(runtimes, maxRuntimeArchiveBytes);
+    }
+
+    /** An imager over the stores and limits {@code settings} name. */
+    public static Imager open(ImagerSettings settings) {
+        return new Imager(new ImageStore(settings.store()), new RuntimeStore(settings.runtimes(), settings.readOnlyRuntimes()),
+                new BaseLayerCache(settings.layerCache()), new BundleReader(settings.maxBundleBytes(), settings.maxBundleEntries()),
+                settings.maxRuntimeArchiveBytes());
+    }
+
+    public Bundles bundles() {
+        return intake;
+    }
+
+    public Images images() {
+        return stored;
+    }
+
+    public Runtimes runtimes() {
+        return installed;
+    }
+
+    /** The OCI registry at {@code url} (e.g. {@code http://127.0.0.1:5000}), pushing from and pulling into this imager's store. */
+    public Registry registry(String url) {
+        return new Registry(new OciRegistry(url), images);
     }
 
     /**
@@ -44,7 +88,9 @@ public final class Imager {
             log.add(line);
             progress.accept(line);
         };
-        Bundle bundle = bundles.read(images.blobPath(request.bundleDigest()), work.resolve("bundle"), request.entrypoint());
+        Bundle bundle = request.checked().map(Bundles::unpacked).filter(Files::isDirectory)
+                .map(unpacked -> bundles.reread(unpacked, request.entrypoint()))
+                .orElseGet(() -> bundles.read(images.blobPath(request.bundleDigest()), Bundles.unpacked(work), request.entrypoint()));
         logged.accept("bundle: " + request.bundleDigest() + ", entrypoint " + bundle.entrypoint());
         logged.accept("kernel profile: " + request.profile().name());
         Image image = ImageBuilder.forBundle(bundle)

@@ -3,6 +3,7 @@ package dev.unifarm.imager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.unifarm.imager.model.ImagerException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Asserts that a call fails with an {@link ImagerException} of one type, and hands it back for its detail. */

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.initrd.BaseLayerCache;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +52,24 @@ class ImagerTest {
 
         assertThat(built.oci()).isEmpty();
         assertThat(built.log()).noneMatch(line -> line.startsWith("oci: "));
+    }
+
+    @Test
+    void testBuild_checkedBundleReusedNotUnpackedAgain() throws IOException {
+        ImageStore store = new ImageStore(temp.resolve("store"));
+        String bundle = storeHello(store);
+        Imager imager = imager(store);
+        Path scratch = Files.createDirectories(temp.resolve("check"));
+        imager.bundles().check(RealParts.sample("hello"), Optional.empty(), scratch);
+        Path work = Files.createDirectories(temp.resolve("work"));
+
+        BuiltImage reused = imager.build(request(bundle, false).withChecked(scratch), work, line -> {
+        });
+        BuiltImage unpacked = imager.build(request(bundle, false), Files.createDirectories(temp.resolve("work2")), line -> {
+        });
+
+        assertThat(work).isEmptyDirectory();
+        assertThat(reused.image().digest()).isEqualTo(unpacked.image().digest());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.unifarm.imager;
 
+import dev.unifarm.imager.model.DotnetRuntime;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import java.nio.file.Files;
 import java.nio.file.Path;

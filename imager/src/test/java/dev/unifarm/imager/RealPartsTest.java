@@ -3,6 +3,7 @@ package dev.unifarm.imager;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
+import dev.unifarm.imager.model.RuntimeVersion;
 import org.junit.jupiter.api.Test;
 
 class RealPartsTest {

@@ -1,6 +1,6 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.CommandLineKind;
+import dev.unifarm.imager.model.CommandLineKind;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.KernelProfile;
 import java.nio.file.Path;
 
 /**

@@ -1,7 +1,7 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

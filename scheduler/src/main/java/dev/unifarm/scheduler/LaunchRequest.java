@@ -1,6 +1,6 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.Image;
+import dev.unifarm.imager.model.Image;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

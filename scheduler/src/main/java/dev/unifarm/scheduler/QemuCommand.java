@@ -1,9 +1,10 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.kernel.KernelCommandLine;
 import dev.unifarm.imager.kernel.UnikraftCommandLine;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ final class QemuCommand {
             // the compatibility layer ends the VM through it with the app's exit code (app-elfloader idles instead)
             command.addAll(List.of("-device", CompatConsoleProtocol.ISA_DEBUG_EXIT));
         }
-        command.addAll(List.of("-append", networkParameters(request, image) + image.manifest().commandLine(request.args(), request.env())));
+        command.addAll(List.of("-append", networkParameters(request, image) + KernelCommandLine.of(image.manifest(), request.args(), request.env())));
         return command;
     }
 

@@ -3,8 +3,8 @@ package dev.unifarm.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

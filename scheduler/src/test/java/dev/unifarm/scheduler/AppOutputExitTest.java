@@ -2,7 +2,7 @@ package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.KernelProfile.ExitDetection;
+import dev.unifarm.imager.model.KernelProfile.ExitDetection;
 import org.junit.jupiter.api.Test;
 
 /** How each profile's exit detection reads the console. */

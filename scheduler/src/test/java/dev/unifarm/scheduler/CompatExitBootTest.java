@@ -3,10 +3,10 @@ package dev.unifarm.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.KernelProfile.ExitDetection;
+import dev.unifarm.imager.model.KernelProfile.ExitDetection;
 import dev.unifarm.scheduler.diagnosis.Diagnosis;
 import dev.unifarm.scheduler.diagnosis.FailureDiagnoser;
 import java.io.IOException;

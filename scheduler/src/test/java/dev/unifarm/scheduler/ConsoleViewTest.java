@@ -2,7 +2,7 @@ package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.CommandLineKind;
+import dev.unifarm.imager.model.CommandLineKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

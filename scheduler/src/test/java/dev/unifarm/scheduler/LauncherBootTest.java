@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.OciImage;
 import dev.unifarm.imager.RealRegistry;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.store.ImageStore;

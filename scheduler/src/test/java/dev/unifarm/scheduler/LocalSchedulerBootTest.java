@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.unifarm.imager.Image;
+import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.rootfs.ProcPatch;
 import java.io.IOException;
 import java.nio.file.Files;

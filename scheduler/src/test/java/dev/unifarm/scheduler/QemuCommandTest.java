@@ -2,8 +2,9 @@ package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageManifest;
+import dev.unifarm.imager.kernel.KernelCommandLine;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImageManifest;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ class QemuCommandTest {
     void testOf_appendIsManifestCommandLine() {
         List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
 
-        assertThat(command).containsSequence("-append", MANIFEST.commandLine());
+        assertThat(command).containsSequence("-append", KernelCommandLine.of(MANIFEST));
         assertThat(append(command)).endsWith("-- /app/hello.dll a b").contains("GREETING=hello", "rdinit=/usr/share/dotnet/dotnet");
     }
 
@@ -102,7 +103,7 @@ class QemuCommandTest {
         Map<String, String> env = Map.of("GREETING", "hi", "EXTRA", "1");
         List<String> command = QemuCommand.of(request(args, env), IMAGE, Accelerator.tcg, SOCKET, PID);
 
-        assertThat(command).containsSequence("-append", MANIFEST.commandLine(args, env));
+        assertThat(command).containsSequence("-append", KernelCommandLine.of(MANIFEST, args, env));
         assertThat(append(command)).endsWith("-- /app/hello.dll x y")
                 .contains("GREETING=hi", "EXTRA=1", "DOTNET_EnableDiagnostics=0")
                 .doesNotContain("GREETING=hello");

@@ -2,7 +2,7 @@ package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.Image;
+import dev.unifarm.imager.model.Image;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package dev.unifarm.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.OciImage;
 import dev.unifarm.imager.RealRegistry;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.oci.OciLayout;
 import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.store.ImageStore;

@@ -1,12 +1,11 @@
 package dev.unifarm.scheduler;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.ProcPatch;
-import dev.unifarm.imager.rootfs.StraceWrapper;
-import dev.unifarm.imager.rootfs.TraceOptions;
 import dev.unifarm.imager.runtime.RuntimeStore;
 import dev.unifarm.imager.store.ImageStore;
 import java.nio.file.Files;
@@ -102,7 +101,7 @@ final class TestImages {
                 .runtimes(runtimeStore())
                 .profile(KernelProfile.linux(linuxKernel()))
                 .network(network)
-                .trace(TraceOptions.of(existing(StraceWrapper.HOST_STRACE)).failingWithEnosys(failWithEnosys))
+                .trace(TraceOptions.of(existing(TraceOptions.HOST_STRACE)).failingWithEnosys(failWithEnosys))
                 .compat(compat)
                 .build(new ImageStore(work.resolve("store")));
     }

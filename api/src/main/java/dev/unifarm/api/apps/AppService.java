@@ -10,11 +10,8 @@ import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelPresence;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.api.backpressure.UploadSizeLimit;
-import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.store.Digests;
-import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.api.store.StoreGuard;
+import dev.unifarm.imager.Bundles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -22,11 +19,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Apps and their revisions: upload (validate, store, record, queue the build) and reads. */
 @ApplicationScoped
@@ -36,8 +33,7 @@ public class AppService {
     private final RevisionRepository revisions;
     /** The build queue observes it: a recorded revision is queued for its build. */
     private final Event<RevisionRecorded> recorded;
-    private final BundleReader bundles;
-    private final ImageStore store;
+    private final Bundles bundles;
     private final FarmDirs dirs;
     private final AppSpecParser specs;
     private final ObjectMapper json;
@@ -46,14 +42,13 @@ public class AppService {
     private final long maxUploadBytes;
     private final Clock clock = Clock.systemUTC();
 
-    AppService(AppRepository apps, RevisionRepository revisions, Event<RevisionRecorded> recorded, BundleReader bundles, ImageStore store,
+    AppService(AppRepository apps, RevisionRepository revisions, Event<RevisionRecorded> recorded, Bundles bundles,
             FarmDirs dirs, ObjectMapper json, UnifarmConfig config, KernelProfiles kernels, AppSpecParser specs, StoreGuard guard) {
         this.guard = guard;
         this.apps = apps;
         this.revisions = revisions;
         this.recorded = recorded;
         this.bundles = bundles;
-        this.store = store;
         this.dirs = dirs;
         this.specs = specs;
         this.kernels = kernels;
@@ -87,11 +82,10 @@ public class AppService {
         AppSpec spec = specJson != null ? specs.parse(specJson)
                 : existing.map(row -> specs.parse(row.specJson())).orElse(AppSpec.EMPTY);
         requireKernel(spec);
-        checkBundle(bundle, spec);
         String storedSpec = specs.write(spec);
+        Path checked = checkBundle(bundle, spec);
         // Held from storing the bundle to recording its revision, so a deletion's sweep cannot take the blob in between.
-        int number = guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, storeBundle(bundle)));
-        recorded.fire(new RevisionRecorded(name, number));
+        recordAndQueue(name, checked, () -> guard.whileStoring(() -> recordRevisionRetrying(name, storedSpec, bundles.store(bundle))));
         return get(name);
     }
 
@@ -115,22 +109,35 @@ public class AppService {
         }
         requireKernel(spec);
         RevisionRepository.RevisionRow latest = revisions.find(name, current.latestRevision()).orElseThrow();
-        Path bundle = store.blobPath(latest.bundleDigest());
-        if (!Files.isRegularFile(bundle)) {
-            throw ProblemException.conflict("bundle-missing", "the bundle " + latest.bundleDigest() + " of revision "
-                    + latest.number() + " is no longer in the store: upload the app again with the new spec");
-        }
-        checkBundle(bundle, spec);
-        int number = guard.whileStoring(() -> QuarkusTransaction.requiringNew().call(() -> {
+        Path bundle = bundles.stored(latest.bundleDigest()).orElseThrow(() -> ProblemException.conflict("bundle-missing",
+                "the bundle " + latest.bundleDigest() + " of revision " + latest.number()
+                        + " is no longer in the store: upload the app again with the new spec"));
+        Path checked = checkBundle(bundle, spec);
+        recordAndQueue(name, checked, () -> guard.whileStoring(() -> QuarkusTransaction.requiringNew().call(() -> {
             if (!apps.bumpRevision(name, storedSpec)) {
                 throw ProblemException.notFound("app", "there is no app named \"" + name + "\" (it was deleted meanwhile)");
             }
             int claimed = apps.find(name).orElseThrow().latestRevision();
             revisions.insert(name, claimed, latest.bundleDigest(), storedSpec, clock.instant());
             return claimed;
-        }));
-        recorded.fire(new RevisionRecorded(name, number));
+        })));
         return new SpecUpdate(get(name), true);
+    }
+
+    /**
+     * Records a revision ({@code recording} returns its number) and queues its build, handing it the bundle
+     * {@code checked} unpacked so the build does not unpack it again; deleted here when no build gets it.
+     */
+    private void recordAndQueue(String name, Path checked, Supplier<Integer> recording) {
+        boolean handedOver = false;
+        try {
+            recorded.fire(new RevisionRecorded(name, recording.get(), checked));
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                FarmDirs.deleteTree(checked);
+            }
+        }
     }
 
     /** The outcome of {@link #updateSpec}. */
@@ -150,24 +157,15 @@ public class AppService {
         }
     }
 
-    private void checkBundle(Path bundle, AppSpec spec) {
+    /** Unpacks and checks the bundle in a scratch dir the caller then owns; a refused bundle leaves none. */
+    private Path checkBundle(Path bundle, AppSpec spec) {
         Path scratch = dirs.newWorkDir("check-");
         try {
-            bundles.read(bundle, scratch.resolve("bundle"), Optional.ofNullable(spec.entrypoint()));
-        } finally {
+            bundles.check(bundle, Optional.ofNullable(spec.entrypoint()), scratch);
+            return scratch;
+        } catch (RuntimeException | Error e) {
             FarmDirs.deleteTree(scratch);
-        }
-    }
-
-    private String storeBundle(Path bundle) {
-        try {
-            Path temp = store.newTempFile();
-            Files.copy(bundle, temp, StandardCopyOption.REPLACE_EXISTING);
-            String digest = Digests.of(temp);
-            store.putBlob(temp, digest);
-            return digest;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw e;
         }
     }
 

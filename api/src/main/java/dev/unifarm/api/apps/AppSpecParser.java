@@ -5,7 +5,7 @@ import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.problem.StrictJson;
-import dev.unifarm.imager.RollForward;
+import dev.unifarm.imager.model.RollForward;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;

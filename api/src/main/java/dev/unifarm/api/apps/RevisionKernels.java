@@ -3,7 +3,7 @@ package dev.unifarm.api.apps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.farm.KernelProfiles;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.KernelProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 

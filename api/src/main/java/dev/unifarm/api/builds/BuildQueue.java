@@ -10,18 +10,12 @@ import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.farm.KernelProfiles;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.RollForward;
-import dev.unifarm.imager.bundle.Bundle;
-import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.initrd.BaseLayerCache;
-import dev.unifarm.imager.oci.OciLayout;
-import dev.unifarm.imager.runtime.RuntimeStore;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.BuiltImage;
+import dev.unifarm.imager.Imager;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.OciImage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,28 +40,26 @@ public class BuildQueue {
     private final RevisionRepository revisions;
     private final AppSpecParser specs;
     private final ImageRecipe recipe;
-    private final ImageStore images;
+    private final Imager imager;
     private final KernelProfiles profiles;
     private final FarmDirs dirs;
-    private final OciLayout layout;
     private final FarmRegistry registry;
     private final ObjectMapper json;
     private final BuildProgress progress;
     private final BuildMetrics metrics;
     private final ExecutorService executor;
 
-    BuildQueue(RevisionRepository revisions, AppSpecParser specs, ImageRecipe recipe, ImageStore images, KernelProfiles profiles,
-            FarmDirs dirs, OciLayout layout, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress,
+    BuildQueue(RevisionRepository revisions, AppSpecParser specs, ImageRecipe recipe, Imager imager, KernelProfiles profiles,
+            FarmDirs dirs, FarmRegistry registry, ObjectMapper json, UnifarmConfig config, BuildProgress progress,
             BuildMetrics metrics) {
         this.progress = progress;
         this.metrics = metrics;
         this.revisions = revisions;
         this.specs = specs;
         this.recipe = recipe;
-        this.images = images;
+        this.imager = imager;
         this.profiles = profiles;
         this.dirs = dirs;
-        this.layout = layout;
         this.registry = registry;
         this.json = json;
         this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), runnable -> {
@@ -81,7 +73,7 @@ public class BuildQueue {
         FarmDirs.deleteTree(dirs.work());
         for (RevisionRepository.RevisionRow row : revisions.unfinished()) {
             LOG.infof("resuming the build of %s revision %d", row.app(), row.number());
-            submit(row.app(), row.number());
+            submit(row.app(), row.number(), null);
         }
     }
 
@@ -91,11 +83,20 @@ public class BuildQueue {
 
     /** Every revision recorded (an upload, a new spec) is built. */
     void onRecorded(@Observes RevisionRecorded revision) {
-        submit(revision.app(), revision.number());
+        submit(revision.app(), revision.number(), revision.checked());
     }
 
-    public void submit(String app, int number) {
-        executor.submit(() -> build(app, number));
+    /** Queues the build; {@code checked}: the bundle the upload's check unpacked there (the build deletes it), or null. */
+    private void submit(String app, int number, Path checked) {
+        executor.submit(() -> {
+            try {
+                build(app, number, checked);
+            } finally {
+                if (checked != null) {
+                    FarmDirs.deleteTree(checked);
+                }
+            }
+        });
     }
 
     /** The spec's kernel profile (default linux); one removed from the configuration since the upload fails the build. */
@@ -120,7 +121,7 @@ public class BuildQueue {
             return null;
         }
         try {
-            String reference = registry.push(images, oci, app);
+            String reference = registry.push(oci, app);
             log.add("registry: pushed " + reference);
             return reference;
         } catch (ImagerException e) {
@@ -130,7 +131,7 @@ public class BuildQueue {
         }
     }
 
-    private void build(String app, int number) {
+    private void build(String app, int number, Path checked) {
         Optional<RevisionRepository.RevisionRow> found = revisions.find(app, number);
         if (found.isEmpty()) {
             return; // the app was deleted meanwhile
@@ -142,24 +143,11 @@ public class BuildQueue {
         long started = System.nanoTime();
         try {
             AppSpec spec = specs.parse(row.specJson());
-            Bundle bundle = recipe.bundle(spec, row.bundleDigest(), work);
-            log.add("bundle: " + row.bundleDigest() + ", entrypoint " + bundle.entrypoint());
-            KernelProfile profile = profile(spec);
-            log.add("kernel profile: " + profile.name());
-            Image image = recipe.image(bundle, spec, profile, null, log::add);
-            log.add("build: " + (System.nanoTime() - started) / 1_000_000 + " ms");
-            String ociDigest = null;
-            String ociReference = null;
-            if (image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.INITRD) {
-                long exporting = System.nanoTime();
-                OciImage oci = layout.export(image);
-                ociDigest = oci.digest();
-                log.add("oci: " + oci.digest() + " (OCI image manifest in the store's layout, "
-                        + (System.nanoTime() - exporting) / 1_000_000 + " ms)");
-                ociReference = push(app, oci, log);
-            } else {
-                log.add("oci: not exported (a 9pfs root is a tree, not an initrd: only initrd images are OCI images)");
-            }
+            BuiltImage built = imager.build(recipe.request(spec, row.bundleDigest(), profile(spec), null, true).withChecked(checked), work,
+                    log::add);
+            Image image = built.image();
+            String ociDigest = built.oci().map(OciImage::digest).orElse(null);
+            String ociReference = built.oci().map(oci -> push(app, oci, log)).orElse(null);
             revisions.markReady(app, number, image.digest(), ociDigest, ociReference, json.writeValueAsString(image.manifest().sizes()),
                     String.join("\n", log));
             metrics.ready(System.nanoTime() - started);

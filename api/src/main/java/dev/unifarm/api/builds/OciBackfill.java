@@ -1,11 +1,10 @@
 package dev.unifarm.api.builds;
 
 import dev.unifarm.api.apps.RevisionRepository;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.oci.OciLayout;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.Images;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.OciImage;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,13 +22,11 @@ public class OciBackfill {
     private static final Logger LOG = Logger.getLogger(OciBackfill.class);
 
     private final RevisionRepository revisions;
-    private final ImageStore store;
-    private final OciLayout layout;
+    private final Images store;
 
-    OciBackfill(RevisionRepository revisions, ImageStore store, OciLayout layout) {
+    OciBackfill(RevisionRepository revisions, Images store) {
         this.revisions = revisions;
         this.store = store;
-        this.layout = layout;
     }
 
     void atStart(@Observes StartupEvent event) {
@@ -48,7 +45,7 @@ public class OciBackfill {
                 continue; // 9pfs (not exported), or files gone: nothing to export from
             }
             try {
-                OciImage oci = layout.export(image.get());
+                OciImage oci = store.exportOci(image.get());
                 revisions.setOciDigest(row.app(), row.number(), oci.digest());
                 exported++;
             } catch (RuntimeException e) {

@@ -13,19 +13,11 @@ import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.RollForward;
-import dev.unifarm.imager.bundle.Bundle;
-import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.initrd.BaseLayerCache;
-import dev.unifarm.imager.rootfs.StraceWrapper;
-import dev.unifarm.imager.rootfs.TraceOptions;
-import dev.unifarm.imager.runtime.RuntimeStore;
-import dev.unifarm.imager.store.ImageStore;
-import dev.unifarm.scheduler.InstanceRequest;
+import dev.unifarm.imager.Imager;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.coverage.StraceParser;
@@ -53,7 +45,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Coverage reference runs ({@code POST /api/v1/apps/{name}/coverage/reference}): the latest Ready
- * revision is built again as the {@code linux} profile's traced variant ({@link StraceWrapper}),
+ * revision is built again as the {@code linux} profile's traced variant ({@link TraceOptions}),
  * booted on the local scheduler through {@link InstanceService} (launched like every instance, but with
  * no instance record) with the spec's args and env, and the strace output its {@code /init} prints on
  * the console once the app ends is parsed and stored as the revision's reference profile.
@@ -83,7 +75,8 @@ public class ReferenceRuns {
     private final RevisionRepository revisions;
     private final ProfileRepository profiles;
     private final AppSpecParser specs;
-    private final ImageRecipe images;
+    private final ImageRecipe recipe;
+    private final Imager imager;
     private final KernelProfiles kernels;
     private final FarmDirs dirs;
     private final InstanceService instances;
@@ -105,14 +98,15 @@ public class ReferenceRuns {
         return thread;
     });
 
-    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, AppSpecParser specs, ImageRecipe images,
-            KernelProfiles kernels, FarmDirs dirs, InstanceService instances, UnifarmConfig config,
+    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, AppSpecParser specs, ImageRecipe recipe,
+            Imager imager, KernelProfiles kernels, FarmDirs dirs, InstanceService instances, UnifarmConfig config,
             CoverageMetrics metrics, ObjectMapper json) {
         this.apps = apps;
         this.revisions = revisions;
         this.profiles = profiles;
         this.specs = specs;
-        this.images = images;
+        this.recipe = recipe;
+        this.imager = imager;
         this.kernels = kernels;
         this.dirs = dirs;
         this.instances = instances;
@@ -139,7 +133,7 @@ public class ReferenceRuns {
      */
     public CoverageReport.Run start(String app, List<String> failSyscalls) {
         int number = apps.get(app).latestRevision();
-        TraceOptions trace = TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(failSyscalls);
+        TraceOptions trace = TraceOptions.of(TraceOptions.HOST_STRACE).failingWithEnosys(failSyscalls);
         RevisionRepository.RevisionRow row = revisions.find(app, number).orElseThrow();
         if (row.state() != RevisionState.Ready) {
             throw ProblemException.conflict("revision-not-ready", "revision " + number + " of " + app + " is " + row.state()
@@ -171,8 +165,8 @@ public class ReferenceRuns {
         Path work = dirs.newWorkDir("reference-" + row.app() + "-");
         try {
             AppSpec spec = specs.parse(row.specJson());
-            Bundle bundle = images.bundle(spec, row.bundleDigest(), work);
-            Image image = images.image(bundle, spec, linux, trace, line -> LOG.debugf("reference %s: %s", runId, line));
+            Image image = imager.build(recipe.request(spec, row.bundleDigest(), linux, trace, false), work,
+                    line -> LOG.debugf("reference %s: %s", runId, line)).image();
             AtomicBoolean running = new AtomicBoolean();
             instances.startRun(row.app(), runId, spec, image, status -> {
                 if (status.state().isTerminal()) {

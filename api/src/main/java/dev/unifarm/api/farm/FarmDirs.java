@@ -1,7 +1,7 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.imager.store.FileTrees;
+import dev.unifarm.imager.model.FileTrees;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;

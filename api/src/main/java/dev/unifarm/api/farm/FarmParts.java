@@ -2,14 +2,14 @@ package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.ContainmentConfig;
 import dev.unifarm.api.config.InstancesConfig;
+import dev.unifarm.api.config.BuildsConfig;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.imager.Bundles;
 import dev.unifarm.imager.Imager;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.bundle.BundleReader;
-import dev.unifarm.imager.initrd.BaseLayerCache;
-import dev.unifarm.imager.oci.OciLayout;
-import dev.unifarm.imager.runtime.RuntimeStore;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.ImagerSettings;
+import dev.unifarm.imager.Images;
+import dev.unifarm.imager.Runtimes;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
@@ -41,32 +41,6 @@ public class FarmParts {
 
     @Produces
     @Singleton
-    RuntimeStore runtimeStore(UnifarmConfig config) {
-        return new RuntimeStore(config.runtimes().dir().toAbsolutePath().normalize(),
-                config.runtimes().readOnlyDirs().orElse(List.of()).stream().map(p -> p.toAbsolutePath().normalize()).toList());
-    }
-
-    @Produces
-    @Singleton
-    ImageStore imageStore(FarmDirs dirs) {
-        return new ImageStore(dirs.store());
-    }
-
-    /** The store's root as an OCI image layout: every initrd image the farm builds is exported there. */
-    @Produces
-    @Singleton
-    OciLayout ociLayout(ImageStore store) {
-        return new OciLayout(store);
-    }
-
-    @Produces
-    @Singleton
-    BaseLayerCache baseLayerCache(FarmDirs dirs) {
-        return new BaseLayerCache(dirs.layerCache());
-    }
-
-    @Produces
-    @Singleton
     KernelProfiles kernelProfiles(UnifarmConfig config) {
         return KernelProfiles.from(config.kernels());
     }
@@ -78,17 +52,35 @@ public class FarmParts {
         return profiles.defaultProfile();
     }
 
+    /**
+     * The imager's entry point over the farm's stores: builds from a stored bundle to an image and its OCI export, and
+     * the views the services use (bundle intake, images, runtimes).
+     */
     @Produces
     @Singleton
-    BundleReader bundleReader(UnifarmConfig config) {
-        return new BundleReader(config.builds().maxBundleBytes(), config.builds().maxBundleEntries());
+    Imager imager(UnifarmConfig config, FarmDirs dirs) {
+        BuildsConfig builds = config.builds();
+        return Imager.open(new ImagerSettings(dirs.store(), config.runtimes().dir().toAbsolutePath().normalize(),
+                config.runtimes().readOnlyDirs().orElse(List.of()).stream().map(p -> p.toAbsolutePath().normalize()).toList(),
+                dirs.layerCache(), builds.maxBundleBytes(), builds.maxBundleEntries(), config.runtimes().maxArchiveBytes()));
     }
 
-    /** The imager's entry point over the farm's stores, for a build from a stored bundle to an image and its OCI export. */
     @Produces
     @Singleton
-    Imager imager(ImageStore images, RuntimeStore runtimes, BaseLayerCache layers, BundleReader bundles) {
-        return new Imager(images, runtimes, layers, bundles);
+    Bundles bundles(Imager imager) {
+        return imager.bundles();
+    }
+
+    @Produces
+    @Singleton
+    Images images(Imager imager) {
+        return imager.images();
+    }
+
+    @Produces
+    @Singleton
+    Runtimes runtimes(Imager imager) {
+        return imager.runtimes();
     }
 
     /** QEMU on this host ({@code unifarm.scheduler.mode=local}, the default) or launcher Pods ({@code kubernetes}). */

@@ -1,10 +1,10 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.oci.OciRegistry;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.Imager;
+import dev.unifarm.imager.Registry;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.OciImage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -16,11 +16,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class FarmRegistry {
 
-    private final Optional<OciRegistry> registry;
+    private final Optional<Registry> registry;
     private final String prefix;
 
-    FarmRegistry(UnifarmConfig config) {
-        this.registry = config.registry().url().filter(url -> !url.isBlank()).map(OciRegistry::new);
+    FarmRegistry(UnifarmConfig config, Imager imager) {
+        this.registry = config.registry().url().filter(url -> !url.isBlank()).map(imager::registry);
         this.prefix = config.registry().repositoryPrefix().replaceAll("^/+|/+$", "");
     }
 
@@ -33,12 +33,12 @@ public class FarmRegistry {
     }
 
     /** Pushes the exported image; returns {@code <host:port>/<prefix>/<app>@<digest>}. */
-    public String push(ImageStore store, OciImage image, String app) {
-        return registry.orElseThrow().push(store, image, repository(app));
+    public String push(OciImage image, String app) {
+        return registry.orElseThrow().push(image, repository(app));
     }
 
     /** Pulls the app's image by OCI digest into the store and unpacks it. */
-    public Image pull(ImageStore store, String app, String ociDigest) {
-        return registry.orElseThrow().pull(store, repository(app), ociDigest);
+    public Image pull(String app, String ociDigest) {
+        return registry.orElseThrow().pull(repository(app), ociDigest);
     }
 }

@@ -1,7 +1,7 @@
 package dev.unifarm.api.farm;
 
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.KernelProfile.KernelLocation;
+import dev.unifarm.imager.model.KernelProfile.KernelLocation;
+import dev.unifarm.imager.model.KernelProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,15 +1,15 @@
 package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.KernelConfig;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.KernelProfile.Delivery;
-import dev.unifarm.imager.KernelProfile.ExitDetection;
-import dev.unifarm.imager.KernelProfile.KernelLocation;
-import dev.unifarm.imager.KernelProfile.Named;
-import dev.unifarm.imager.KernelProfile.StackSource;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.StackRange;
-import dev.unifarm.imager.kernel.StackCalibration;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.KernelProfile.Delivery;
+import dev.unifarm.imager.model.KernelProfile.ExitDetection;
+import dev.unifarm.imager.model.KernelProfile.KernelLocation;
+import dev.unifarm.imager.model.KernelProfile.Named;
+import dev.unifarm.imager.model.KernelProfile.StackSource;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.StackCalibration;
+import dev.unifarm.imager.model.StackRange;
 import dev.unifarm.scheduler.coverage.KernelSyscallTable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.unifarm.api.instances;
 
-import dev.unifarm.imager.CommandLineKind;
+import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.scheduler.ConsoleView;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,10 +2,10 @@ package dev.unifarm.api.instances;
 
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.ImageManifest;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.Images;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.ImageManifest;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.AdoptRequest;
 import dev.unifarm.scheduler.InstanceStatus;
@@ -40,11 +40,11 @@ public class InstanceRecovery {
     private final FarmDirs dirs;
     private final Scheduler scheduler;
     private final AppService apps;
-    private final ImageStore images;
+    private final Images images;
     private final InstanceMetrics metrics;
     private final InstanceService service;
 
-    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, Scheduler scheduler, AppService apps, ImageStore images,
+    InstanceRecovery(InstanceRepository instances, FarmDirs dirs, Scheduler scheduler, AppService apps, Images images,
             InstanceMetrics metrics, InstanceService service) {
         this.metrics = metrics;
         this.service = service;

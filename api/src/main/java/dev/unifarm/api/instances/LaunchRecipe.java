@@ -3,7 +3,7 @@ package dev.unifarm.api.instances;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.Image;
+import dev.unifarm.imager.model.Image;
 import dev.unifarm.scheduler.LaunchRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -5,9 +5,9 @@ import dev.unifarm.api.apps.Revision;
 import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.Images;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -16,10 +16,10 @@ import java.util.Optional;
 class RevisionImages {
 
     private final AppService apps;
-    private final ImageStore images;
+    private final Images images;
     private final FarmRegistry registry;
 
-    RevisionImages(AppService apps, ImageStore images, FarmRegistry registry) {
+    RevisionImages(AppService apps, Images images, FarmRegistry registry) {
         this.apps = apps;
         this.images = images;
         this.registry = registry;
@@ -55,7 +55,7 @@ class RevisionImages {
             throw ProblemException.conflict("image-missing", missing + " and no registry holds it: upload the app again");
         }
         try {
-            Image pulled = registry.pull(images, appName, revision.ociDigest());
+            Image pulled = registry.pull(appName, revision.ociDigest());
             if (!pulled.digest().equals(revision.imageDigest())) {
                 throw ProblemException.conflict("image-missing", missing + "; the registry's " + revision.ociReference()
                         + " holds image " + pulled.digest() + " instead");

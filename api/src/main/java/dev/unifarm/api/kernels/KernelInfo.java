@@ -1,8 +1,8 @@
 package dev.unifarm.api.kernels;
 
 import dev.unifarm.api.farm.KernelPresence;
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.StackRange;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.StackRange;
 import dev.unifarm.scheduler.coverage.KernelSyscallTable;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.unifarm.api.kernels;
 
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.KernelProfile;
 import java.util.List;
 
 /** What a user of a kernel profile must know that its fields do not say: the kernel configuration it assumes. */

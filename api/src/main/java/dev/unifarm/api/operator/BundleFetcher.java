@@ -3,7 +3,7 @@ package dev.unifarm.api.operator;
 import dev.unifarm.api.config.OperatorConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;

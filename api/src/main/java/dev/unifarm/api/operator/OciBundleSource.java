@@ -1,6 +1,6 @@
 package dev.unifarm.api.operator;
 
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

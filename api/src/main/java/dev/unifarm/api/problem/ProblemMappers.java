@@ -1,7 +1,7 @@
 package dev.unifarm.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,6 +1,6 @@
 package dev.unifarm.api.runtimes;
 
-import dev.unifarm.imager.RuntimeVersion;
+import dev.unifarm.imager.model.RuntimeVersion;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A runtime the farm can build images on, as the API shows it. */

@@ -1,31 +1,27 @@
 package dev.unifarm.api.runtimes;
 
-import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.RuntimeVersion;
-import dev.unifarm.imager.runtime.RuntimeArchiveInstaller;
-import dev.unifarm.imager.runtime.RuntimeStore;
+import dev.unifarm.imager.Runtimes;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.RuntimeVersion;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Registers runtime archives into the store (the imager's {@link RuntimeArchiveInstaller} does the work) and lists them. */
+/** Registers runtime archives into the store (the imager's {@link Runtimes} does the work) and lists them. */
 @ApplicationScoped
 public class RuntimeService {
 
     private static final Logger LOG = Logger.getLogger(RuntimeService.class);
-    private static final String FRAMEWORK = RuntimeArchiveInstaller.FRAMEWORK;
+    private static final String FRAMEWORK = Runtimes.FRAMEWORK;
 
-    private final RuntimeStore store;
-    private final RuntimeArchiveInstaller installer;
+    private final Runtimes store;
 
-    RuntimeService(RuntimeStore store, UnifarmConfig config) {
+    RuntimeService(Runtimes store) {
         this.store = store;
-        this.installer = new RuntimeArchiveInstaller(store, config.runtimes().maxArchiveBytes(), 20_000);
     }
 
     public RuntimeInfo register(Path archive) {
@@ -35,7 +31,7 @@ public class RuntimeService {
         }
         DotnetRuntime runtime;
         try {
-            runtime = installer.install(archive);
+            runtime = store.install(archive);
         } catch (ImagerException e) {
             if (ErrorKinds.RUNTIME_EXISTS.equals(e.type())) {
                 throw ProblemException.conflict(e.type(), e.getMessage());

@@ -1,19 +1,12 @@
 package dev.unifarm.api.store;
 
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.oci.OciLayout;
-import dev.unifarm.imager.store.ImageStore;
+import dev.unifarm.imager.Bundles;
+import dev.unifarm.imager.Images;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -29,16 +22,16 @@ public class StoreSweeper {
 
     private final StoreGarbage garbage;
     private final StoreReferences revisions;
-    private final ImageStore store;
-    private final OciLayout layout;
+    private final Images store;
+    private final Bundles bundles;
     private final FarmDirs dirs;
     private final StoreGuard guard;
 
-    StoreSweeper(StoreGarbage garbage, StoreReferences revisions, ImageStore store, OciLayout layout, FarmDirs dirs, StoreGuard guard) {
+    StoreSweeper(StoreGarbage garbage, StoreReferences revisions, Images store, Bundles bundles, FarmDirs dirs, StoreGuard guard) {
         this.garbage = garbage;
         this.revisions = revisions;
         this.store = store;
-        this.layout = layout;
+        this.bundles = bundles;
         this.dirs = dirs;
         this.guard = guard;
     }
@@ -54,16 +47,15 @@ public class StoreSweeper {
             for (StoreGarbage.Entry entry : garbage.all()) {
                 switch (entry.kind()) {
                     case bundle -> {
-                        if (!revisions.references(entry.name())) {
-                            deleteFile(store.blobPath(entry.name()));
+                        if (!revisions.references(entry.name()) && bundles.delete(entry.name())) {
+                            LOG.debugf("deleted bundle %s", entry.name());
                         }
                     }
                     case image -> {
                         if (!revisions.references(entry.name())) {
                             rootfsInUse = rootfsInUse != null ? rootfsInUse : rootfsInUse();
                             ociInUse = ociInUse != null ? ociInUse : ociInUse();
-                            layout.remove(entry.name(), ociInUse);
-                            deleteImage(entry.name(), rootfsInUse);
+                            store.delete(entry.name(), rootfsInUse, ociInUse).forEach(file -> LOG.debugf("deleted %s", file));
                         }
                     }
                     case instance -> FarmDirs.deleteTree(dirs.instance(entry.name()));
@@ -86,43 +78,8 @@ public class StoreSweeper {
     private Set<String> ociInUse() {
         Set<String> inUse = new HashSet<>();
         for (String digest : revisions.imageDigests()) {
-            inUse.addAll(layout.blobs(digest));
+            inUse.addAll(store.ociBlobs(digest));
         }
         return inUse;
-    }
-
-    /** Root filesystem first, manifest last: an interrupted sweep leaves the manifest, so the next one finds the rootfs again. */
-    private void deleteImage(String digest, Set<String> rootfsInUse) {
-        Optional<Image> image = store.image(digest);
-        if (image.isPresent() && !rootfsInUse.contains(image.get().initrd().toString())) {
-            Path rootfs = image.get().initrd();
-            if (Files.isDirectory(rootfs)) {
-                deleteTree(rootfs);
-            } else {
-                deleteFile(rootfs);
-            }
-        }
-        deleteFile(store.blobPath(digest));
-    }
-
-    /** A 9pfs tree is renamed out of place first, so a crash never leaves a half-deleted tree under its digest. */
-    private void deleteTree(Path tree) {
-        Path trash = store.newTempDir();
-        try {
-            Files.move(tree, trash.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        FarmDirs.deleteTree(trash);
-    }
-
-    private static void deleteFile(Path file) {
-        try {
-            if (Files.deleteIfExists(file)) {
-                LOG.debugf("deleted %s", file);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.unifarm.api.config.KernelConfig;
 import dev.unifarm.api.farm.KernelProfiles;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.KernelProfile;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.unifarm.api.operator;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.unifarm.imager.RealRegistry;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;

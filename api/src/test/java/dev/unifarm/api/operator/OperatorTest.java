@@ -9,7 +9,7 @@ import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
 import dev.unifarm.scheduler.InstanceState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;

@@ -1,8 +1,7 @@
 package dev.unifarm.imager.archive;
 
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.bundle.BundleReader;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;

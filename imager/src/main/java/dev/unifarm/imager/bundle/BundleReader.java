@@ -1,9 +1,9 @@
 package dev.unifarm.imager.bundle;
 
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.archive.ArchiveExtractor;
 import dev.unifarm.imager.archive.ArchiveKind;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,6 +63,15 @@ public final class BundleReader {
         } catch (RuntimeException | Error e) {
             deleteAfterRefusal(target, e);
             throw e;
+        }
+    }
+
+    /** The bundle {@link #read} extracted into {@code target} before (a checked upload), described again without extracting. */
+    public Bundle reread(Path target, Optional<String> entrypoint) {
+        try {
+            return describe(unwrapSingleTopDirectory(target), entrypoint);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.unifarm.imager.bundle;
 
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

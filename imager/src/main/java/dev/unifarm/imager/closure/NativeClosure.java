@@ -1,6 +1,6 @@
 package dev.unifarm.imager.closure;
 
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

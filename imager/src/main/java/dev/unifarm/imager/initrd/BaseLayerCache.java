@@ -1,9 +1,9 @@
 package dev.unifarm.imager.initrd;
 
 import dev.unifarm.imager.closure.NativeClosure;
+import dev.unifarm.imager.model.Digests;
 import dev.unifarm.imager.rootfs.RootfsEntry;
 import dev.unifarm.imager.rootfs.RootfsTree;
-import dev.unifarm.imager.store.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

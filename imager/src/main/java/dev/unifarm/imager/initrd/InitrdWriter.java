@@ -1,7 +1,7 @@
 package dev.unifarm.imager.initrd;
 
+import dev.unifarm.imager.model.Digests;
 import dev.unifarm.imager.rootfs.RootfsLayers;
-import dev.unifarm.imager.store.Digests;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

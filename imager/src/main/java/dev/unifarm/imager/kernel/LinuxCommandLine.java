@@ -1,6 +1,7 @@
 package dev.unifarm.imager.kernel;
 
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.rootfs.GuestEnv;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class LinuxCommandLine {
     /** Linux passes at most 32 argv strings to init (MAX_INIT_ARGS). */
     private static final int MAX_ARGS = 31;
     /** Linux passes at most 32 env strings to init (MAX_INIT_ENVS) and sets HOME and TERM itself. */
-    public static final int MAX_ENV = 30;
+    public static final int MAX_ENV = KernelProfile.LINUX_MAX_ENV;
     /** x86's COMMAND_LINE_SIZE is 2048 bytes including the terminator; a longer line hangs the boot. */
     static final int MAX_LENGTH = 2047;
 

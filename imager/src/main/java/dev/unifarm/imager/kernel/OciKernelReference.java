@@ -1,6 +1,6 @@
 package dev.unifarm.imager.kernel;
 
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,7 +1,7 @@
 package dev.unifarm.imager.kernel;
 
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.unifarm.imager.oci;
 
 import dev.unifarm.imager.archive.KeepOpenOutputStream;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,10 +2,10 @@ package dev.unifarm.imager.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.OciImage;
-import dev.unifarm.imager.store.Digests;
+import dev.unifarm.imager.model.Digests;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.store.ImageStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

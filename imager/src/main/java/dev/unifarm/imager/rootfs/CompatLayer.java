@@ -1,7 +1,7 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.KernelProfile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

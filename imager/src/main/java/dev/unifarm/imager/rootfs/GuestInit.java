@@ -1,7 +1,7 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.closure.HostElf;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.KernelProfile;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;

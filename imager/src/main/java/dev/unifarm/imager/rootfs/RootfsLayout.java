@@ -1,9 +1,9 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.KernelProfile;
-import dev.unifarm.imager.StackRange;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.closure.NativeClosure;
+import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.StackRange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

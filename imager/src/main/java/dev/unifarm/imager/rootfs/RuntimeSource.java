@@ -1,8 +1,8 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package dev.unifarm.imager.rootfs;
 
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.TraceOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +17,6 @@ import java.util.List;
  */
 public final class StraceWrapper {
 
-    /** Debian's strace, installed by scripts/provision; its libraries come with the native closure. */
-    public static final Path HOST_STRACE = Path.of("/usr/bin/strace");
     static final String STRACE = "/usr/bin/strace";
     static final String OUTPUT = "/tmp/unifarm.strace";
     /** Console line before the trace (strace {@code -o} lines, then its {@code -C} summary table). */

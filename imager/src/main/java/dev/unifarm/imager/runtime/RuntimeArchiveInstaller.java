@@ -1,14 +1,14 @@
 package dev.unifarm.imager.runtime;
 
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.RuntimeVersion;
 import dev.unifarm.imager.archive.ArchiveEntryRules;
 import dev.unifarm.imager.archive.ArchiveKind;
 import dev.unifarm.imager.archive.BoundedOutputStream;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.FileTrees;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.RuntimeVersion;
 import dev.unifarm.imager.rootfs.RuntimeSource;
-import dev.unifarm.imager.store.FileTrees;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.unifarm.imager.runtime;
 
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.bundle.Bundle;
+import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.rootfs.RuntimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;

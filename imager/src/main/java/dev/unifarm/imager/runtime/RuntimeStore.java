@@ -1,9 +1,9 @@
 package dev.unifarm.imager.runtime;
 
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.RollForward;
-import dev.unifarm.imager.RuntimeVersion;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.RollForward;
+import dev.unifarm.imager.model.RuntimeVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,9 +3,9 @@ package dev.unifarm.imager.bundle;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ErrorKinds;
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
+import dev.unifarm.imager.model.ErrorKinds;
+import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.RollForward;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.RollForward;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

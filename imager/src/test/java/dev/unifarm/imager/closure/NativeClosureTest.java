@@ -3,9 +3,9 @@ package dev.unifarm.imager.closure;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.rootfs.RuntimeSource;
 import dev.unifarm.imager.runtime.RuntimeNativeFiles;
 import java.io.IOException;

@@ -2,14 +2,14 @@ package dev.unifarm.imager.initrd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.RealParts;
 import dev.unifarm.imager.bundle.Bundle;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.closure.NativeClosure;
 import dev.unifarm.imager.closure.Sysroot;
+import dev.unifarm.imager.model.Image;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.rootfs.ProcPatch;
 import dev.unifarm.imager.rootfs.RootfsTree;
 import dev.unifarm.imager.store.ImageStore;

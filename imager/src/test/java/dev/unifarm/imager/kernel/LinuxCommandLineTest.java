@@ -4,7 +4,7 @@ import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.unifarm.imager.ImagerException;
+import dev.unifarm.imager.model.ImagerException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

@@ -3,10 +3,10 @@ package dev.unifarm.imager.kernel;
 import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.ImagerException;
-import dev.unifarm.imager.KernelProfile.Delivery;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.KernelProfile.Delivery;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,7 @@ class UnikraftCommandLineTest {
 
     @Test
     void testRender_recordedDotnetCaseWithImageEnv() {
-        String line = UnikraftCommandLine.render(Delivery.NINE_P, DOTNET, new TreeMap<>(ImageBuilder.RUNTIME_ENV), 8);
+        String line = UnikraftCommandLine.render(Delivery.NINE_P, DOTNET, new TreeMap<>(DotnetRuntime.RUNTIME_ENV), 8);
 
         assertThat(line).isEqualTo("vfs.fstab=[ \"fs0:/:9pfs\" ] env.vars=[ COMPlus_EnableDiagnostics=0"
                 + " DOTNET_EnableDiagnostics=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 ]"
@@ -145,7 +145,7 @@ class UnikraftCommandLineTest {
 
     @Test
     void testKind_unikraftPutsLoaderBeforeHost() {
-        String line = CommandLineKind.UNIKRAFT.render(new CommandLineKind.Launch(Delivery.NINE_P, 8, LOADER, HOST,
+        String line = KernelCommandLine.render(CommandLineKind.UNIKRAFT, new KernelCommandLine.Launch(Delivery.NINE_P, 8, LOADER, HOST,
                 List.of("/app/hello.dll", "x"), Map.of("COMPlus_EnableDiagnostics", "0")));
 
         assertThat(line).isEqualTo("vfs.fstab=[ \"fs0:/:9pfs\" ] env.vars=[ COMPlus_EnableDiagnostics=0 ]"
@@ -155,7 +155,7 @@ class UnikraftCommandLineTest {
     @Test
     void testKind_linuxUnchangedAndIgnoresLoader() {
         Map<String, String> env = new TreeMap<>(Map.of("A", "b"));
-        String line = CommandLineKind.LINUX.render(new CommandLineKind.Launch(Delivery.INITRD, 30, LOADER, HOST,
+        String line = KernelCommandLine.render(CommandLineKind.LINUX, new KernelCommandLine.Launch(Delivery.INITRD, 30, LOADER, HOST,
                 List.of("/app/hello.dll"), env));
 
         assertThat(line).isEqualTo(LinuxCommandLine.render(HOST, List.of("/app/hello.dll"), env))

@@ -2,6 +2,7 @@ package dev.unifarm.imager.rootfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unifarm.imager.model.TraceOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ class CompatLayerNativeTest {
     /** The probe's mmap of /dev/zero among its process's mmap calls (the loader's come first), 1-based. */
     private static int mmapCallNumber(boolean preload) throws Exception {
         Path trace = dir.resolve("mmap-" + System.nanoTime() + ".trace");
-        List<String> command = new ArrayList<>(List.of(StraceWrapper.HOST_STRACE.toString(), "-qq", "-o", trace.toString(),
+        List<String> command = new ArrayList<>(List.of(TraceOptions.HOST_STRACE.toString(), "-qq", "-o", trace.toString(),
                 "-e", "trace=mmap"));
         if (preload) {
             command.addAll(List.of("-E", "LD_PRELOAD=" + library));
@@ -100,7 +101,7 @@ class CompatLayerNativeTest {
      * timeout has a descriptor, which that kernel answers.
      */
     private static List<String> strace(boolean preload, int mmapCall) {
-        List<String> command = new ArrayList<>(List.of(StraceWrapper.HOST_STRACE.toString(), "-qq", "-o", "/dev/null",
+        List<String> command = new ArrayList<>(List.of(TraceOptions.HOST_STRACE.toString(), "-qq", "-o", "/dev/null",
                 "-e", "trace=mknodat,poll,mmap,setsockopt", "-e", "inject=mknodat:error=ENOSYS", "-e", "inject=poll:error=EFAULT:when=1",
                 "-e", "inject=setsockopt:error=ENOPROTOOPT",
                 "-e", "inject=mmap:error=EOPNOTSUPP:when=" + mmapCall));

@@ -3,8 +3,9 @@ package dev.unifarm.imager.rootfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.TraceOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class GuestInitTest {
 
     @Test
     void testScript_tracedRunsTheHostUnderStraceForwardsSigtermPrintsTheTraceAndExitsWithItsStatus() {
-        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(TraceOptions.of(StraceWrapper.HOST_STRACE)));
+        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(TraceOptions.of(TraceOptions.HOST_STRACE)));
         RootfsTree tree = new RootfsTree();
 
         init.addTo(tree, "/usr/share/dotnet/dotnet");
@@ -73,7 +74,7 @@ class GuestInitTest {
 
     @Test
     void testScript_injectedEnosysFailsTheNamedSyscallsSortedInOneInjectOption() {
-        TraceOptions options = TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(List.of("mknodat", "clone3", "mknodat"));
+        TraceOptions options = TraceOptions.of(TraceOptions.HOST_STRACE).failingWithEnosys(List.of("mknodat", "clone3", "mknodat"));
         String script = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, new StraceWrapper(options)).script("/usr/share/dotnet/dotnet");
 
         assertThat(script).contains("/usr/bin/strace -D -f -q -C -e signal=none -e inject=clone3,mknodat:error=ENOSYS"
@@ -82,14 +83,14 @@ class GuestInitTest {
 
     @Test
     void testTraceOptions_sameSetInAnyOrderIsEqualUnknownNameRefused() {
-        TraceOptions a = new TraceOptions(StraceWrapper.HOST_STRACE, List.of("rseq", "clone3", "rseq"));
+        TraceOptions a = new TraceOptions(TraceOptions.HOST_STRACE, List.of("rseq", "clone3", "rseq"));
 
-        assertThat(a).isEqualTo(new TraceOptions(StraceWrapper.HOST_STRACE, List.of("clone3", "rseq")));
+        assertThat(a).isEqualTo(new TraceOptions(TraceOptions.HOST_STRACE, List.of("clone3", "rseq")));
         assertThat(a.failWithEnosys()).containsExactly("clone3", "rseq");
         assertThatThrownBy(() -> a.failingWithEnosys(List.of("mknodat", "mknod_at")))
                 .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("unknown-syscall"))
                 .hasMessageContaining("'mknod_at'").hasMessageContaining("not a Linux x86_64 syscall name");
-        assertThatThrownBy(() -> TraceOptions.of(StraceWrapper.HOST_STRACE).failingWithEnosys(List.of("%file")))
+        assertThatThrownBy(() -> TraceOptions.of(TraceOptions.HOST_STRACE).failingWithEnosys(List.of("%file")))
                 .isInstanceOfSatisfying(ImagerException.class, e -> assertThat(e.type()).isEqualTo("unknown-syscall"));
     }
 

@@ -3,8 +3,8 @@ package dev.unifarm.imager.rootfs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
+import dev.unifarm.imager.model.ImagerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

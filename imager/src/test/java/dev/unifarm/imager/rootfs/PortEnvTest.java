@@ -2,8 +2,8 @@ package dev.unifarm.imager.rootfs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.ImageBuilder;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.KernelProfile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ class PortEnvTest {
 
     @Test
     void testAddTo_setsPortAndAspnetcoreUrls() {
-        Map<String, String> env = new TreeMap<>(ImageBuilder.RUNTIME_ENV);
+        Map<String, String> env = new TreeMap<>(DotnetRuntime.RUNTIME_ENV);
 
         PortEnv.addTo(env, 9090, LINUX, log::add);
 
@@ -51,7 +51,7 @@ class PortEnvTest {
 
     @Test
     void testAddTo_noRoomOnAUnikraftProfileSaysSoInsteadOfFailingTheBuild() {
-        Map<String, String> env = new TreeMap<>(ImageBuilder.RUNTIME_ENV);
+        Map<String, String> env = new TreeMap<>(DotnetRuntime.RUNTIME_ENV);
         for (int i = env.size(); i < UNIKRAFT.maxEnv() - 1; i++) {
             env.put("V" + i, "x");
         }

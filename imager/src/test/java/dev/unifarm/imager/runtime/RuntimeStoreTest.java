@@ -4,12 +4,12 @@ import static dev.unifarm.imager.ImagerFailures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import dev.unifarm.imager.DotnetRuntime;
-import dev.unifarm.imager.ImagerException;
 import dev.unifarm.imager.RealParts;
-import dev.unifarm.imager.RollForward;
-import dev.unifarm.imager.RuntimeVersion;
 import dev.unifarm.imager.bundle.RuntimeConfig;
+import dev.unifarm.imager.model.DotnetRuntime;
+import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.RollForward;
+import dev.unifarm.imager.model.RuntimeVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

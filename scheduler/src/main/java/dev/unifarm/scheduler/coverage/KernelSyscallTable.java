@@ -1,6 +1,6 @@
 package dev.unifarm.scheduler.coverage;
 
-import dev.unifarm.imager.rootfs.LinuxSyscalls;
+import dev.unifarm.imager.model.LinuxSyscalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

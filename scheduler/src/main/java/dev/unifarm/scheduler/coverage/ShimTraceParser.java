@@ -1,6 +1,6 @@
 package dev.unifarm.scheduler.coverage;
 
-import dev.unifarm.imager.rootfs.LinuxSyscalls;
+import dev.unifarm.imager.model.LinuxSyscalls;
 import dev.unifarm.scheduler.ConsoleCleaner;
 import java.util.ArrayList;
 import java.util.HashMap;

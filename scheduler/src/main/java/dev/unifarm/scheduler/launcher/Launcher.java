@@ -3,7 +3,7 @@ package dev.unifarm.scheduler.launcher;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.unifarm.imager.Image;
+import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.oci.OciRegistry;
 import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.Accelerator;

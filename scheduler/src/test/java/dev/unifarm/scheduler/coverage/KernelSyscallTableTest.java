@@ -3,7 +3,7 @@ package dev.unifarm.scheduler.coverage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.unifarm.imager.rootfs.LinuxSyscalls;
+import dev.unifarm.imager.model.LinuxSyscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

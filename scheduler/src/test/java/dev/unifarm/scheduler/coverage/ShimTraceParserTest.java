@@ -2,7 +2,7 @@ package dev.unifarm.scheduler.coverage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.unifarm.imager.rootfs.LinuxSyscalls;
+import dev.unifarm.imager.model.LinuxSyscalls;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
