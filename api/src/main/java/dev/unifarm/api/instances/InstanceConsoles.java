@@ -2,8 +2,8 @@ package dev.unifarm.api.instances;
 
 import dev.unifarm.api.apps.RevisionKernels;
 import dev.unifarm.api.farm.FarmDirs;
-import dev.unifarm.imager.CommandLineKind;
-import dev.unifarm.imager.KernelProfile;
+import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -66,8 +66,7 @@ public class InstanceService {
         Image image = revisionImages.localOrPulled(appName, revision);
         StartRequest request = overrides == null ? new StartRequest(null, null) : overrides;
         String reference = kubernetes() ? launcherReference(appName, revision, request) : revision.ociReference();
-        // Render once now so bad overrides are a 400 here, not a failed boot later.
-        image.manifest().commandLine(request.args(), request.env());
+        revisionImages.checkOverrides(image, request);
 
         Instant requested = clock.instant();
         String id = InstanceIds.next(requested);

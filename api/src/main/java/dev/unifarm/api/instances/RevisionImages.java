@@ -66,4 +66,9 @@ class RevisionImages {
                     + e.getMessage());
         }
     }
+
+    /** Renders the image's command line with the start's overrides, so bad ones are a 400 now, not a failed boot later. */
+    void checkOverrides(Image image, StartRequest request) {
+        images.checkOverrides(image, request.args(), request.env());
+    }
 }
