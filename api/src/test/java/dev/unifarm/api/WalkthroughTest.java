@@ -47,9 +47,7 @@ class WalkthroughTest {
     @Test
     void testSelfContained_bootsFromTheRuntimeItCarries() {
         String app = FarmClient.uniqueName("selfcontained");
-        FarmClient.upload(app, FarmClient.sample("hello-self-contained")).then().statusCode(201);
-        Response revision = FarmClient.awaitBuilt(app, 1);
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        Response revision = FarmClient.readyRevision(app, "hello-self-contained");
         assertThat(revision.<String>path("buildLog")).contains("runtime: self-contained");
 
         String id = FarmClient.startInstance(app);
@@ -62,9 +60,7 @@ class WalkthroughTest {
 
     @Test
     void testCrash_endsFailedWithTheException() {
-        String app = FarmClient.uniqueName("crash");
-        FarmClient.upload(app, FarmClient.sample("crash")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("crash", "crash");
 
         String id = FarmClient.startInstance(app);
         Response instance = FarmClient.awaitEnded(id);
@@ -78,9 +74,7 @@ class WalkthroughTest {
 
     @Test
     void testDelete_stopsARunningServer() {
-        String app = FarmClient.uniqueName("echo");
-        FarmClient.upload(app, FarmClient.sample("echo-http")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("echo", "echo-http");
         String id = FarmClient.startInstance(app);
         org.awaitility.Awaitility.await().atMost(FarmClient.RUN_TIMEOUT)
                 .until(() -> "Running".equals(api().get("/api/v1/instances/" + id).path("state")));
@@ -124,9 +118,7 @@ class WalkthroughTest {
 
     @Test
     void testConsole_followStreamsUntilTheInstanceEnds() {
-        String app = FarmClient.uniqueName("follow");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("follow", "hello");
         String id = FarmClient.startInstance(app);
 
         String followed = api().get("/api/v1/instances/" + id + "/console?follow=true").then().statusCode(200)
@@ -138,9 +130,7 @@ class WalkthroughTest {
 
     @Test
     void testStart_argsOverrideReachTheApp() {
-        String app = FarmClient.uniqueName("args");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("args", "hello");
 
         String id = api().contentType("application/json").body("{\"args\": [\"one\", \"two\"]}")
                 .post("/api/v1/apps/" + app + "/instances").then().statusCode(201).extract().path("id");

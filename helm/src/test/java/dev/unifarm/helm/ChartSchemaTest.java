@@ -8,8 +8,13 @@ import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** values.schema.json refuses bad values in {@code template} and {@code lint}, naming the key; the templates refuse bad combinations. */
 class ChartSchemaTest {
@@ -17,14 +22,35 @@ class ChartSchemaTest {
     @TempDir
     Path temp;
 
-    @Test
-    void template_replicaCountAsString_isRejectedBySchema() throws IOException {
-        Path values = values("replicaCount: \"two\"\n");
+    /** Values the schema or a template refuses, and what the error must name. */
+    static Stream<Arguments> refusedValues() {
+        return Stream.of(
+                refused("replicaCount as a string is refused by the schema", "replicaCount: \"two\"\n",
+                        "values don't meet the specifications of the schema", "replicaCount",
+                        "Invalid type. Expected: integer, given: string"),
+                refused("an unknown database type is refused with the allowed ones", "database:\n  type: mysql\n",
+                        "database.type", "\"h2\", \"postgresql\""),
+                refused("a misspelled key is refused", "replicas: 2\n", "Additional property replicas is not allowed"),
+                refused("a short API token is refused", "apiToken:\n  value: short\n", "apiToken.value"),
+                refused("a kernel profile with a file and an OCI reference is refused",
+                        "kernels:\n  uk:\n    kernel: /k\n    kernelOci: r.example/k@sha256:00\n", "kernels.uk"),
+                refused("two replicas on H2 fail saying PostgreSQL is needed", "replicaCount: 2\n",
+                        "replicaCount > 1 needs database.type=postgresql"),
+                refused("two replicas on a ReadWriteOnce volume fail saying ReadWriteMany",
+                        "replicaCount: 2\ndatabase:\n  type: postgresql\n  postgresql:\n    existingSecret: pg\n", "ReadWriteMany"),
+                refused("postgresql without a secret fails naming the key", "database:\n  type: postgresql\n",
+                        "database.postgresql.existingSecret"),
+                refused("the launcher as root is refused naming the key",
+                        "scheduler:\n  launcherImage: l:1\n  kvmResource: none\n  runAsUser: 0\n",
+                        "scheduler.runAsUser", "greater than or equal to 1"));
+    }
 
-        assertThatThrownBy(() -> Charts.template(values))
-                .hasMessageContaining("values don't meet the specifications of the schema")
-                .hasMessageContaining("replicaCount")
-                .hasMessageContaining("Invalid type. Expected: integer, given: string");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedValues")
+    void template_badValues_areRefusedNamingWhy(String why, String yaml, List<String> messageParts) throws IOException {
+        Path values = values(yaml);
+
+        assertThatThrownBy(() -> Charts.template(values)).message().contains(messageParts);
     }
 
     @Test
@@ -38,63 +64,8 @@ class ChartSchemaTest {
                 && m.contains("Invalid type"));
     }
 
-    @Test
-    void template_unknownDatabaseType_isRejectedWithTheAllowedOnes() throws IOException {
-        Path values = values("database:\n  type: mysql\n");
-
-        assertThatThrownBy(() -> Charts.template(values))
-                .hasMessageContaining("database.type")
-                .hasMessageContaining("\"h2\", \"postgresql\"");
-    }
-
-    @Test
-    void template_misspelledKey_isRejected() throws IOException {
-        Path values = values("replicas: 2\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("Additional property replicas is not allowed");
-    }
-
-    @Test
-    void template_shortApiToken_isRejected() throws IOException {
-        Path values = values("apiToken:\n  value: short\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("apiToken.value");
-    }
-
-    @Test
-    void template_kernelProfileWithFileAndOciReference_isRejected() throws IOException {
-        Path values = values("kernels:\n  uk:\n    kernel: /k\n    kernelOci: r.example/k@sha256:00\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("kernels.uk");
-    }
-
-    @Test
-    void template_twoReplicasOnH2_failsSayingPostgresqlIsNeeded() throws IOException {
-        Path values = values("replicaCount: 2\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("replicaCount > 1 needs database.type=postgresql");
-    }
-
-    @Test
-    void template_twoReplicasOnReadWriteOnceVolume_failsSayingReadWriteMany() throws IOException {
-        Path values = values("replicaCount: 2\ndatabase:\n  type: postgresql\n  postgresql:\n    existingSecret: pg\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("ReadWriteMany");
-    }
-
-    @Test
-    void template_postgresqlWithoutSecret_failsNamingTheKey() throws IOException {
-        Path values = values("database:\n  type: postgresql\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("database.postgresql.existingSecret");
-    }
-
-    @Test
-    void template_launcherAsRoot_isRejectedNamingTheKey() throws IOException {
-        Path values = values("scheduler:\n  launcherImage: l:1\n  kvmResource: none\n  runAsUser: 0\n");
-
-        assertThatThrownBy(() -> Charts.template(values)).hasMessageContaining("scheduler.runAsUser")
-                .hasMessageContaining("greater than or equal to 1");
+    private static Arguments refused(String why, String yaml, String... messageParts) {
+        return Arguments.of(why, yaml, List.of(messageParts));
     }
 
     private Path values(String yaml) throws IOException {

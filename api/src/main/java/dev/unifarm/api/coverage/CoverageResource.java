@@ -3,6 +3,9 @@ package dev.unifarm.api.coverage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.Problem;
+import dev.unifarm.api.problem.ProblemResponses.AppNotFound;
+import dev.unifarm.api.problem.ProblemResponses.BearerAuth;
+import dev.unifarm.api.problem.ProblemResponses.ReadOnlyForbidden;
 import dev.unifarm.api.problem.StrictJson;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -20,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -30,9 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/apps/{name}/coverage")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "coverage")
-@SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@BearerAuth
 public class CoverageResource {
 
     private static final JsonBody OPTIONS = JsonBody.request("the reference run options");
@@ -79,13 +79,11 @@ public class CoverageResource {
     @APIResponse(responseCode = "400", description = "A failSyscalls entry that is not a Linux x86_64 syscall name (unknown-syscall),"
             + " an unknown field or a field of the wrong type (invalid-request), or not JSON (invalid-json)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AppNotFound
     @APIResponse(responseCode = "409", description = "The latest revision is not Ready (revision-not-ready), or this farm cannot trace"
             + " (reference-run-unsupported: kubernetes mode, or no linux kernel file)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ReadOnlyForbidden
     public Response reference(@PathParam("name") String name, String body) {
         // Read as text: a POST without a body (curl -X POST, or clients sending a form content type) stays a plain run.
         List<String> failSyscalls = body == null || body.isBlank() ? List.of() : options(body).failSyscallsOrEmpty();

@@ -16,6 +16,11 @@ import dev.unifarm.api.instances.StartRequest;
 import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.Problem;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.ProblemResponses.AppNotFound;
+import dev.unifarm.api.problem.ProblemResponses.BearerAuth;
+import dev.unifarm.api.problem.ProblemResponses.InvalidLimit;
+import dev.unifarm.api.problem.ProblemResponses.ReadOnlyForbidden;
+import dev.unifarm.api.problem.ProblemResponses.RevisionNotFound;
 import dev.unifarm.api.problem.StrictJson;
 import dev.unifarm.api.sse.SseWriter;
 import jakarta.ws.rs.Consumes;
@@ -40,7 +45,6 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -49,9 +53,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/api/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "apps")
-@SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@BearerAuth
 public class AppsResource {
 
     /** A build event stream is cut after this long; builds take minutes at most. */
@@ -92,8 +94,7 @@ public class AppsResource {
                             + "use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit\"}")))
     @APIResponse(responseCode = "413", description = "The upload is over unifarm.builds.max-upload-bytes",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ReadOnlyForbidden
     @APIResponse(responseCode = "429", description = "Too many uploads in flight (too-many-requests; unifarm.limits.uploads): retry after Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -107,8 +108,7 @@ public class AppsResource {
     @Operation(summary = "List apps by name", description = "A page of at most limit apps; pass next as after for the next page.")
     @APIResponse(responseCode = "200", description = "A page of apps",
             content = @Content(schema = @Schema(implementation = AppPage.class)))
-    @APIResponse(responseCode = "400", description = "limit out of range (invalid-limit)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @InvalidLimit
     public Page<App> list(@QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
         int size = Page.checkLimit(limit);
         return Page.of(apps.list(after, size + 1), size, App::name);
@@ -118,8 +118,7 @@ public class AppsResource {
     @Path("{name}")
     @Operation(summary = "Get an app")
     @APIResponse(responseCode = "200", description = "The app", content = @Content(schema = @Schema(implementation = App.class)))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AppNotFound
     public App get(@PathParam("name") String name) {
         return apps.get(name);
     }
@@ -137,12 +136,10 @@ public class AppsResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class),
                     examples = @ExampleObject(name = "invalid-spec", value = "{\"type\": \"https://unifarm.dev/problems/invalid-spec\", "
                             + "\"title\": \"Bad request\", \"status\": 400, \"detail\": \"spec.memoryMiB must be an integer from 128 to 65536\"}")))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AppNotFound
     @APIResponse(responseCode = "409", description = "The latest bundle is no longer in the store (bundle-missing)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ReadOnlyForbidden
     public App putSpec(@PathParam("name") String name, String spec) {
         return apps.updateSpec(name, spec).app();
     }
@@ -152,10 +149,8 @@ public class AppsResource {
     @Operation(summary = "Delete an app: stop its instances, remove it, its revisions, instance records and the images no other app uses")
     @APIResponse(responseCode = "200", description = "Deleted; the instances that were live and have been stopped",
             content = @Content(schema = @Schema(implementation = AppDeleted.class)))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AppNotFound
+    @ReadOnlyForbidden
     public AppDeleted delete(@PathParam("name") String name) {
         return new AppDeleted(name, deletion.delete(name));
     }
@@ -168,8 +163,7 @@ public class AppsResource {
             content = @Content(schema = @Schema(implementation = RevisionPage.class)))
     @APIResponse(responseCode = "400", description = "limit out of range (invalid-limit) or after not a number (invalid-cursor)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AppNotFound
     public Page<Revision> revisions(@PathParam("name") String name, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         int size = Page.checkLimit(limit);
@@ -180,8 +174,7 @@ public class AppsResource {
     @Path("{name}/revisions/{number}")
     @Operation(summary = "Get one revision: build state, image digest, sizes, build log (buildLog)")
     @APIResponse(responseCode = "200", description = "The revision", content = @Content(schema = @Schema(implementation = Revision.class)))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found) or revision (revision-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RevisionNotFound
     public Revision revision(@PathParam("name") String name, @PathParam("number") int number) {
         return apps.revision(name, number);
     }
@@ -197,8 +190,7 @@ public class AppsResource {
                     examples = @ExampleObject(name = "build", value = "event: state\ndata: {\"state\":\"Building\",\"message\":null,"
                             + "\"imageDigest\":null}\n\nevent: log\ndata: kernel profile: linux\n\nevent: state\ndata: {\"state\":\"Ready\","
                             + "\"message\":null,\"imageDigest\":\"sha256:…\"}\n\n")))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found) or revision (revision-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @RevisionNotFound
     public Response events(@PathParam("name") String name, @PathParam("number") int number) {
         apps.revision(name, number);
         return Response.ok(new BuildEvents(apps, progress, json, name, number, EVENTS_LIMIT), SseWriter.MEDIA_TYPE)
@@ -216,13 +208,11 @@ public class AppsResource {
     @APIResponse(responseCode = "400", description = "Overrides the image's kernel cannot carry (invalid-spec), an unknown field or a"
             + " field of the wrong type (invalid-request), or not JSON (invalid-json)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such app (app-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AppNotFound
     @APIResponse(responseCode = "409", description = "The latest revision is not Ready (revision-not-ready), failed (revision-failed), "
             + "or its image is gone (image-missing)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ReadOnlyForbidden
     @APIResponse(responseCode = "429", description = "Too many starts in flight (too-many-requests; unifarm.limits.starts): retry after Retry-After seconds",
             headers = @Header(name = "Retry-After", description = "Seconds to wait", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

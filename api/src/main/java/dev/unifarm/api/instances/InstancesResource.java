@@ -3,6 +3,10 @@ package dev.unifarm.api.instances;
 import dev.unifarm.api.apps.Page;
 import dev.unifarm.api.problem.Problem;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.ProblemResponses.BearerAuth;
+import dev.unifarm.api.problem.ProblemResponses.InstanceNotFound;
+import dev.unifarm.api.problem.ProblemResponses.InvalidLimit;
+import dev.unifarm.api.problem.ProblemResponses.ReadOnlyForbidden;
 import dev.unifarm.api.sse.SseLineStream;
 import dev.unifarm.api.sse.SseWriter;
 import dev.unifarm.scheduler.ConsoleView;
@@ -27,16 +31,13 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /api/v1/instances}: list, get, stop, read the console (starting one is under the app). */
 @Path("/api/v1/instances")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "instances")
-@SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@BearerAuth
 public class InstancesResource {
 
     /** A followed console is cut after this long; clients reconnect if they want more. */
@@ -53,8 +54,7 @@ public class InstancesResource {
             description = "A page of at most limit instances; pass next (an instance id) as after for the next page.")
     @APIResponse(responseCode = "200", description = "A page of instances",
             content = @Content(schema = @Schema(implementation = InstancePage.class)))
-    @APIResponse(responseCode = "400", description = "limit out of range (invalid-limit)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @InvalidLimit
     public Page<Instance> list(@QueryParam("app") String app, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         int size = Page.checkLimit(limit);
@@ -65,8 +65,7 @@ public class InstancesResource {
     @Path("{id}")
     @Operation(summary = "Get an instance")
     @APIResponse(responseCode = "200", description = "The instance", content = @Content(schema = @Schema(implementation = Instance.class)))
-    @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @InstanceNotFound
     public Instance get(@PathParam("id") String id) {
         return instances.get(id);
     }
@@ -76,10 +75,8 @@ public class InstancesResource {
     @Operation(summary = "Stop an instance (ACPI powerdown, QMP quit, then kill); returns its final state")
     @APIResponse(responseCode = "200", description = "The stopped (or already ended) instance",
             content = @Content(schema = @Schema(implementation = Instance.class)))
-    @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @InstanceNotFound
+    @ReadOnlyForbidden
     public Instance stop(@PathParam("id") String id) {
         return instances.stop(id);
     }
@@ -104,8 +101,7 @@ public class InstancesResource {
                             + "event: end\ndata: Succeeded\n\n"))})
     @APIResponse(responseCode = "400", description = "An unknown view, trace or kernel with follow, or a view other than all with events (invalid-view)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such instance (instance-not-found)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @InstanceNotFound
     public Response console(@PathParam("id") String id, @QueryParam("follow") @DefaultValue("false") boolean follow,
             @Parameter(description = "all (default), app, trace or kernel", schema = @Schema(enumeration = {"all", "app", "trace", "kernel"}))
             @QueryParam("view") @DefaultValue("all") String view, @Context HttpHeaders headers) {

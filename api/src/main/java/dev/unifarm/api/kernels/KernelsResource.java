@@ -4,6 +4,7 @@ import dev.unifarm.api.apps.Page;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.Problem;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.problem.ProblemResponses.BearerAuth;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,16 +15,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code /api/v1/kernels}: the kernel profiles this farm is configured with ({@code unifarm.kernels.<name>.*}). */
 @Path("/api/v1/kernels")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "kernels")
-@SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@BearerAuth
 public class KernelsResource {
 
     private final KernelProfiles profiles;

@@ -1,6 +1,9 @@
 package dev.unifarm.api.runtimes;
 
 import dev.unifarm.api.apps.Page;
+import dev.unifarm.api.problem.Problem;
+import dev.unifarm.api.problem.ProblemResponses.BearerAuth;
+import dev.unifarm.api.problem.ProblemResponses.ReadOnlyForbidden;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -10,13 +13,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-import dev.unifarm.api.problem.Problem;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -25,9 +26,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/api/v1/runtimes")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "runtimes")
-@SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "No or a wrong bearer token",
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@BearerAuth
 public class RuntimesResource {
 
     private final RuntimeService runtimes;
@@ -45,8 +44,7 @@ public class RuntimesResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "That version is registered already (runtime-exists)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "A read-only token (read-only-token): it may only GET",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ReadOnlyForbidden
     public Response register(@RestForm("archive") FileUpload archive) {
         RuntimeInfo runtime = runtimes.register(archive == null ? null : archive.uploadedFile());
         return Response.created(UriBuilder.fromResource(RuntimesResource.class).path(runtime.framework()).path(runtime.version())

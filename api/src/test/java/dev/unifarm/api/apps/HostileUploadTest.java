@@ -1,19 +1,18 @@
 package dev.unifarm.api.apps;
 
 import dev.unifarm.api.testing.FarmClient;
+import dev.unifarm.imager.bundle.TestArchives;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,18 +28,26 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static dev.unifarm.api.testing.FarmClient.api;
+import static dev.unifarm.imager.bundle.TestArchives.bytes;
+import static dev.unifarm.imager.bundle.TestArchives.elfHeader;
+import static dev.unifarm.imager.bundle.TestArchives.putTarFile;
+import static dev.unifarm.imager.bundle.TestArchives.putTarFileVerbatim;
+import static dev.unifarm.imager.bundle.TestArchives.putTarFiles;
+import static dev.unifarm.imager.bundle.TestArchives.putTarLink;
+import static dev.unifarm.imager.bundle.TestArchives.putTarSpecial;
+import static dev.unifarm.imager.bundle.TestArchives.putZipEntry;
+import static dev.unifarm.imager.bundle.TestArchives.putZipFile;
+import static dev.unifarm.imager.bundle.TestArchives.putZipFiles;
+import static dev.unifarm.imager.bundle.TestArchives.tarGz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -88,124 +95,74 @@ class HostileUploadTest {
 
     @Test
     void testUpload_zipPathTraversalIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("../../evil.txt", bytes("pwned"));
-
-        refused(zip(entries), 400, "bundle-path-traversal")
-                .body("detail", containsString("../../evil.txt"))
-                .body("detail", containsString("inside the publish folder"));
+        refused(helloZipWith("../../evil.txt", bytes("pwned")), "bundle-path-traversal", "../../evil.txt",
+                "inside the publish folder");
     }
 
     @Test
     void testUpload_tarGzPathTraversalIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
-            putTarFile(tar, "lib/../../../evil.txt", bytes("pwned"));
-        });
+        Path archive = helloTarGzWith(tar -> putTarFile(tar, "lib/../../../evil.txt", bytes("pwned")));
 
-        refused(archive, 400, "bundle-path-traversal").body("detail", containsString("lib/../../../evil.txt"));
+        refused(archive, "bundle-path-traversal", "lib/../../../evil.txt");
     }
 
     @Test
     void testUpload_zipAbsolutePathIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("/etc/cron.d/evil", bytes("pwned"));
-
-        refused(zip(entries), 400, "bundle-absolute-path")
-                .body("detail", containsString("/etc/cron.d/evil"))
-                .body("detail", containsString("relative"));
+        refused(helloZipWith("/etc/cron.d/evil", bytes("pwned")), "bundle-absolute-path", "/etc/cron.d/evil", "relative");
     }
 
     @Test
     void testUpload_tarGzAbsolutePathIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
-            TarArchiveEntry absolute = new TarArchiveEntry("/tmp/unifarm-hostile.txt", true);
-            absolute.setSize(5);
-            tar.putArchiveEntry(absolute);
-            tar.write(bytes("pwned"));
-            tar.closeArchiveEntry();
-        });
+        Path archive = helloTarGzWith(tar -> putTarFileVerbatim(tar, "/tmp/unifarm-hostile.txt", bytes("pwned")));
 
-        refused(archive, 400, "bundle-absolute-path").body("detail", containsString("/tmp/unifarm-hostile.txt"));
+        refused(archive, "bundle-absolute-path", "/tmp/unifarm-hostile.txt");
         assertThat(Path.of("/tmp/unifarm-hostile.txt")).doesNotExist();
     }
 
     @Test
     void testUpload_zipSymlinkIsRefused() throws IOException {
-        Path archive = temp.resolve("link.zip");
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            for (var file : helloFiles().entrySet()) {
-                putZipFile(zip, file.getKey(), file.getValue());
-            }
-            ZipArchiveEntry link = new ZipArchiveEntry("secrets");
-            link.setUnixMode(UnixStat.LINK_FLAG | 0777);
+        ZipArchiveEntry link = new ZipArchiveEntry("secrets");
+        link.setUnixMode(UnixStat.LINK_FLAG | 0777);
+        Path archive = TestArchives.zip(temp.resolve("link.zip"), zip -> {
+            putZipFiles(zip, helloFiles());
             putZipEntry(zip, link, bytes("/etc/shadow"));
-        }
+        });
 
-        refused(archive, 400, "bundle-link")
-                .body("detail", containsString("secrets"))
-                .body("detail", containsString("symbolic link"));
+        refused(archive, "bundle-link", "secrets", "symbolic link");
     }
 
     @Test
     void testUpload_tarGzSymlinkIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
-            putTarLink(tar, TarArchiveEntry.LF_SYMLINK, "etc", "/etc");
-        });
+        Path archive = helloTarGzWith(tar -> putTarLink(tar, TarArchiveEntry.LF_SYMLINK, "etc", "/etc"));
 
-        refused(archive, 400, "bundle-link")
-                .body("detail", containsString("etc"))
-                .body("detail", containsString("symbolic link to /etc"));
+        refused(archive, "bundle-link", "etc", "symbolic link to /etc");
     }
 
     @Test
     void testUpload_tarGzHardlinkIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
-            putTarLink(tar, TarArchiveEntry.LF_LINK, "passwd", "../../../../etc/passwd");
-        });
+        Path archive = helloTarGzWith(tar -> putTarLink(tar, TarArchiveEntry.LF_LINK, "passwd", "../../../../etc/passwd"));
 
-        refused(archive, 400, "bundle-link")
-                .body("detail", containsString("passwd"))
-                .body("detail", containsString("hard link"));
+        refused(archive, "bundle-link", "passwd", "hard link");
     }
 
     @Test
     void testUpload_tarGzDeviceIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
-            putTarSpecial(tar, TarConstants.LF_BLK, "disk");
-        });
-
-        refused(archive, 400, "bundle-special-file")
-                .body("detail", containsString("disk"))
-                .body("detail", containsString("a device"));
+        refused(helloTarGzWith(tar -> putTarSpecial(tar, TarConstants.LF_BLK, "disk", 8, 0)), "bundle-special-file",
+                "disk", "a device");
     }
 
     @Test
     void testUpload_tarGzFifoIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
-            putTarSpecial(tar, TarConstants.LF_FIFO, "pipe");
-        });
-
-        refused(archive, 400, "bundle-special-file")
-                .body("detail", containsString("pipe"))
-                .body("detail", containsString("FIFO"));
+        refused(helloTarGzWith(tar -> putTarSpecial(tar, TarConstants.LF_FIFO, "pipe", 8, 0)), "bundle-special-file",
+                "pipe", "FIFO");
     }
 
     @Test
     void testUpload_zipBombIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("zeros.bin", new byte[32 << 20]);
-        Path archive = zip(entries);
+        Path archive = helloZipWith("zeros.bin", new byte[32 << 20]);
         assertThat(Files.size(archive)).isLessThan(MAX_UPLOAD);
 
-        refused(archive, 400, "bundle-bomb")
-                .body("detail", containsString("zeros.bin"))
-                .body("detail", containsString("decompression bomb"));
+        refused(archive, "bundle-bomb", "zeros.bin", "decompression bomb");
     }
 
     @Test
@@ -215,7 +172,7 @@ class HostileUploadTest {
             entries.put("data/part" + i + ".bin", new byte[1 << 20]); // each under the ratio floor
         }
 
-        refused(zip(entries), 400, "bundle-too-large").body("detail", containsString("more than " + MAX_BUNDLE + " bytes"));
+        refused(zip(entries), "bundle-too-large", "more than " + MAX_BUNDLE + " bytes");
     }
 
     @Test
@@ -225,49 +182,39 @@ class HostileUploadTest {
             entries.put("assets/file" + i + ".txt", bytes("x"));
         }
 
-        refused(zip(entries), 400, "bundle-too-many-entries").body("detail", containsString("more than " + MAX_ENTRIES));
+        refused(zip(entries), "bundle-too-many-entries", "more than " + MAX_ENTRIES);
     }
 
     @Test
     void testUpload_overLongNameSegmentIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("y".repeat(300), bytes("x"));
-
-        refused(zip(entries), 400, "bundle-name-too-long").body("detail", containsString("at most 255 bytes"));
+        refused(helloZipWith("y".repeat(300), bytes("x")), "bundle-name-too-long", "at most 255 bytes");
     }
 
     @Test
     void testUpload_overLongNameIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put(String.join("/", Collections.nCopies(8, "z".repeat(200))), bytes("x"));
+        String name = String.join("/", Collections.nCopies(8, "z".repeat(200)));
 
-        refused(zip(entries), 400, "bundle-name-too-long").body("detail", containsString("at most 1024 bytes"));
+        refused(helloZipWith(name, bytes("x")), "bundle-name-too-long", "at most 1024 bytes");
     }
 
     @Test
     void testUpload_duplicateEntryIsRefused() throws IOException {
-        Path archive = temp.resolve("duplicate.zip");
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            for (var file : helloFiles().entrySet()) {
-                putZipFile(zip, file.getKey(), file.getValue());
-            }
+        Path archive = TestArchives.zip(temp.resolve("duplicate.zip"), zip -> {
+            putZipFiles(zip, helloFiles());
             putZipFile(zip, "hello.runtimeconfig.json", bytes("{\"runtimeOptions\": {}}"));
-        }
+        });
 
-        refused(archive, 400, "bundle-duplicate-entry")
-                .body("detail", containsString("hello.runtimeconfig.json"))
-                .body("detail", containsString("twice"));
+        refused(archive, "bundle-duplicate-entry", "hello.runtimeconfig.json", "twice");
     }
 
     @Test
     void testUpload_duplicateAfterNormalizationIsRefused() throws IOException {
-        Path archive = tarGz(tar -> {
-            putHello(tar);
+        Path archive = helloTarGzWith(tar -> {
             putTarFile(tar, "a/b", bytes("first"));
             putTarFile(tar, "./a/b", bytes("second"));
         });
 
-        refused(archive, 400, "bundle-duplicate-entry").body("detail", containsString("\"a/b\" twice"));
+        refused(archive, "bundle-duplicate-entry", "\"a/b\" twice");
     }
 
     @Test
@@ -319,9 +266,7 @@ class HostileUploadTest {
         byte[] whole = Files.readAllBytes(FarmClient.sample("hello"));
         Path archive = Files.write(temp.resolve("truncated.zip"), Arrays.copyOf(whole, whole.length * 2 / 3));
 
-        refused(archive, 400, "bundle-corrupt")
-                .body("detail", containsString("truncated"))
-                .body("detail", containsString("complete .zip"));
+        refused(archive, "bundle-corrupt", "truncated", "complete .zip");
     }
 
     @Test
@@ -330,19 +275,14 @@ class HostileUploadTest {
         new Random(5).nextBytes(archive);
         System.arraycopy(new byte[] {0x1f, (byte) 0x8b, 8, 0}, 0, archive, 0, 4);
 
-        refused(Files.write(temp.resolve("bad.tar.gz"), archive), 400, "bundle-corrupt")
-                .body("detail", containsString("damaged or truncated"))
-                .body("detail", containsString(".tar.gz"));
+        refused(Files.write(temp.resolve("bad.tar.gz"), archive), "bundle-corrupt", "damaged or truncated", ".tar.gz");
     }
 
     @Test
     void testUpload_invalidRuntimeconfigJsonIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("hello.runtimeconfig.json", bytes("{\"runtimeOptions\": {\"framework\": "));
+        Path archive = helloZipWith("hello.runtimeconfig.json", bytes("{\"runtimeOptions\": {\"framework\": "));
 
-        refused(zip(entries), 400, "invalid-runtimeconfig")
-                .body("detail", containsString("hello.runtimeconfig.json"))
-                .body("detail", containsString("not valid JSON"));
+        refused(archive, "invalid-runtimeconfig", "hello.runtimeconfig.json", "not valid JSON");
     }
 
     @Test
@@ -350,9 +290,7 @@ class HostileUploadTest {
         Map<String, byte[]> entries = helloFiles();
         entries.remove("hello.dll");
 
-        refused(zip(entries), 400, "entrypoint-missing")
-                .body("detail", containsString("hello.dll"))
-                .body("detail", containsString("complete dotnet publish output"));
+        refused(zip(entries), "entrypoint-missing", "hello.dll", "complete dotnet publish output");
     }
 
     @Test
@@ -362,34 +300,30 @@ class HostileUploadTest {
         entries.put("server.js", bytes("require('http').createServer((q, s) => s.end('hi')).listen(8080);\n"));
         entries.put("node_modules/.package-lock.json", bytes("{}"));
 
-        refused(zip(entries), 400, "not-dotnet")
-                .body("detail", containsString("not a .NET app"))
-                .body("detail", containsString("dotnet publish"))
-                .body("detail", containsString("X.dll, X.runtimeconfig.json and X.deps.json"));
+        refused(zip(entries), "not-dotnet", "not a .NET app", "dotnet publish", "X.dll, X.runtimeconfig.json and X.deps.json");
     }
 
     @Test
     void testUpload_aarch64LibraryIsWrongArchitecture() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("libSkiaSharp.so", elf64Header(183));
-
-        refused(zip(entries), 400, "wrong-architecture")
-                .body("detail", containsString("libSkiaSharp.so"))
-                .body("detail", containsString("AArch64"))
-                .body("detail", containsString("linux-x64"));
+        refused(helloZipWith("libSkiaSharp.so", elfHeader(true, 183)), "wrong-architecture", "libSkiaSharp.so", "AArch64",
+                "linux-x64");
     }
 
     @Test
     void testUpload_frameworklessConfigWithoutRuntimeIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("hello.runtimeconfig.json", bytes(SELF_CONTAINED_CONFIG));
-
-        refused(zip(entries), 400, "invalid-bundle")
-                .body("detail", containsString("neither framework-dependent nor self-contained"))
-                .body("detail", containsString("libcoreclr.so"));
+        refused(helloZipWith("hello.runtimeconfig.json", bytes(SELF_CONTAINED_CONFIG)), "invalid-bundle",
+                "neither framework-dependent nor self-contained", "libcoreclr.so");
     }
 
     // --- the upload and what it must leave behind ---
+
+    /** Uploads {@code bundle} as a fresh app: refused with 400 and {@code type}, the detail naming each of {@code detailParts}. */
+    private void refused(Path bundle, String type, String... detailParts) {
+        ValidatableResponse response = refused(bundle, 400, type);
+        for (String part : detailParts) {
+            response.body("detail", containsString(part));
+        }
+    }
 
     /** Uploads {@code bundle} as a fresh app; asserts the problem, that no app exists, and no leftovers. */
     private ValidatableResponse refused(Path bundle, int status, String type) {
@@ -439,91 +373,26 @@ class HostileUploadTest {
     // --- archives ---
 
     private static Map<String, byte[]> helloFiles() throws IOException {
-        Path dir = FarmClient.sample("hello").resolveSibling("hello");
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (String name : List.of("hello.deps.json", "hello.dll", "hello.runtimeconfig.json")) {
-            files.put(name, Files.readAllBytes(dir.resolve(name)));
-        }
-        return files;
+        return TestArchives.helloFiles(FarmClient.sample("hello").resolveSibling("hello"));
+    }
+
+    /** The hello sample zipped with one more entry. */
+    private Path helloZipWith(String name, byte[] content) throws IOException {
+        Map<String, byte[]> entries = helloFiles();
+        entries.put(name, content);
+        return zip(entries);
     }
 
     private Path zip(Map<String, byte[]> entries) throws IOException {
-        Path archive = temp.resolve(UUID.randomUUID() + ".zip");
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            for (var entry : entries.entrySet()) {
-                putZipFile(zip, entry.getKey(), entry.getValue());
-            }
-        }
-        return archive;
+        return TestArchives.zip(temp.resolve(UUID.randomUUID() + ".zip"), entries);
     }
 
-    private static void putZipFile(ZipArchiveOutputStream zip, String name, byte[] content) throws IOException {
-        putZipEntry(zip, new ZipArchiveEntry(name), content);
-    }
-
-    private static void putZipEntry(ZipArchiveOutputStream zip, ZipArchiveEntry entry, byte[] content) throws IOException {
-        zip.putArchiveEntry(entry);
-        zip.write(content);
-        zip.closeArchiveEntry();
-    }
-
-    private interface TarWriter {
-        void write(TarArchiveOutputStream tar) throws IOException;
-    }
-
-    private Path tarGz(TarWriter writer) throws IOException {
-        Path archive = temp.resolve(UUID.randomUUID() + ".tar.gz");
-        try (OutputStream file = Files.newOutputStream(archive);
-                TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            writer.write(tar);
-        }
-        return archive;
-    }
-
-    private static void putHello(TarArchiveOutputStream tar) throws IOException {
-        for (var file : helloFiles().entrySet()) {
-            putTarFile(tar, file.getKey(), file.getValue());
-        }
-    }
-
-    private static void putTarFile(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(content.length);
-        tar.putArchiveEntry(entry);
-        tar.write(content);
-        tar.closeArchiveEntry();
-    }
-
-    private static void putTarLink(TarArchiveOutputStream tar, byte type, String name, String target) throws IOException {
-        TarArchiveEntry link = new TarArchiveEntry(name, type);
-        link.setLinkName(target);
-        tar.putArchiveEntry(link);
-        tar.closeArchiveEntry();
-    }
-
-    private static void putTarSpecial(TarArchiveOutputStream tar, byte type, String name) throws IOException {
-        TarArchiveEntry special = new TarArchiveEntry(name, type);
-        special.setDevMajor(8);
-        special.setDevMinor(0);
-        tar.putArchiveEntry(special);
-        tar.closeArchiveEntry();
-    }
-
-    /** A minimal valid ELF64 little-endian header of a shared library for {@code machine} (183 = AArch64). */
-    private static byte[] elf64Header(int machine) {
-        ByteBuffer elf = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-        elf.put(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0});
-        elf.position(16);
-        elf.putShort((short) 3).putShort((short) machine).putInt(1); // ET_DYN, e_machine, EV_CURRENT
-        elf.putLong(0).putLong(0).putLong(0).putInt(0); // e_entry, e_phoff, e_shoff, e_flags
-        elf.putShort((short) 64).putShort((short) 56).putShort((short) 0).putShort((short) 64).putShort((short) 0)
-                .putShort((short) 0);
-        return elf.array();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    /** The hello sample as a .tar.gz, then what {@code extra} writes. */
+    private Path helloTarGzWith(TestArchives.TarWriter extra) throws IOException {
+        return tarGz(temp.resolve(UUID.randomUUID() + ".tar.gz"), tar -> {
+            putTarFiles(tar, helloFiles());
+            extra.write(tar);
+        });
     }
 
     private static byte[] concat(byte[]... parts) {

@@ -44,11 +44,8 @@ class OciExportTest {
     @Test
     void testBuild_readyImageIsInTheStoreLayoutWithoutARegistry() throws IOException {
         String app = FarmClient.uniqueName("ocilocal");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        Response revision = FarmClient.readyRevision(app, "hello");
 
-        Response revision = FarmClient.awaitBuilt(app, 1);
-
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
         String ociDigest = revision.path("ociDigest");
         assertThat(ociDigest).as(revision.asString()).matches("sha256:[0-9a-f]{64}");
         assertThat(revision.<String>path("ociReference")).as("no registry: nothing pushed").isNull();
@@ -104,9 +101,7 @@ class OciExportTest {
     @Test
     void testBackfill_exportsAReadyRevisionThatHasNoOciManifest() {
         String app = FarmClient.uniqueName("ociold");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        Response built = FarmClient.awaitBuilt(app, 1);
-        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        Response built = FarmClient.readyRevision(app, "hello");
         // What a revision built before issue 15 without a registry looks like.
         jdbc.update("UPDATE revisions SET oci_digest = NULL WHERE app = ?", app);
         assertThat(FarmClient.api().get("/api/v1/apps/" + app + "/revisions/1").<String>path("ociDigest")).isNull();

@@ -66,11 +66,8 @@ class RegistryTest {
     @Test
     void testBuild_readyRevisionIsPushedByDigest() {
         String app = FarmClient.uniqueName("pushed");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
+        Response revision = FarmClient.readyRevision(app, "hello");
 
-        Response revision = FarmClient.awaitBuilt(app, 1);
-
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
         String ociDigest = revision.path("ociDigest");
         assertThat(ociDigest).matches("sha256:[0-9a-f]{64}");
         assertThat(revision.<String>path("ociReference")).isEqualTo(Registry.real.hostPort() + "/farm/" + app + "@" + ociDigest);
@@ -81,9 +78,7 @@ class RegistryTest {
     @Test
     void testStart_imageGoneFromStoreIsPulledByDigestAndBoots() throws IOException {
         String app = FarmClient.uniqueName("pulled");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        Response revision = FarmClient.awaitBuilt(app, 1);
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        Response revision = FarmClient.readyRevision(app, "hello");
         ImageStore store = new ImageStore(dataDir().resolve("store"));
         List<Path> deleted = deleteImageBlobs(store, revision.path("imageDigest"), revision.path("ociDigest"));
         assertThat(store.image(revision.path("imageDigest"))).isEmpty();

@@ -27,12 +27,8 @@ class KernelProfilesTest {
 
     @Test
     void testBuild_9pfsProfileGivesTreeImage() {
-        String app = FarmClient.uniqueName("uk9p");
-        upload(app, "{\"kernel\": \"unikraft-elfloader-9pfs\"}");
+        Response revision = build("uk9p", "{\"kernel\": \"unikraft-elfloader-9pfs\"}", "Ready");
 
-        Response revision = FarmClient.awaitBuilt(app, 1);
-
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
         assertThat(revision.<String>path("buildLog")).contains("kernel profile: unikraft-elfloader-9pfs")
                 .contains("started through /lib64/ld-linux-x86-64.so.2").contains("9pfs tree: sha256:");
         String tree = revision.<String>path("buildLog").replaceAll("(?s).*9pfs tree: sha256:([0-9a-f]{64}).*", "$1");
@@ -41,30 +37,27 @@ class KernelProfilesTest {
 
     @Test
     void testBuild_initrdProfileWithNonPieHostFailsNaming9pfsProfile() {
-        String app = FarmClient.uniqueName("ukinitrd");
-        upload(app, "{\"kernel\": \"unikraft-elfloader\"}");
+        Response revision = build("ukinitrd", "{\"kernel\": \"unikraft-elfloader\"}", "Failed");
 
-        Response revision = FarmClient.awaitBuilt(app, 1);
-
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Failed");
         assertThat(revision.<String>path("message")).contains("ET_EXEC").contains("9pfs profiles of this farm: unikraft-elfloader-9pfs");
         assertThat(revision.<String>path("buildLog")).contains("kernel profile: unikraft-elfloader");
     }
 
     @Test
     void testBuild_noKernelInSpecUsesLinux() {
-        String app = FarmClient.uniqueName("deflinux");
-        upload(app, "{}");
+        Response revision = build("deflinux", "{}", "Ready");
 
-        Response revision = FarmClient.awaitBuilt(app, 1);
-
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
         assertThat(revision.<String>path("buildLog")).contains("kernel profile: linux").contains("initrd: sha256:");
     }
 
-    private static void upload(String app, String spec) {
+    /** Uploads hello as a new app with {@code spec}, waits for its build and asserts it ended in {@code state}. */
+    private static Response build(String prefix, String spec, String state) {
+        String app = FarmClient.uniqueName(prefix);
         api().multiPart("name", app).multiPart("bundle", FarmClient.sample("hello").toFile()).multiPart("spec", spec)
                 .post("/api/v1/apps").then().statusCode(201);
+        Response revision = FarmClient.awaitBuilt(app, 1);
+        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo(state);
+        return revision;
     }
 
     private static Path dataDir() {

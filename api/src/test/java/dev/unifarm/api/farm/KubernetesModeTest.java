@@ -137,9 +137,7 @@ class KubernetesModeTest {
     @Test
     void testStart_launcherPodIsMadeAndItsRealLauncherIsProxied() throws Exception {
         String app = FarmClient.uniqueName("k8s-hello");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        Response revision = FarmClient.awaitBuilt(app, 1);
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        Response revision = FarmClient.readyRevision(app, "hello");
         String reference = revision.path("ociReference");
 
         String id = FarmClient.startInstance(app);

@@ -37,9 +37,7 @@ class AppsApiTest {
     @Test
     void testPutSpec_aChangedSpecBuildsANewRevisionFromTheLatestBundle() throws Exception {
         String app = FarmClient.uniqueName("respec");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        Response first = FarmClient.awaitBuilt(app, 1);
-        assertThat(first.<String>path("state")).as(first.asString()).isEqualTo("Ready");
+        Response first = FarmClient.readyRevision(app, "hello");
 
         api().contentType("application/json").body("{\"args\": [\"from-spec\"]}").put("/api/v1/apps/" + app + "/spec")
                 .then().statusCode(200).body("latestRevision", equalTo(2)).body("spec.args", contains("from-spec"));
@@ -157,9 +155,7 @@ class AppsApiTest {
 
     @Test
     void testConsole_followIsChunkedTextAndEventsByAccept() throws Exception {
-        String app = FarmClient.uniqueName("stream");
-        FarmClient.upload(app, FarmClient.sample("ticker")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("stream", "ticker");
         String id = FarmClient.startInstance(app);
         String console = "/api/v1/instances/" + id + "/console";
         try {

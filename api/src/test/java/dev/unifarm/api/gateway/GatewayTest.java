@@ -39,21 +39,18 @@ class GatewayTest {
     void testGateway_unknownAppIs404Problem() throws Exception {
         HttpResponse<String> answer = get("/" + FarmClient.uniqueName("nosuchapp") + "/x");
 
-        assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(answer.body()).contains("app-not-found").contains("there is no app");
+        assertProblem(answer, 404, "app-not-found", "there is no app");
     }
 
     @Test
     void testGateway_coldRequestBootsTheAppThenIdleScalesToZeroAndTheNextRequestBootsAgain() throws Exception {
-        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"scaling\": {\"minInstances\": 0, \"maxInstances\": 1, \"idleTimeout\": \"PT5S\"}}");
+        String app = upload("echo-http",
+                listening8090("\"scaling\": {\"minInstances\": 0, \"maxInstances\": 1, \"idleTimeout\": \"PT5S\"}"));
         assertThat(instances(app)).isEmpty();
 
         HttpResponse<String> first = get("/" + app + "/hello?x=1");
 
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        assertThat(first.body()).isEqualTo("echo-http: GET /hello?x=1\n");
+        assertServed(first, "echo-http: GET /hello?x=1\n");
         List<Response> afterFirst = instances(app);
         assertThat(afterFirst).hasSize(1);
         String firstId = afterFirst.get(0).path("id");
@@ -63,8 +60,7 @@ class GatewayTest {
 
         HttpResponse<String> second = get("/" + app + "/again");
 
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
-        assertThat(second.body()).isEqualTo("echo-http: GET /again\n");
+        assertServed(second, "echo-http: GET /again\n");
         List<String> ids = instances(app).stream().map(r -> r.<String>path("id")).toList();
         assertThat(ids).hasSize(2).contains(firstId);
         assertThat(metric("unifarm_gateway_activations_total", app)).isEqualTo(2.0);
@@ -73,8 +69,9 @@ class GatewayTest {
 
     @Test
     void testGateway_concurrentSlowRequestsOverMaxConcurrencyScaleOutToTwoAndBackDown() throws Exception {
-        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"scaling\": {\"minInstances\": 0, \"maxInstances\": 2, \"maxConcurrency\": 1, \"idleTimeout\": \"PT5S\"}}");
+        String app = upload("echo-http",
+                listening8090("\"scaling\": {\"minInstances\": 0, \"maxInstances\": 2, \"maxConcurrency\": 1,"
+                        + " \"idleTimeout\": \"PT5S\"}"));
 
         List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -99,8 +96,7 @@ class GatewayTest {
 
     @Test
     void testGateway_minInstancesAreKeptWarmBeforeAnyRequestAndServeIt() throws Exception {
-        String spec = "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"scaling\": {\"minInstances\": 1, \"idleTimeout\": \"PT1S\"}}";
+        String spec = listening8090("\"scaling\": {\"minInstances\": 1, \"idleTimeout\": \"PT1S\"}");
         String app = upload("echo-http", spec);
 
         await().atMost(SCALE_TIMEOUT).pollInterval(Duration.ofMillis(500))
@@ -108,8 +104,7 @@ class GatewayTest {
         Thread.sleep(3000);
         HttpResponse<String> answer = get("/" + app + "/warm");
 
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.body()).isEqualTo("echo-http: GET /warm\n");
+        assertServed(answer, "echo-http: GET /warm\n");
         assertThat(instances(app)).as("idle past idleTimeout, yet kept: it is the minimum").hasSize(1);
         assertThat(metric("unifarm_gateway_activations_total", app)).isEqualTo(1.0);
 
@@ -135,8 +130,7 @@ class GatewayTest {
 
     @Test
     void testGateway_idleScaleDownSaysTheInstanceWasIdle() throws Exception {
-        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"scaling\": {\"idleTimeout\": \"PT2S\"}}");
+        String app = upload("echo-http", listening8090("\"scaling\": {\"idleTimeout\": \"PT2S\"}"));
         HttpResponse<String> answer = get("/" + app + "/once");
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         String id = instances(app).get(0).path("id");
@@ -150,40 +144,34 @@ class GatewayTest {
 
     @Test
     void testGateway_deletedAppIs404ProblemAtOnce() throws Exception {
-        String app = upload("echo-http", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
+        String app = upload("echo-http", listening8090("\"scaling\": {\"idleTimeout\": \"PT5S\"}"));
         HttpResponse<String> served = get("/" + app + "/before");
         assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
 
         api().delete("/api/v1/apps/" + app).then().statusCode(200);
         HttpResponse<String> after = get("/" + app + "/after");
 
-        assertThat(after.statusCode()).as(after.body()).isEqualTo(404);
-        assertThat(after.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(after.body()).contains("app-not-found").contains("there is no app").contains(app);
+        assertProblem(after, 404, "app-not-found", "there is no app", app);
     }
 
     @Test
     void testGateway_appThatWritesHeaderAndBodyApartSurvivesTheReadinessProbe() throws Exception {
         // two-writes dies when a client closes before the body has been written, as the old probe did at its first byte.
-        String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
+        String app = upload("two-writes", listening8090("\"scaling\": {\"idleTimeout\": \"PT5S\"}"));
 
         HttpResponse<String> first = get("/" + app + "/first");
         HttpResponse<String> second = get("/" + app + "/second");
 
-        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
-        assertThat(first.body()).isEqualTo("two-writes: GET /first (healthz: 0)\n");
-        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
-        assertThat(second.body()).isEqualTo("two-writes: GET /second (healthz: 0)\n");
+        assertServed(first, "two-writes: GET /first (healthz: 0)\n");
+        assertServed(second, "two-writes: GET /second (healthz: 0)\n");
         assertThat(instances(app)).hasSize(1).allSatisfy(i -> assertThat(i.<Integer>path("restarts")).isZero());
     }
 
     @Test
     void testGateway_readinessProbeUsesTheSpecPathAndReadsTheWholeAnswer() throws Exception {
         // two-writes dies when a client closes before the body has been written (as the old probe did).
-        String app = upload("two-writes", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
-                + " \"readinessPath\": \"/healthz\", \"scaling\": {\"idleTimeout\": \"PT5S\"}}");
+        String app = upload("two-writes",
+                listening8090("\"readinessPath\": \"/healthz\", \"scaling\": {\"idleTimeout\": \"PT5S\"}"));
 
         HttpResponse<String> answer = get("/" + app + "/page");
 
@@ -224,6 +212,23 @@ class GatewayTest {
         Response built = FarmClient.awaitBuilt(app, 1);
         assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
         return app;
+    }
+
+    /** A spec for an app that listens on 8090 and is told so in its env, with 384 MiB and {@code more} fields. */
+    private static String listening8090(String more) {
+        return "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384, " + more + "}";
+    }
+
+    private static void assertServed(HttpResponse<String> answer, String body) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(body);
+    }
+
+    /** The gateway answered {@code status} with a problem whose body names each of {@code parts}. */
+    private static void assertProblem(HttpResponse<String> answer, int status, String... parts) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains(parts);
     }
 
     private List<Response> instances(String app) {

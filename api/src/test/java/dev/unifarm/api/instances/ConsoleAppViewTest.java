@@ -20,9 +20,7 @@ class ConsoleAppViewTest {
 
     @Test
     void testFollowAppView_showsTheAppsLinesThenAPlainEnd() {
-        String app = FarmClient.uniqueName("appview");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("appview", "hello");
         String id = FarmClient.startInstance(app);
 
         String followed = api().get("/api/v1/instances/" + id + "/console?follow=true&view=app").then().statusCode(200)

@@ -16,9 +16,7 @@ class DiagnosisApiTest {
 
     @Test
     void testCrash_statusNamesCauseAndFixAndIsCounted() {
-        String app = FarmClient.uniqueName("crash");
-        FarmClient.upload(app, FarmClient.sample("crash")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("crash", "crash");
 
         String id = FarmClient.startInstance(app);
         Response instance = FarmClient.awaitEnded(id);

@@ -30,12 +30,8 @@ class EnvDeliveryTest {
     @Test
     void testEnv_connectionStringFromStartAndSpacesFromSpecReachTheAppExactly() {
         String app = FarmClient.uniqueName("printenv");
-        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("printenv").toFile())
-                .multiPart("spec", "{\"args\": [\"CONN\", \"GREETING\", \"PLAIN\"],"
-                        + " \"env\": {\"GREETING\": \" hello  wide world \", \"PLAIN\": \"a=b;c\"}}", "application/json")
-                .post("/api/v1/apps").then().statusCode(201);
-        Response built = FarmClient.awaitBuilt(app, 1);
-        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        FarmClient.readyRevision(app, "printenv", "{\"args\": [\"CONN\", \"GREETING\", \"PLAIN\"],"
+                + " \"env\": {\"GREETING\": \" hello  wide world \", \"PLAIN\": \"a=b;c\"}}");
 
         String id = api().contentType("application/json").body(Map.of("env", Map.of("CONN", CONN)))
                 .post("/api/v1/apps/" + app + "/instances").then().statusCode(201).extract().path("id");
@@ -50,9 +46,7 @@ class EnvDeliveryTest {
 
     @Test
     void testEnv_aValueNoEnvironmentCanHoldIsAProblemThatSaysWhy() {
-        String app = FarmClient.uniqueName("printenv");
-        FarmClient.upload(app, FarmClient.sample("printenv")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("printenv", "printenv");
 
         api().contentType("application/json").body(Map.of("env", Map.of("A", "x\u0000y")))
                 .post("/api/v1/apps/" + app + "/instances").then().statusCode(400)
@@ -62,10 +56,7 @@ class EnvDeliveryTest {
     @Test
     void testPort_appListensOnSpecPortWithoutBeingToldInItsEnv() throws Exception {
         String app = FarmClient.uniqueName("echoport");
-        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("echo-http").toFile())
-                .multiPart("spec", "{\"port\": 9090}", "application/json").post("/api/v1/apps").then().statusCode(201);
-        Response built = FarmClient.awaitBuilt(app, 1);
-        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        Response built = FarmClient.readyRevision(app, "echo-http", "{\"port\": 9090}");
         String id = FarmClient.startInstance(app);
         try {
             Awaitility.await().atMost(FarmClient.RUN_TIMEOUT)
@@ -87,12 +78,8 @@ class EnvDeliveryTest {
     @Test
     void testPort_specEnvWinsOverTheFarmsValue() {
         String app = FarmClient.uniqueName("printport");
-        api().multiPart("name", app).multiPart("bundle", FarmClient.sample("printenv").toFile())
-                .multiPart("spec", "{\"port\": 9091, \"args\": [\"PORT\", \"ASPNETCORE_URLS\"],"
-                        + " \"env\": {\"ASPNETCORE_URLS\": \"http://+:5000\"}}", "application/json")
-                .post("/api/v1/apps").then().statusCode(201);
-        Response built = FarmClient.awaitBuilt(app, 1);
-        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        FarmClient.readyRevision(app, "printenv", "{\"port\": 9091, \"args\": [\"PORT\", \"ASPNETCORE_URLS\"],"
+                + " \"env\": {\"ASPNETCORE_URLS\": \"http://+:5000\"}}");
 
         String id = FarmClient.startInstance(app);
         FarmClient.awaitEnded(id);

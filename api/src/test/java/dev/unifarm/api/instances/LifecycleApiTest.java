@@ -25,9 +25,7 @@ class LifecycleApiTest {
 
     @Test
     void testMetrics_showInstancesBootDurationAfterAHelloRun() {
-        String app = FarmClient.uniqueName("hello");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        assertThat(FarmClient.awaitBuilt(app, 1).<String>path("state")).isEqualTo("Ready");
+        String app = FarmClient.readyApp("hello", "hello");
         String id = FarmClient.startInstance(app);
         assertThat(FarmClient.awaitEnded(id).<String>path("state")).isEqualTo("Succeeded");
 

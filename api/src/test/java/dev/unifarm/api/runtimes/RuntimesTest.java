@@ -76,9 +76,7 @@ class RuntimesTest {
                 .resolve("libcoreclr.so")).isRegularFile();
 
         String app = FarmClient.uniqueName("hello-rf");
-        FarmClient.upload(app, FarmClient.sample("hello")).then().statusCode(201);
-        Response revision = FarmClient.awaitBuilt(app, 1);
-        assertThat(revision.<String>path("state")).as(revision.asString()).isEqualTo("Ready");
+        Response revision = FarmClient.readyRevision(app, "hello");
         assertThat(revision.<String>path("buildLog"))
                 .contains("runtime: " + FRAMEWORK + " " + RELABEL + " (asked for 2.0.0, roll-forward Minor from default)");
 

@@ -1,6 +1,7 @@
 package dev.unifarm.api.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.response.Response;
@@ -67,6 +68,32 @@ public final class FarmClient {
         await().atMost(BUILD_TIMEOUT).pollInterval(Duration.ofMillis(250))
                 .until(() -> List.of("Ready", "Failed").contains(api().get(path).path("state")));
         return api().get(path);
+    }
+
+    /** Uploads {@code sample} as a new app named {@code prefix-…}, asserts its first revision built Ready, returns its name. */
+    public static String readyApp(String prefix, String sample) {
+        String app = uniqueName(prefix);
+        readyRevision(app, sample);
+        return app;
+    }
+
+    /** Uploads {@code sample} as {@code app}; asserts revision 1 built Ready and returns it. */
+    public static Response readyRevision(String app, String sample) {
+        upload(app, sample(sample)).then().statusCode(201);
+        return awaitReady(app);
+    }
+
+    /** Uploads {@code sample} with the app spec {@code spec} (JSON) as {@code app}; asserts revision 1 built Ready and returns it. */
+    public static Response readyRevision(String app, String sample, String spec) {
+        api().multiPart("name", app).multiPart("bundle", sample(sample).toFile()).multiPart("spec", spec, "application/json")
+                .post("/api/v1/apps").then().statusCode(201);
+        return awaitReady(app);
+    }
+
+    private static Response awaitReady(String app) {
+        Response built = awaitBuilt(app, 1);
+        assertThat(built.<String>path("state")).as(built.asString()).isEqualTo("Ready");
+        return built;
     }
 
     public static String startInstance(String app) {

@@ -3,7 +3,6 @@ package dev.unifarm.imager.archive;
 import dev.unifarm.imager.model.ErrorKinds;
 import dev.unifarm.imager.model.ImagerException;
 import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,22 +46,11 @@ final class ZipBombGuard {
 
     /** Wraps the file an entry is unpacked into: counts against the total and the entry's ratio. */
     OutputStream entry(OutputStream out, String name, long declaredSize, long compressedSize) {
-        return new FilterOutputStream(out) {
+        return new CountingOutputStream(out) {
             private long written;
 
             @Override
-            public void write(int b) throws IOException {
-                count(1);
-                out.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                count(len);
-                out.write(b, off, len);
-            }
-
-            private void count(int n) {
+            void count(int n) {
                 written += n;
                 unpacked += n;
                 if (declaredSize >= 0 && written > declaredSize) {

@@ -2,11 +2,8 @@ package dev.unifarm.imager.bundle;
 
 import dev.unifarm.imager.model.ErrorKinds;
 import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.closure.ElfIdent;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +21,6 @@ final class NativeArchitecture {
     private static final Pattern SHARED_LIBRARY = Pattern.compile(".*\\.so(\\.[0-9]+)*");
     /** RIDs whose assets the host loads on linux-x64 (glibc), from the RID graph. */
     private static final Set<String> LINUX_X64_RIDS = Set.of("linux-x64", "linux", "unix-x64", "unix", "any");
-    private static final int EM_X86_64 = 62;
     private static final Map<Integer, String> MACHINES = Map.of(3, "i386", 8, "MIPS", 20, "PowerPC", 21, "PowerPC 64",
             22, "s390x", 40, "ARM (32-bit)", 62, "x86-64", 183, "AArch64 (arm64)", 243, "RISC-V");
 
@@ -53,23 +49,12 @@ final class NativeArchitecture {
     }
 
     private static void checkOne(String name, Path file) throws IOException {
-        byte[] header = new byte[20];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(header, 0, header.length);
-        }
-        if (n < header.length || header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F') {
-            throw new ImagerException(ErrorKinds.WRONG_ARCHITECTURE, name
-                    + " is not an ELF shared library, so it cannot load on linux-x64: publish the app with -r linux-x64");
-        }
-        boolean elf64 = header[4] == 2;
-        boolean littleEndian = header[5] == 1;
-        ByteOrder order = littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-        int machine = ByteBuffer.wrap(header, 18, 2).order(order).getShort() & 0xffff;
-        if (!elf64 || !littleEndian || machine != EM_X86_64) {
-            String arch = MACHINES.getOrDefault(machine, "ELF machine " + machine);
+        ElfIdent elf = ElfIdent.read(file).orElseThrow(() -> new ImagerException(ErrorKinds.WRONG_ARCHITECTURE, name
+                + " is not an ELF shared library, so it cannot load on linux-x64: publish the app with -r linux-x64"));
+        if (!elf.x8664()) {
+            String arch = MACHINES.getOrDefault(elf.machine(), "ELF machine " + elf.machine());
             throw new ImagerException(ErrorKinds.WRONG_ARCHITECTURE, name + " is built for " + arch
-                    + (elf64 ? "" : " (32-bit)") + (littleEndian ? "" : " (big-endian)")
+                    + (elf.elf64() ? "" : " (32-bit)") + (elf.littleEndian() ? "" : " (big-endian)")
                     + ", not 64-bit x86-64: the farm runs linux-x64, publish the app with -r linux-x64");
         }
     }

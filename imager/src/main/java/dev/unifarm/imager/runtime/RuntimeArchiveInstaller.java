@@ -3,6 +3,7 @@ package dev.unifarm.imager.runtime;
 import dev.unifarm.imager.archive.ArchiveEntryRules;
 import dev.unifarm.imager.archive.ArchiveKind;
 import dev.unifarm.imager.archive.BoundedOutputStream;
+import dev.unifarm.imager.closure.ElfIdent;
 import dev.unifarm.imager.model.DotnetRuntime;
 import dev.unifarm.imager.model.ErrorKinds;
 import dev.unifarm.imager.model.FileTrees;
@@ -43,7 +44,6 @@ public final class RuntimeArchiveInstaller {
     /** The only shared framework the farm builds images on so far. */
     public static final String FRAMEWORK = "Microsoft.NETCore.App";
 
-    private static final int EM_X86_64 = 62;
     private static final Set<PosixFilePermission> EXECUTABLE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> READABLE = PosixFilePermissions.fromString("rw-r--r--");
     private static final String HINT = ": upload Microsoft's dotnet-runtime-<version>-linux-x64.tar.gz";
@@ -240,18 +240,10 @@ public final class RuntimeArchiveInstaller {
 
     /** Refuses anything but a 64-bit little-endian x86-64 ELF: the images boot x86-64 guests. */
     private static void checkElf(Path file, String name) throws IOException {
-        byte[] head = new byte[20];
-        int n;
-        try (InputStream in = Files.newInputStream(file)) {
-            n = in.readNBytes(head, 0, head.length);
-        }
-        if (n < head.length || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
-            throw invalid("the runtime archive's " + name + " is not an ELF file" + HINT);
-        }
-        int machine = (head[18] & 0xff) | (head[19] & 0xff) << 8;
-        if (head[4] != 2 || head[5] != 1 || machine != EM_X86_64) {
-            throw invalid("the runtime archive's " + name + " is an ELF file for another machine (class " + head[4]
-                    + ", data " + head[5] + ", e_machine " + machine + "), not x86-64" + HINT);
+        ElfIdent elf = ElfIdent.read(file).orElseThrow(() -> invalid("the runtime archive's " + name + " is not an ELF file" + HINT));
+        if (!elf.x8664()) {
+            throw invalid("the runtime archive's " + name + " is an ELF file for another machine (class " + elf.elfClass()
+                    + ", data " + elf.data() + ", e_machine " + elf.machine() + "), not x86-64" + HINT);
         }
     }
 

@@ -1,16 +1,27 @@
 package dev.unifarm.imager.bundle;
 
 import static dev.unifarm.imager.ImagerFailures.failure;
+import static dev.unifarm.imager.bundle.TestArchives.HELLO_FILES;
+import static dev.unifarm.imager.bundle.TestArchives.bytes;
+import static dev.unifarm.imager.bundle.TestArchives.elfHeader;
+import static dev.unifarm.imager.bundle.TestArchives.helloFiles;
+import static dev.unifarm.imager.bundle.TestArchives.putTarFile;
+import static dev.unifarm.imager.bundle.TestArchives.putTarFileVerbatim;
+import static dev.unifarm.imager.bundle.TestArchives.putTarFiles;
+import static dev.unifarm.imager.bundle.TestArchives.putTarLink;
+import static dev.unifarm.imager.bundle.TestArchives.putTarSpecial;
+import static dev.unifarm.imager.bundle.TestArchives.putZipEntry;
+import static dev.unifarm.imager.bundle.TestArchives.putZipFile;
+import static dev.unifarm.imager.bundle.TestArchives.putZipFiles;
+import static dev.unifarm.imager.bundle.TestArchives.tarGz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.RealParts;
 import dev.unifarm.imager.model.ErrorKinds;
 import dev.unifarm.imager.model.ImagerException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,12 +30,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.zip.UnixStat;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +40,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BundleReaderTest {
 
-    private static final List<String> HELLO_FILES = List.of("hello.deps.json", "hello.dll", "hello.runtimeconfig.json");
     private static final String SELF_CONTAINED_CONFIG = "{\"runtimeOptions\": {\"tfm\": \"netcoreapp2.0\"}}";
 
     @TempDir
@@ -58,7 +65,7 @@ class BundleReaderTest {
     @Test
     void testRead_tarGzReadsLikeZip() throws IOException {
         Bundle fromZip = reader.read(RealParts.sample("hello"), temp.resolve("from-zip"), Optional.empty());
-        Path tarGz = tarGz(RealParts.sampleDir("hello"), "");
+        Path tarGz = tarGzOf(RealParts.sampleDir("hello"), "");
 
         Bundle fromTar = read(tarGz);
 
@@ -85,7 +92,7 @@ class BundleReaderTest {
 
     @Test
     void testRead_tarGzUnderSingleTopFolderIsUnwrapped() throws IOException {
-        Bundle bundle = read(tarGz(RealParts.sampleDir("hello"), "publish/"));
+        Bundle bundle = read(tarGzOf(RealParts.sampleDir("hello"), "publish/"));
 
         assertThat(bundle.root()).isEqualTo(target().resolve("publish"));
         assertThat(bundle.files()).isEqualTo(HELLO_FILES);
@@ -95,9 +102,7 @@ class BundleReaderTest {
     void testRead_notAnArchive() throws IOException {
         Path notArchive = Files.writeString(temp.resolve("hello.zip"), "this is plain text, not an archive");
 
-        ImagerException e = readFails(ErrorKinds.INVALID, notArchive);
-
-        assertThat(e.getMessage()).contains("zip").contains("tar.gz");
+        assertRefused(ErrorKinds.INVALID, notArchive, "zip", "tar.gz");
     }
 
     @Test
@@ -105,9 +110,7 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.remove("hello.runtimeconfig.json");
 
-        ImagerException e = readFails(ErrorKinds.INVALID, zip("no-config.zip", entries));
-
-        assertThat(e.getMessage()).contains("runtimeconfig.json").contains("dotnet publish");
+        assertRefused(ErrorKinds.INVALID, zip("no-config.zip", entries), "runtimeconfig.json", "dotnet publish");
     }
 
     @Test
@@ -115,96 +118,62 @@ class BundleReaderTest {
         Map<String, byte[]> entries = helloFiles();
         entries.remove("hello.dll");
 
-        ImagerException e = readFails(ErrorKinds.ENTRYPOINT_MISSING, zip("no-dll.zip", entries));
-
-        assertThat(e.getMessage()).contains("hello.dll").contains("hello.runtimeconfig.json");
+        assertRefused(ErrorKinds.ENTRYPOINT_MISSING, zip("no-dll.zip", entries), "hello.dll", "hello.runtimeconfig.json");
     }
 
     @Test
     void testRead_zipEntryEscapingTargetIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("../evil.txt", bytes("pwned"));
-
-        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, zip("evil.zip", entries));
-
-        assertThat(e.getMessage()).contains("../evil.txt");
+        assertRefused(ErrorKinds.PATH_TRAVERSAL, helloZipWith("../evil.txt", bytes("pwned")), "../evil.txt");
         assertThat(target().getParent().resolve("evil.txt")).doesNotExist();
     }
 
     @Test
     void testRead_tarGzEntryEscapingTargetIsRefused() throws IOException {
-        Path archive = temp.resolve("evil.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
+        Path archive = tarGz(temp.resolve("evil.tar.gz"), tar -> {
             putTarFile(tar, "hello.dll", bytes("x"));
             putTarFile(tar, "sub/../../evil.txt", bytes("pwned"));
-        }
+        });
 
-        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, archive);
-
-        assertThat(e.getMessage()).contains("evil.txt").contains("..");
+        assertRefused(ErrorKinds.PATH_TRAVERSAL, archive, "evil.txt", "..");
         assertThat(target().getParent().resolve("evil.txt")).doesNotExist();
     }
 
     @Test
     void testRead_tarGzSymlinkIsRefused() throws IOException {
-        Path archive = temp.resolve("link.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
-            TarArchiveEntry link = new TarArchiveEntry("hello.dll", TarArchiveEntry.LF_SYMLINK);
-            link.setLinkName("/etc/passwd");
-            tar.putArchiveEntry(link);
-            tar.closeArchiveEntry();
-        }
+        Path archive = tarGz(temp.resolve("link.tar.gz"),
+                tar -> putTarLink(tar, TarArchiveEntry.LF_SYMLINK, "hello.dll", "/etc/passwd"));
 
-        ImagerException e = readFails(ErrorKinds.LINK, archive);
-
-        assertThat(e.getMessage()).contains("hello.dll").contains("symbolic link").contains("/etc/passwd");
+        assertRefused(ErrorKinds.LINK, archive, "hello.dll", "symbolic link", "/etc/passwd");
     }
 
     @Test
     void testRead_tarGzHardLinkIsRefused() throws IOException {
-        Path archive = temp.resolve("hardlink.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
+        Path archive = tarGz(temp.resolve("hardlink.tar.gz"), tar -> {
             putTarFile(tar, "hello.runtimeconfig.json", bytes("{}"));
-            TarArchiveEntry link = new TarArchiveEntry("hello.dll", TarArchiveEntry.LF_LINK);
-            link.setLinkName("hello.runtimeconfig.json");
-            tar.putArchiveEntry(link);
-            tar.closeArchiveEntry();
-        }
+            putTarLink(tar, TarArchiveEntry.LF_LINK, "hello.dll", "hello.runtimeconfig.json");
+        });
 
         assertThat(readFails(ErrorKinds.LINK, archive).getMessage()).contains("hello.dll").contains("hard link");
     }
 
     @Test
     void testRead_absoluteEntryIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("/etc/x", bytes("pwned"));
-
-        ImagerException e = readFails(ErrorKinds.ABSOLUTE_PATH, zip("absolute.zip", entries));
-
-        assertThat(e.getMessage()).contains("/etc/x");
+        assertRefused(ErrorKinds.ABSOLUTE_PATH, helloZipWith("/etc/x", bytes("pwned")), "/etc/x");
     }
 
     @Test
     void testRead_zipSymlinkIsRefused() throws IOException {
-        Path archive = temp.resolve("link.zip");
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            ZipArchiveEntry link = new ZipArchiveEntry("hello.dll");
-            link.setUnixMode(UnixStat.LINK_FLAG | 0777);
-            zip.putArchiveEntry(link);
-            zip.write(bytes("/etc/passwd"));
-            zip.closeArchiveEntry();
-        }
+        ZipArchiveEntry link = new ZipArchiveEntry("hello.dll");
+        link.setUnixMode(UnixStat.LINK_FLAG | 0777);
+        Path archive = TestArchives.zip(temp.resolve("link.zip"), zip -> putZipEntry(zip, link, bytes("/etc/passwd")));
 
-        ImagerException e = readFails(ErrorKinds.LINK, archive);
-
-        assertThat(e.getMessage()).contains("symbolic link").contains("hello.dll");
+        assertRefused(ErrorKinds.LINK, archive, "symbolic link", "hello.dll");
     }
 
     @Test
     void testRead_twoRuntimeconfigsWithoutEntrypoint() throws IOException {
-        ImagerException e = readFails(ErrorKinds.ENTRYPOINT_AMBIGUOUS, zip("two.zip", twoApps()));
-
-        assertThat(e.getMessage()).contains("spec.entrypoint").contains("one.runtimeconfig.json", "two.runtimeconfig.json");
+        assertRefused(ErrorKinds.ENTRYPOINT_AMBIGUOUS, zip("two.zip", twoApps()),
+                "spec.entrypoint", "one.runtimeconfig.json", "two.runtimeconfig.json");
     }
 
     @Test
@@ -249,12 +218,8 @@ class BundleReaderTest {
 
     @Test
     void testRead_runtimeconfigNotJson() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("hello.runtimeconfig.json", bytes("<xml>not json</xml>"));
-
-        ImagerException e = readFails(ErrorKinds.INVALID_RUNTIMECONFIG, zip("bad-config.zip", entries));
-
-        assertThat(e.getMessage()).contains("hello.runtimeconfig.json").contains("JSON");
+        assertRefused(ErrorKinds.INVALID_RUNTIMECONFIG, helloZipWith("hello.runtimeconfig.json", bytes("<xml>not json</xml>")),
+                "hello.runtimeconfig.json", "JSON");
     }
 
     @Test
@@ -307,12 +272,7 @@ class BundleReaderTest {
             entries.put(file.getFileName().toString(), Files.readAllBytes(file));
         }
         Path zip = zip("self-contained.zip", entries);
-        Path tarGz = temp.resolve("self-contained.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(tarGz)) {
-            for (var entry : entries.entrySet()) {
-                putTarFile(tar, entry.getKey(), entry.getValue());
-            }
-        }
+        Path tarGz = tarGz(temp.resolve("self-contained.tar.gz"), tar -> putTarFiles(tar, entries));
 
         Bundle fromZip = reader.read(zip, temp.resolve("from-zip"), Optional.empty());
         Bundle fromTar = reader.read(tarGz, temp.resolve("from-tar"), Optional.empty());
@@ -324,81 +284,48 @@ class BundleReaderTest {
 
     @Test
     void testRead_zipEntryClimbingOutOfASubfolderIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("sub/../../evil.txt", bytes("pwned"));
-
-        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, zip("evil.zip", entries));
-
-        assertThat(e.getMessage()).contains("sub/../../evil.txt");
+        assertRefused(ErrorKinds.PATH_TRAVERSAL, helloZipWith("sub/../../evil.txt", bytes("pwned")), "sub/../../evil.txt");
         assertThat(temp.resolve("evil.txt")).doesNotExist();
     }
 
     @Test
     void testRead_zipEntryWithBackslashTraversalIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("..\\evil.txt", bytes("pwned"));
-
-        ImagerException e = readFails(ErrorKinds.PATH_TRAVERSAL, zip("evil.zip", entries));
-
-        assertThat(e.getMessage()).contains("evil.txt").contains("..");
+        assertRefused(ErrorKinds.PATH_TRAVERSAL, helloZipWith("..\\evil.txt", bytes("pwned")), "evil.txt", "..");
     }
 
     @Test
     void testRead_tarGzAbsoluteEntryIsRefused() throws IOException {
-        Path archive = temp.resolve("absolute.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
+        Path archive = tarGz(temp.resolve("absolute.tar.gz"), tar -> {
             putTarFile(tar, "hello.dll", bytes("x"));
-            TarArchiveEntry absolute = new TarArchiveEntry("/tmp/unifarm-evil.txt", true);
-            absolute.setSize(5);
-            tar.putArchiveEntry(absolute);
-            tar.write(bytes("pwned"));
-            tar.closeArchiveEntry();
-        }
+            putTarFileVerbatim(tar, "/tmp/unifarm-evil.txt", bytes("pwned"));
+        });
 
-        ImagerException e = readFails(ErrorKinds.ABSOLUTE_PATH, archive);
-
-        assertThat(e.getMessage()).contains("/tmp/unifarm-evil.txt");
+        assertRefused(ErrorKinds.ABSOLUTE_PATH, archive, "/tmp/unifarm-evil.txt");
         assertThat(Path.of("/tmp/unifarm-evil.txt")).doesNotExist();
     }
 
     @Test
     void testRead_windowsDrivePathIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("C:/Windows/evil.txt", bytes("pwned"));
-
-        ImagerException e = readFails(ErrorKinds.ABSOLUTE_PATH, zip("drive.zip", entries));
-
-        assertThat(e.getMessage()).contains("C:/Windows/evil.txt");
+        assertRefused(ErrorKinds.ABSOLUTE_PATH, helloZipWith("C:/Windows/evil.txt", bytes("pwned")), "C:/Windows/evil.txt");
     }
 
     @Test
     void testRead_tarGzSymlinkToParentFolderIsRefused() throws IOException {
-        Path archive = temp.resolve("link.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
-            helloFiles().forEach((name, content) -> putTarFileUnchecked(tar, name, content));
-            TarArchiveEntry link = new TarArchiveEntry("escape", TarArchiveEntry.LF_SYMLINK);
-            link.setLinkName("../../..");
-            tar.putArchiveEntry(link);
-            tar.closeArchiveEntry();
-        }
+        Path archive = tarGz(temp.resolve("link.tar.gz"), tar -> {
+            putTarFiles(tar, helloFiles());
+            putTarLink(tar, TarArchiveEntry.LF_SYMLINK, "escape", "../../..");
+        });
 
-        ImagerException e = readFails(ErrorKinds.LINK, archive);
-
-        assertThat(e.getMessage()).contains("escape").contains("../../..");
+        assertRefused(ErrorKinds.LINK, archive, "escape", "../../..");
     }
 
     @ParameterizedTest
     @ValueSource(bytes = {TarConstants.LF_CHR, TarConstants.LF_BLK, TarConstants.LF_FIFO})
     void testRead_tarGzDeviceOrFifoIsRefused(byte type) throws IOException {
-        Path archive = temp.resolve("device.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
-            helloFiles().forEach((name, content) -> putTarFileUnchecked(tar, name, content));
-            TarArchiveEntry device = new TarArchiveEntry("dev/thing", type);
-            device.setDevMajor(1);
-            device.setDevMinor(3);
-            tar.putArchiveEntry(device);
-            tar.closeArchiveEntry();
-        }
+        Path archive = tarGz(temp.resolve("device.tar.gz"), tar -> {
+            putTarFiles(tar, helloFiles());
+            putTarSpecial(tar, type, "dev/thing", 1, 3);
+        });
 
         ImagerException e = readFails(ErrorKinds.SPECIAL_FILE, archive);
 
@@ -407,17 +334,11 @@ class BundleReaderTest {
 
     @Test
     void testRead_zipFifoEntryIsRefused() throws IOException {
-        Path archive = temp.resolve("fifo.zip");
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            ZipArchiveEntry fifo = new ZipArchiveEntry("pipe");
-            fifo.setUnixMode(0010000 | 0644);
-            zip.putArchiveEntry(fifo);
-            zip.closeArchiveEntry();
-        }
+        ZipArchiveEntry fifo = new ZipArchiveEntry("pipe");
+        fifo.setUnixMode(0010000 | 0644);
+        Path archive = TestArchives.zip(temp.resolve("fifo.zip"), zip -> putZipEntry(zip, fifo, null));
 
-        ImagerException e = readFails(ErrorKinds.SPECIAL_FILE, archive);
-
-        assertThat(e.getMessage()).contains("pipe");
+        assertRefused(ErrorKinds.SPECIAL_FILE, archive, "pipe");
     }
 
     @Test
@@ -434,15 +355,12 @@ class BundleReaderTest {
 
     @Test
     void testRead_tarGzBombIsRefused() throws IOException {
-        Path archive = temp.resolve("bomb.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
-            helloFiles().forEach((name, content) -> putTarFileUnchecked(tar, name, content));
+        Path archive = tarGz(temp.resolve("bomb.tar.gz"), tar -> {
+            putTarFiles(tar, helloFiles());
             putTarFile(tar, "zeros.bin", new byte[16 << 20]);
-        }
+        });
 
-        ImagerException e = readFails(ErrorKinds.BOMB, archive);
-
-        assertThat(e.getMessage()).contains("100 times");
+        assertRefused(ErrorKinds.BOMB, archive, "100 times");
     }
 
     @Test
@@ -464,14 +382,12 @@ class BundleReaderTest {
         Path archive = zip("lying.zip", entries);
         patchCentralDirectorySize(archive, "data.bin", 1000);
 
-        ImagerException e = readFails(ErrorKinds.CORRUPT, archive);
-
-        assertThat(e.getMessage()).contains("data.bin").contains("1000");
+        assertRefused(ErrorKinds.CORRUPT, archive, "data.bin", "1000");
     }
 
     @Test
     void testRead_tarGzLargerThanMaxBytes() throws IOException {
-        Path archive = tarGz(RealParts.sampleDir("hello"), "");
+        Path archive = tarGzOf(RealParts.sampleDir("hello"), "");
 
         ImagerException e = failure(ErrorKinds.TOO_LARGE,
                 () -> new BundleReader(1024, 100).read(archive, target(), Optional.empty()));
@@ -482,7 +398,7 @@ class BundleReaderTest {
 
     @Test
     void testRead_tarGzWithMoreEntriesThanMaxEntries() throws IOException {
-        Path archive = tarGz(RealParts.sampleDir("hello"), "");
+        Path archive = tarGzOf(RealParts.sampleDir("hello"), "");
 
         ImagerException e = failure(ErrorKinds.TOO_MANY_ENTRIES,
                 () -> new BundleReader(1 << 20, 2).read(archive, target(), Optional.empty()));
@@ -493,66 +409,44 @@ class BundleReaderTest {
 
     @Test
     void testRead_nameSegmentOver255BytesIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("x".repeat(252) + ".dll", bytes("x"));
-
-        ImagerException e = readFails(ErrorKinds.NAME_TOO_LONG, zip("long.zip", entries));
-
-        assertThat(e.getMessage()).contains("256 bytes").contains("255");
+        assertRefused(ErrorKinds.NAME_TOO_LONG, helloZipWith("x".repeat(252) + ".dll", bytes("x")), "256 bytes", "255");
     }
 
     @Test
     void testRead_nameOver1024BytesIsRefused() throws IOException {
-        Path archive = temp.resolve("long.tar.gz");
         String name = String.join("/", java.util.Collections.nCopies(5, "d".repeat(250))) + "/x.dll";
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            helloFiles().forEach((n, content) -> putTarFileUnchecked(tar, n, content));
+        Path archive = tarGz(temp.resolve("long.tar.gz"), tar -> {
+            putTarFiles(tar, helloFiles());
             putTarFile(tar, name, bytes("x"));
-        }
+        });
 
-        ImagerException e = readFails(ErrorKinds.NAME_TOO_LONG, archive);
-
-        assertThat(e.getMessage()).contains(name.length() + " bytes").contains("1024");
+        assertRefused(ErrorKinds.NAME_TOO_LONG, archive, name.length() + " bytes", "1024");
     }
 
     @Test
     void testRead_controlCharacterInNameIsRefused() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("bad\nname.dll", bytes("x"));
-
-        ImagerException e = readFails(ErrorKinds.UNSAFE_NAME, zip("control.zip", entries));
-
-        assertThat(e.getMessage()).contains("control characters");
+        assertRefused(ErrorKinds.UNSAFE_NAME, helloZipWith("bad\nname.dll", bytes("x")), "control characters");
     }
 
     @Test
     void testRead_zipDuplicateEntryIsRefused() throws IOException {
-        Path archive = temp.resolve("duplicate.zip");
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            for (var entry : helloFiles().entrySet()) {
-                putZipFile(zip, entry.getKey(), entry.getValue());
-            }
+        Path archive = TestArchives.zip(temp.resolve("duplicate.zip"), zip -> {
+            putZipFiles(zip, helloFiles());
             putZipFile(zip, "hello.dll", bytes("second copy"));
-        }
+        });
 
-        ImagerException e = readFails(ErrorKinds.DUPLICATE_ENTRY, archive);
-
-        assertThat(e.getMessage()).contains("hello.dll").contains("twice");
+        assertRefused(ErrorKinds.DUPLICATE_ENTRY, archive, "hello.dll", "twice");
     }
 
     @Test
     void testRead_tarGzDuplicateAfterNormalizationIsRefused() throws IOException {
-        Path archive = temp.resolve("duplicate.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive)) {
-            helloFiles().forEach((name, content) -> putTarFileUnchecked(tar, name, content));
+        Path archive = tarGz(temp.resolve("duplicate.tar.gz"), tar -> {
+            putTarFiles(tar, helloFiles());
             putTarFile(tar, "lib/a.dll", bytes("first"));
             putTarFile(tar, "./lib//a.dll", bytes("second"));
-        }
+        });
 
-        ImagerException e = readFails(ErrorKinds.DUPLICATE_ENTRY, archive);
-
-        assertThat(e.getMessage()).contains("lib/a.dll").contains("twice");
+        assertRefused(ErrorKinds.DUPLICATE_ENTRY, archive, "lib/a.dll", "twice");
     }
 
     @Test
@@ -572,9 +466,7 @@ class BundleReaderTest {
         entries.put("lib", bytes("a file"));
         entries.put("lib/a.dll", bytes("in a folder"));
 
-        ImagerException e = readFails(ErrorKinds.DUPLICATE_ENTRY, zip("conflict.zip", entries));
-
-        assertThat(e.getMessage()).contains("lib").contains("both as a file and as a folder");
+        assertRefused(ErrorKinds.DUPLICATE_ENTRY, zip("conflict.zip", entries), "lib", "both as a file and as a folder");
     }
 
     @Test
@@ -582,9 +474,7 @@ class BundleReaderTest {
         byte[] whole = Files.readAllBytes(RealParts.sample("hello"));
         Path archive = Files.write(temp.resolve("truncated.zip"), java.util.Arrays.copyOf(whole, whole.length / 2));
 
-        ImagerException e = readFails(ErrorKinds.CORRUPT, archive);
-
-        assertThat(e.getMessage()).contains("truncated").contains(".zip");
+        assertRefused(ErrorKinds.CORRUPT, archive, "truncated", ".zip");
     }
 
     @Test
@@ -597,14 +487,12 @@ class BundleReaderTest {
         garbage[3] = 0;
         Path archive = Files.write(temp.resolve("bad.tar.gz"), garbage);
 
-        ImagerException e = readFails(ErrorKinds.CORRUPT, archive);
-
-        assertThat(e.getMessage()).contains("damaged or truncated");
+        assertRefused(ErrorKinds.CORRUPT, archive, "damaged or truncated");
     }
 
     @Test
     void testRead_truncatedTarGzIsCorrupt() throws IOException {
-        byte[] whole = Files.readAllBytes(tarGz(RealParts.sampleDir("hello"), ""));
+        byte[] whole = Files.readAllBytes(tarGzOf(RealParts.sampleDir("hello"), ""));
         Path archive = Files.write(temp.resolve("truncated.tar.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
 
         readFails(ErrorKinds.CORRUPT, archive);
@@ -624,32 +512,20 @@ class BundleReaderTest {
 
     @Test
     void testRead_aarch64LibraryIsWrongArchitecture() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("libnative.so", elfHeader(true, 183));
-
-        ImagerException e = readFails(ErrorKinds.WRONG_ARCHITECTURE, zip("arm64.zip", entries));
-
-        assertThat(e.getMessage()).contains("libnative.so").contains("AArch64").contains("linux-x64");
+        assertRefused(ErrorKinds.WRONG_ARCHITECTURE, helloZipWith("libnative.so", elfHeader(true, 183)),
+                "libnative.so", "AArch64", "linux-x64");
     }
 
     @Test
     void testRead_i386LibraryIsWrongArchitecture() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("runtimes/linux-x64/native/libold.so.1", elfHeader(false, 3));
-
-        ImagerException e = readFails(ErrorKinds.WRONG_ARCHITECTURE, zip("i386.zip", entries));
-
-        assertThat(e.getMessage()).contains("runtimes/linux-x64/native/libold.so.1").contains("i386").contains("32-bit");
+        assertRefused(ErrorKinds.WRONG_ARCHITECTURE, helloZipWith("runtimes/linux-x64/native/libold.so.1", elfHeader(false, 3)),
+                "runtimes/linux-x64/native/libold.so.1", "i386", "32-bit");
     }
 
     @Test
     void testRead_soFileThatIsNotElfIsWrongArchitecture() throws IOException {
-        Map<String, byte[]> entries = helloFiles();
-        entries.put("libfake.so", bytes("not a library"));
-
-        ImagerException e = readFails(ErrorKinds.WRONG_ARCHITECTURE, zip("fake.zip", entries));
-
-        assertThat(e.getMessage()).contains("libfake.so").contains("not an ELF");
+        assertRefused(ErrorKinds.WRONG_ARCHITECTURE, helloZipWith("libfake.so", bytes("not a library")),
+                "libfake.so", "not an ELF");
     }
 
     @Test
@@ -674,20 +550,16 @@ class BundleReaderTest {
         return reader.read(archive, target(), Optional.empty());
     }
 
+    /** Asserts the read fails with {@code type}, leaving nothing behind, and its message names each of {@code messageParts}. */
+    private void assertRefused(String type, Path archive, String... messageParts) {
+        assertThat(readFails(type, archive).getMessage()).contains(messageParts);
+    }
+
     /** Asserts the read fails with {@code type} and leaves nothing behind: the target dir is gone again. */
     private ImagerException readFails(String type, Path archive) {
         ImagerException e = failure(type, () -> read(archive));
         assertThat(target()).doesNotExist();
         return e;
-    }
-
-    /** The hello sample's files, by name, in a map the test may change. */
-    private static Map<String, byte[]> helloFiles() throws IOException {
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        for (String name : HELLO_FILES) {
-            files.put(name, Files.readAllBytes(RealParts.sampleDir("hello").resolve(name)));
-        }
-        return files;
     }
 
     /** Two apps side by side, as a solution published into one folder. */
@@ -701,64 +573,26 @@ class BundleReaderTest {
         return entries;
     }
 
-    /** Writes a zip of {@code entries} in order; a null content makes a directory entry. */
+    /** The hello sample zipped with one more entry. */
+    private Path helloZipWith(String name, byte[] content) throws IOException {
+        Map<String, byte[]> entries = helloFiles();
+        entries.put(name, content);
+        return zip("hello-with.zip", entries);
+    }
+
     private Path zip(String name, Map<String, byte[]> entries) throws IOException {
-        Path archive = temp.resolve(name);
-        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(archive)) {
-            for (var entry : entries.entrySet()) {
-                zip.putArchiveEntry(new ZipArchiveEntry(entry.getKey()));
-                if (entry.getValue() != null) {
-                    zip.write(entry.getValue());
-                }
-                zip.closeArchiveEntry();
-            }
-        }
-        return archive;
+        return TestArchives.zip(temp.resolve(name), entries);
     }
 
     /** Writes a .tar.gz of every file in {@code dir}, each named {@code prefix + file name}. */
-    private Path tarGz(Path dir, String prefix) throws IOException {
-        Path archive = temp.resolve("bundle.tar.gz");
-        try (TarArchiveOutputStream tar = newTarGz(archive); Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.sorted().toList()) {
-                putTarFile(tar, prefix + file.getFileName(), Files.readAllBytes(file));
+    private Path tarGzOf(Path dir, String prefix) throws IOException {
+        return tarGz(temp.resolve("bundle.tar.gz"), tar -> {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.sorted().toList()) {
+                    putTarFile(tar, prefix + file.getFileName(), Files.readAllBytes(file));
+                }
             }
-        }
-        return archive;
-    }
-
-    private static void putTarFileUnchecked(TarArchiveOutputStream tar, String name, byte[] content) {
-        try {
-            putTarFile(tar, name, content);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void putZipFile(ZipArchiveOutputStream zip, String name, byte[] content) throws IOException {
-        zip.putArchiveEntry(new ZipArchiveEntry(name));
-        zip.write(content);
-        zip.closeArchiveEntry();
-    }
-
-    /**
-     * A minimal but valid ELF header of a shared library (ET_DYN) for {@code machine}: what the
-     * architecture check reads (class, byte order, e_machine), as {@code readelf -h} shows it.
-     */
-    static byte[] elfHeader(boolean elf64, int machine) {
-        ByteBuffer elf = ByteBuffer.allocate(elf64 ? 64 : 52).order(ByteOrder.LITTLE_ENDIAN);
-        elf.put(new byte[] {0x7f, 'E', 'L', 'F', (byte) (elf64 ? 2 : 1), 1, 1, 0});
-        elf.position(16);
-        elf.putShort((short) 3).putShort((short) machine).putInt(1);
-        if (elf64) {
-            elf.putLong(0).putLong(0).putLong(0).putInt(0);
-            elf.putShort((short) 64).putShort((short) 56).putShort((short) 0).putShort((short) 64);
-        } else {
-            elf.putInt(0).putInt(0).putInt(0).putInt(0);
-            elf.putShort((short) 52).putShort((short) 32).putShort((short) 0).putShort((short) 40);
-        }
-        elf.putShort((short) 0).putShort((short) 0);
-        return elf.array();
+        });
     }
 
     /** Rewrites the uncompressed size the central directory gives {@code name}, as a lying archive would. */
@@ -774,22 +608,5 @@ class BundleReaderTest {
             }
         }
         throw new IllegalStateException(name + " is not in " + archive);
-    }
-
-    private static TarArchiveOutputStream newTarGz(Path archive) throws IOException {
-        OutputStream file = Files.newOutputStream(archive);
-        return new TarArchiveOutputStream(new GzipCompressorOutputStream(file));
-    }
-
-    private static void putTarFile(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(content.length);
-        tar.putArchiveEntry(entry);
-        tar.write(content);
-        tar.closeArchiveEntry();
-    }
-
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.unifarm.imager.oci;
 
 import static dev.unifarm.imager.ImagerFailures.failure;
+import static dev.unifarm.imager.oci.SameImage.assertSameImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -191,13 +192,7 @@ class OciLayoutTest {
 
         Image unpacked = new OciLayout(other).unpack(oci.digest());
 
-        assertThat(unpacked.digest()).isEqualTo(hello.digest());
-        assertThat(unpacked.manifest()).isEqualTo(hello.manifest());
-        assertThat(Files.mismatch(unpacked.initrd(), hello.initrd())).isEqualTo(-1L);
-        assertThat(unpacked.kernel()).isEqualTo(other.blobPath(hello.manifest().kernelDigest()));
-        assertThat(Files.mismatch(unpacked.kernel(), RealParts.linuxKernel())).isEqualTo(-1L);
-        assertThat(other.complete(unpacked)).isTrue();
-        assertThat(new OciLayout(other).find(hello.digest())).contains(oci);
+        assertSameImage(unpacked, other, hello, oci);
     }
 
     @Test

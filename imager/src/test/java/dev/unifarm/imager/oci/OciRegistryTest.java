@@ -1,6 +1,7 @@
 package dev.unifarm.imager.oci;
 
 import static dev.unifarm.imager.ImagerFailures.failure;
+import static dev.unifarm.imager.oci.SameImage.assertSameImage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.build.ImageBuilder;
@@ -13,7 +14,6 @@ import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.model.OciImage;
 import dev.unifarm.imager.store.ImageStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -73,13 +73,7 @@ class OciRegistryTest {
 
         Image pulled = registry.pull(other, REPOSITORY, oci.digest());
 
-        assertThat(pulled.digest()).isEqualTo(hello.digest());
-        assertThat(pulled.manifest()).isEqualTo(hello.manifest());
-        assertThat(Files.mismatch(pulled.initrd(), hello.initrd())).isEqualTo(-1L);
-        assertThat(pulled.kernel()).isEqualTo(other.blobPath(hello.manifest().kernelDigest()));
-        assertThat(Files.mismatch(pulled.kernel(), RealParts.linuxKernel())).isEqualTo(-1L);
-        assertThat(other.complete(pulled)).isTrue();
-        assertThat(new OciLayout(other).find(hello.digest())).contains(oci);
+        assertSameImage(pulled, other, hello, oci);
     }
 
     @Test
