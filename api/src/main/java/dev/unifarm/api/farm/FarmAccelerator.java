@@ -2,7 +2,7 @@ package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.AcceleratorChoice;
-import dev.unifarm.scheduler.AcceleratorProbe;
+import dev.unifarm.scheduler.local.AcceleratorProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,6 +1,6 @@
 package dev.unifarm.api.instances;
 
-import dev.unifarm.scheduler.FileWatch;
+import dev.unifarm.scheduler.console.FileWatch;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
