@@ -37,7 +37,7 @@ import org.jboss.logging.Logger;
  * {@link Backoff}) then decides whether and when a new Pod is created.
  * Pods restart {@code Never} themselves: the farm drives restarts.
  */
-public final class PodSupervisor implements AutoCloseable {
+final class PodSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PodSupervisor.class);
 

@@ -2,6 +2,7 @@ package dev.unifarm.scheduler.local;
 
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.Confinement;
+import dev.unifarm.scheduler.ContainmentSettings;
 import dev.unifarm.scheduler.LaunchRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * How this host contains instances' QEMUs, the way Firecracker's jailer does (README, "Security"):
- * each QEMU runs as a uid of its own from {@link Settings#uidFirst}, with no capabilities and
+ * each QEMU runs as a uid of its own from {@link ContainmentSettings#uidFirst}, with no capabilities and
  * {@code no_new_privs}, in a mount namespace of its own (a private {@code /tmp}, its instance dir and
  * its image bound in, nothing else of the data dir reachable), in a cgroup of its own that caps its
  * memory, CPU and tasks, under QEMU's seccomp sandbox. What the host does not allow (a farm that is
@@ -27,46 +28,7 @@ public final class Containment {
     static final String UNSHARE = "unshare";
     static final String SETPRIV = "setpriv";
 
-    /**
-     * @param enabled false only to measure what containment costs (bench): QEMU then runs as the farm's user, unsandboxed
-     * @param uidFirst the first uid of the range instances' QEMUs run as
-     * @param uidCount how many uids the range has
-     * @param memoryHeadroomMiB what QEMU may use beside guest memory before its cgroup stops it (TCG's code buffer, device state, page cache)
-     * @param memoryLimitMiB a cgroup memory limit for every instance instead of guest memory + headroom; 0 for that sum
-     * @param cpus the CPU quota per instance, in CPUs (a one-vCPU guest plus QEMU's I/O thread); null for none
-     * @param pids the task limit per instance (QEMU's threads); null for none
-     * @param guestOutbound whether guests may open connections out of their user network (and so reach this host's loopback)
-     */
-    public record Settings(boolean enabled, int uidFirst, int uidCount, long memoryHeadroomMiB, long memoryLimitMiB, Double cpus,
-            Integer pids, boolean guestOutbound) {
-
-        public static final int DEFAULT_UID_FIRST = 900_000;
-        public static final int DEFAULT_UID_COUNT = 65_536;
-
-        public Settings {
-            if (memoryHeadroomMiB < 0 || memoryLimitMiB < 0 || (cpus != null && cpus <= 0) || (pids != null && pids <= 0)) {
-                throw new IllegalArgumentException("containment limits must be positive: " + memoryHeadroomMiB + " MiB headroom, "
-                        + memoryLimitMiB + " MiB limit, " + cpus + " CPUs, " + pids + " tasks");
-            }
-            new UidRange(uidFirst, uidCount);
-        }
-
-        public static Settings defaults() {
-            return new Settings(true, DEFAULT_UID_FIRST, DEFAULT_UID_COUNT, 256, 0, 1.5, 256, false);
-        }
-
-        /** These settings with guests allowed (or not) to connect out. */
-        public Settings withGuestOutbound(boolean outbound) {
-            return new Settings(enabled, uidFirst, uidCount, memoryHeadroomMiB, memoryLimitMiB, cpus, pids, outbound);
-        }
-
-        /** These settings with every instance's memory capped at {@code limitMiB}. */
-        public Settings withMemoryLimitMiB(long limitMiB) {
-            return new Settings(enabled, uidFirst, uidCount, memoryHeadroomMiB, limitMiB, cpus, pids, guestOutbound);
-        }
-    }
-
-    private final Settings settings;
+    private final ContainmentSettings settings;
     private final int farmUid;
     /** Why QEMU runs as the farm's user, or null when each gets its own uid. */
     private final String noOwnUser;
@@ -75,7 +37,7 @@ public final class Containment {
     private final String noCaps;
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
 
-    private Containment(Settings settings, int farmUid, String noOwnUser, Optional<CgroupHierarchy> cgroups, String noCaps) {
+    private Containment(ContainmentSettings settings, int farmUid, String noOwnUser, Optional<CgroupHierarchy> cgroups, String noCaps) {
         this.settings = settings;
         this.farmUid = farmUid;
         this.noOwnUser = noOwnUser;
@@ -84,12 +46,12 @@ public final class Containment {
     }
 
     /** What this host allows of {@code settings}: own uids and mounts when the farm is root and can unshare, caps when it can write cgroups. */
-    public static Containment onThisHost(Settings settings) {
+    public static Containment onThisHost(ContainmentSettings settings) {
         return forFarm(settings, farmUid(), Containment::canUnshare, CgroupHierarchy::detect);
     }
 
     /** {@link #onThisHost} for a farm running as {@code uid}, with these probes of the host. */
-    static Containment forFarm(Settings settings, int uid, Supplier<String> unshareProblem,
+    static Containment forFarm(ContainmentSettings settings, int uid, Supplier<String> unshareProblem,
             Supplier<Optional<CgroupHierarchy>> cgroups) {
         if (!settings.enabled()) {
             return new Containment(settings, uid, "containment is switched off (unifarm.instances.containment.enabled=false)", Optional.empty(),
@@ -117,10 +79,10 @@ public final class Containment {
     }
 
     private static final class Defaults {
-        static final Containment HOST = onThisHost(Settings.defaults());
+        static final Containment HOST = onThisHost(ContainmentSettings.defaults());
     }
 
-    public Settings settings() {
+    public ContainmentSettings settings() {
         return settings;
     }
 

@@ -2,6 +2,7 @@ package dev.unifarm.scheduler.local;
 
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.Capacity;
+import dev.unifarm.scheduler.ContainmentSettings;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.console.ConsoleTail;
 import java.io.IOException;
@@ -69,6 +70,21 @@ public record LocalOptions(Accelerator accel, String node, Lifecycle lifecycle, 
 
     public LocalOptions withContainment(Containment changed) {
         return new LocalOptions(accel, node, lifecycle, clock, capacity, consoleRawCapBytes, forwardHost, changed);
+    }
+
+    /** Each QEMU contained as much of {@code settings} as this host allows. */
+    public LocalOptions withContainment(ContainmentSettings settings) {
+        return withContainment(Containment.onThisHost(settings));
+    }
+
+    /** One sentence for the start-up log: what instances run under, and what this host leaves out. */
+    public String describeContainment() {
+        return containment.describe();
+    }
+
+    /** Whether each QEMU runs as a uid of its own (the farm then fences its data dir off from them). */
+    public boolean ownUsers() {
+        return containment.ownUsers();
     }
 
     private static String hostName() {

@@ -1,6 +1,8 @@
 package dev.unifarm.scheduler.local;
 
 import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.AcceleratorChoice;
+import dev.unifarm.scheduler.AcceleratorSetting;
 import dev.unifarm.scheduler.AdoptRequest;
 import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.Confinement;
@@ -59,6 +61,14 @@ public final class LocalScheduler implements Scheduler {
         this.lifecycle = options.lifecycle();
         this.clock = options.clock();
         this.admission = new Admission(options.capacity());
+    }
+
+    /**
+     * The accelerator this host's instances run under, as {@code setting} asks: a test guest is booted
+     * under KVM within {@code bound} ({@link AcceleratorProbe}, its files in {@code workDir}).
+     */
+    public static AcceleratorChoice chooseAccelerator(AcceleratorSetting setting, Duration bound, Path workDir) {
+        return AcceleratorProbe.choose(setting, bound, workDir);
     }
 
     public LocalOptions options() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.Confinement;
+import dev.unifarm.scheduler.ContainmentSettings;
 import dev.unifarm.scheduler.LaunchRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the farm contains QEMU with where the host allows less, and that it says so (start-up line, instance note). */
 class ContainmentPolicyTest {
 
-    private static final Containment.Settings DEFAULTS = Containment.Settings.defaults();
+    private static final ContainmentSettings DEFAULTS = ContainmentSettings.defaults();
 
     @TempDir
     Path dir;
@@ -38,7 +39,7 @@ class ContainmentPolicyTest {
 
     @Test
     void testSwitchedOff_noSandboxEither() throws IOException {
-        Containment containment = Containment.forFarm(new Containment.Settings(false, 900_000, 16, 256, 0, null, null, false), 0,
+        Containment containment = Containment.forFarm(new ContainmentSettings(false, 900_000, 16, 256, 0, null, null, false), 0,
                 () -> null, Optional::empty);
 
         assertThat(containment.prepare(request(), Accelerator.tcg).confinement().sandbox()).isNull();
