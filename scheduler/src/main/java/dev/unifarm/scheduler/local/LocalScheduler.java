@@ -8,7 +8,6 @@ import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.Confinement;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
-import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.Lifecycle;
@@ -22,11 +21,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,10 +44,7 @@ public final class LocalScheduler implements Scheduler {
     private final String node;
     private final Lifecycle lifecycle;
     private final Clock clock;
-    private final Map<String, Supervisor> live = new ConcurrentHashMap<>();
-    /** Per live instance, completed once its listener has heard (and recorded) its end: {@link #close()} waits for it. */
-    private final Map<String, CompletableFuture<Void>> recorded = new ConcurrentHashMap<>();
-    private final Admission admission;
+    private final LiveInstances live;
 
     /** QEMU as {@code options} say (e.g. {@code LocalOptions.onThisHost(accel)}: this host's defaults). */
     public LocalScheduler(LocalOptions options) {
@@ -60,7 +53,7 @@ public final class LocalScheduler implements Scheduler {
         this.node = options.node();
         this.lifecycle = options.lifecycle();
         this.clock = options.clock();
-        this.admission = new Admission(options.capacity());
+        this.live = new LiveInstances(node, options.capacity());
     }
 
     /**
@@ -80,7 +73,7 @@ public final class LocalScheduler implements Scheduler {
     }
 
     public Capacity capacity() {
-        return admission.capacity();
+        return live.capacity();
     }
 
     public Accelerator accelerator() {
@@ -107,13 +100,10 @@ public final class LocalScheduler implements Scheduler {
     public InstanceStatus start(LaunchRequest request, InstanceListener listener, RestartPolicy policy) {
         prepareDir(request);
         String id = request.instanceId();
-        Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), tracking(listener), clock,
+        Supervisor instance = new Supervisor(id, policy, lifecycle.backoff(), live.tracking(listener), clock,
                 runListener -> new QemuInstance(request, options, runListener),
-                run -> launch(request, run));
-        if (live.putIfAbsent(id, instance) != null) {
-            throw new IllegalArgumentException("instance " + id + " is already live");
-        }
-        recorded.put(id, new CompletableFuture<>());
+                run -> live.launch(request, run));
+        live.add(id, instance);
         try {
             return instance.start();
         } catch (IOException e) {
@@ -165,33 +155,6 @@ public final class LocalScheduler implements Scheduler {
     }
 
     /**
-     * Admission for one run (the first, or a restart after its backoff released the capacity): starts
-     * its QEMU when there is room, else leaves it {@code Pending}/{@code WaitingForCapacity} until
-     * {@link #launchAll} starts it; one that could never fit ends {@code Failed}/{@code Unschedulable}.
-     */
-    private InstanceStatus launch(LaunchRequest request, QemuInstance run) throws IOException {
-        String id = request.instanceId();
-        Admission.Need need = admission.need(id, request.memoryMiB());
-        var never = admission.neverFits(need);
-        if (never.isPresent()) {
-            run.endUnstarted(InstanceState.Failed, "Unschedulable", "cannot run on " + node + ": " + never.get());
-            return run.status();
-        }
-        // Holding the run's monitor (its publish lock): a launchAll that admits it right after the
-        // offer starts it only once it is recorded as waiting, so that record cannot overwrite Booting.
-        synchronized (run) {
-            if (!admission.offer(need)) {
-                String message = admission.waitingMessage(need);
-                LOG.infof("instance %s is pending: %s", id, message);
-                run.waitForCapacity(message);
-                return run.status();
-            }
-        }
-        run.start();
-        return run.status();
-    }
-
-    /**
      * Supervises again a QEMU a previous farm process started (see {@link Adoption}): when the
      * instance dir's QEMU is alive, ours and answers QMP with {@code running}, it is tracked as live
      * with its recorded status, its console followed, and it can be stopped like any other; the
@@ -205,47 +168,13 @@ public final class LocalScheduler implements Scheduler {
             return finding;
         }
         ProcessHandle qemu = finding.qemu().orElseThrow();
-        Supervisor instance = new Supervisor(request.instanceId(), RestartPolicy.Never, lifecycle.backoff(), tracking(listener), clock,
+        Supervisor instance = new Supervisor(request.instanceId(), RestartPolicy.Never, lifecycle.backoff(), live.tracking(listener), clock,
                 runListener -> QemuInstance.adopted(request, qemu, options, runListener));
-        if (live.putIfAbsent(request.instanceId(), instance) != null) {
-            throw new IllegalArgumentException("instance " + request.instanceId() + " is already live");
-        }
-        recorded.put(request.instanceId(), new CompletableFuture<>());
-        admission.adopt(admission.need(request.instanceId(), guestMemoryMiB(request.instanceDir())));
+        live.add(request.instanceId(), instance);
+        live.admitAdopted(request.instanceId(), guestMemoryMiB(request.instanceDir()));
         instance.adopt();
         LOG.infof("adopted instance %s (QEMU pid %d)", request.instanceId(), finding.qemu().get().pid());
         return finding;
-    }
-
-    /**
-     * Wraps the caller's listener: an ended instance leaves {@code live} first (ids are unique while
-     * live, so it removes only itself, and a throwing listener cannot keep it "live"), and capacity
-     * it frees (or a boot slot, once Running) goes to the instances waiting for it. An instance backing
-     * off before a restart ({@code Pending}/{@code BackOff}) frees its capacity too: the restart is
-     * offered to admission again like a first run.
-     */
-    private InstanceListener tracking(InstanceListener listener) {
-        return status -> {
-            if (status.state().isTerminal()) {
-                live.remove(status.id());
-            }
-            try {
-                listener.changed(status);
-            } finally {
-                if (status.state().isTerminal()) {
-                    Optional.ofNullable(recorded.remove(status.id())).ifPresent(end -> end.complete(null));
-                }
-                if (status.state().isTerminal() || backingOff(status)) {
-                    launchAll(admission.release(status.id()));
-                } else if (status.state() == InstanceState.Running) {
-                    launchAll(admission.booted(status.id()));
-                }
-            }
-        };
-    }
-
-    private static boolean backingOff(InstanceStatus status) {
-        return status.state() == InstanceState.Pending && "BackOff".equals(status.reason());
     }
 
     /** The guest memory an earlier farm gave QEMU ({@code -m NM} in {@code qemu.cmdline}), 0 if unknown. */
@@ -256,24 +185,6 @@ public final class LocalScheduler implements Scheduler {
             return flag >= 0 && flag + 1 < words.size() ? Integer.parseInt(words.get(flag + 1).replaceAll("M$", "")) : 0;
         } catch (IOException | NumberFormatException e) {
             return 0;
-        }
-    }
-
-    /** Starts instances the admission just let in (on the thread of the instance that made room). */
-    private void launchAll(List<Admission.Need> admitted) {
-        for (Admission.Need need : admitted) {
-            Supervisor instance = live.get(need.id());
-            if (instance == null) {
-                launchAll(admission.release(need.id()));
-                continue;
-            }
-            try {
-                instance.startAdmitted();
-            } catch (IOException e) {
-                LOG.errorf("instance %s could not start: %s", need.id(), e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "instance %s could not start", need.id());
-            }
         }
     }
 
@@ -288,19 +199,19 @@ public final class LocalScheduler implements Scheduler {
 
     @Override
     public Optional<InstanceStatus> status(String id) {
-        return Optional.ofNullable(live.get(id)).map(Supervisor::status);
+        return live.get(id).map(Supervisor::status);
     }
 
     /** What a live instance's QEMU runs under (uid, sandbox, cgroup limits); empty when not live or not started. */
     @Override
     public Optional<Confinement> confinement(String id) {
-        return Optional.ofNullable(live.get(id)).flatMap(Supervisor::confinement);
+        return live.get(id).flatMap(Supervisor::confinement);
     }
 
     /** The in-memory console of a live instance; ended instances keep theirs in {@code console.log}. */
     @Override
     public Optional<List<String>> console(String id) {
-        return Optional.ofNullable(live.get(id)).map(i -> i.console().lines());
+        return live.get(id).map(i -> i.console().lines());
     }
 
     /**
@@ -319,11 +230,12 @@ public final class LocalScheduler implements Scheduler {
 
     /** {@link #stop(String, Duration)}; the Stopped end's message starts with {@code stoppedBy}. */
     private boolean stop(String id, Duration powerdownWait, String stoppedBy) {
-        Supervisor instance = live.get(id);
-        if (instance == null) {
+        Optional<Supervisor> found = live.get(id);
+        if (found.isEmpty()) {
             return false;
         }
-        if (admission.withdraw(id)) {
+        Supervisor instance = found.get();
+        if (live.withdraw(id)) {
             instance.stopWaiting(stoppedBy + " before it started");
             return true;
         }
@@ -333,7 +245,7 @@ public final class LocalScheduler implements Scheduler {
 
     /** The backoff delays before each restart of a live instance so far (empty when none or not live). */
     public List<Duration> restartDelays(String id) {
-        return Optional.ofNullable(live.get(id)).map(Supervisor::delays).orElse(List.of());
+        return live.get(id).map(Supervisor::delays).orElse(List.of());
     }
 
     public Lifecycle lifecycle() {
@@ -353,10 +265,10 @@ public final class LocalScheduler implements Scheduler {
      */
     @Override
     public void close() {
-        List<String> ids = List.copyOf(live.keySet());
-        List<CompletableFuture<Void>> ends = ids.stream().map(recorded::get).filter(Objects::nonNull).toList();
-        ids.stream().filter(admission::isWaiting).forEach(id -> stop(id, lifecycle.powerdownWait(), SHUTDOWN));
-        List<Thread> stops = List.copyOf(live.keySet()).stream().map(id -> {
+        List<String> ids = live.ids();
+        List<CompletableFuture<Void>> ends = live.ends(ids);
+        ids.stream().filter(live::isWaiting).forEach(id -> stop(id, lifecycle.powerdownWait(), SHUTDOWN));
+        List<Thread> stops = live.ids().stream().map(id -> {
             Thread stop = new Thread(() -> stop(id, lifecycle.powerdownWait(), SHUTDOWN), "shutdown-stop-" + id);
             stop.setDaemon(true);
             stop.start();

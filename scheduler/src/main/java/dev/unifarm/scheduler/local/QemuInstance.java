@@ -192,11 +192,8 @@ final class QemuInstance {
         reader.setDaemon(true);
         reader.start();
         if (forward != null) {
-            Thread probe = new Thread(() -> ReadinessProbe.untilReady(forward, request.readinessPath(),
-                    () -> Adoption.running(handle()) && status.state() == InstanceState.Booting, this::ready),
-                    "readiness-" + id);
-            probe.setDaemon(true);
-            probe.start();
+            ReadinessProbe.inBackground("readiness-" + id, forward, request.readinessPath(),
+                    () -> Adoption.running(handle()) && status.state() == InstanceState.Booting, this::ready);
         }
     }
 

@@ -200,6 +200,13 @@ final class ReadinessProbe {
         }
     }
 
+    /** {@link #untilReady} on a daemon thread of its own, named {@code name}. */
+    static void inBackground(String name, PortForward forward, String path, BooleanSupplier keepTrying, Runnable ready) {
+        Thread probe = new Thread(() -> untilReady(forward, path, keepTrying, ready), name);
+        probe.setDaemon(true);
+        probe.start();
+    }
+
     /**
      * Probes {@code path} every {@link #INTERVAL} while {@code keepTrying} holds (the instance is still
      * booting and QEMU alive; that bounds the wait) and runs {@code ready} on the first ready answer.
