@@ -1,34 +1,22 @@
 package dev.unifarm.scheduler.launcher;
 
+import static dev.unifarm.scheduler.launcher.LauncherCalls.get;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.listeningOn;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.push;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.state;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.stderr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.OciImage;
 import dev.unifarm.imager.RealRegistry;
-import dev.unifarm.imager.oci.OciLayout;
-import dev.unifarm.imager.oci.OciRegistry;
-import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.InstanceState;
-import dev.unifarm.scheduler.launcher.Launcher;
-import dev.unifarm.scheduler.launcher.LauncherConfig;
-import dev.unifarm.scheduler.testing.TestImages;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +30,6 @@ class LauncherBootTest {
 
     private static final Duration BOOT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path work;
@@ -54,7 +41,7 @@ class LauncherBootTest {
     @Test
     void testLauncher_pullsFromLoopbackRegistry_bootsAndServesConsoleAndStatus() throws Exception {
         try (RealRegistry real = RealRegistry.start(work.resolve("registry"))) {
-            String reference = push(real, "hello");
+            String reference = push(real, "hello", work);
             LauncherConfig config = LauncherConfig.from(Map.of(
                     LauncherConfig.INSTANCE_ID, "l1",
                     LauncherConfig.IMAGE, reference,
@@ -82,7 +69,7 @@ class LauncherBootTest {
     @Test
     void testLauncherProcess_sigtermStopsTheGuestAndExits() throws Exception {
         try (RealRegistry real = RealRegistry.start(work.resolve("registry"))) {
-            String reference = push(real, "echo-http");
+            String reference = push(real, "echo-http", work);
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                     Launcher.class.getName(), "--memory-mib=384")
@@ -100,7 +87,7 @@ class LauncherBootTest {
                 URI base = URI.create(listeningOn(launcher).get(BOOT.toSeconds(), TimeUnit.SECONDS));
 
                 await().atMost(BOOT).pollInterval(Duration.ofMillis(250)).until(() -> {
-                    assertThat(launcher.isAlive()).as("launcher alive; stderr: %s", stderr()).isTrue();
+                    assertThat(launcher.isAlive()).as("launcher alive; stderr: %s", stderr(work)).isTrue();
                     return get(base.resolve("/console")).body().contains("echo-http listening on port 8080");
                 });
                 assertThat(state(base)).contains("Running");
@@ -110,7 +97,7 @@ class LauncherBootTest {
                 assertThat(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive)).contains(true);
 
                 launcher.destroy(); // SIGTERM
-                assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("launcher exited; stderr: %s", stderr()).isTrue();
+                assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("launcher exited; stderr: %s", stderr(work)).isTrue();
                 assertThat(launcher.exitValue()).isEqualTo(143);
                 assertThat(ProcessHandle.of(qemuPid).map(ProcessHandle::isAlive).orElse(false)).as("QEMU is gone").isFalse();
                 assertThat(Files.readString(data.resolve("instances/l2/console.log"))).contains("echo-http listening");
@@ -123,52 +110,5 @@ class LauncherBootTest {
                 }
             }
         }
-    }
-
-    /** Builds the sample, exports it as OCI and pushes it; returns the reference by digest. */
-    private String push(RealRegistry real, String sample) {
-        Image built = TestImages.build(sample, work);
-        ImageStore store = new ImageStore(work.resolve("store"));
-        OciImage oci = new OciLayout(store).export(built);
-        return new OciRegistry(real.url()).push(store, oci, "unifarm/" + sample);
-    }
-
-    private String stderr() {
-        try {
-            return Files.readString(work.resolve("launcher.err"));
-        } catch (IOException e) {
-            return "(none)";
-        }
-    }
-
-    /** The URL from the launcher's first stdout line; stdout is then drained so the child never blocks. */
-    private static CompletableFuture<String> listeningOn(Process process) {
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    int at = line.indexOf("listening on ");
-                    if (at >= 0) {
-                        url.complete(line.substring(at + "listening on ".length()).trim());
-                    }
-                }
-            } catch (IOException e) {
-                url.completeExceptionally(e);
-            }
-            url.completeExceptionally(new IllegalStateException("launcher stdout closed before it listened"));
-        }, "launcher-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return url;
-    }
-
-    private Optional<String> state(URI base) throws IOException, InterruptedException {
-        HttpResponse<String> response = get(base.resolve("/status"));
-        return response.statusCode() == 200 ? Optional.of(JSON.readTree(response.body()).get("state").asText()) : Optional.empty();
-    }
-
-    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,35 +1,25 @@
 package dev.unifarm.scheduler.launcher;
 
+import static dev.unifarm.scheduler.launcher.LauncherCalls.get;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.listeningOn;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.push;
+import static dev.unifarm.scheduler.launcher.LauncherCalls.stderr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.imager.Image;
-import dev.unifarm.imager.OciImage;
 import dev.unifarm.imager.RealRegistry;
-import dev.unifarm.imager.oci.OciLayout;
-import dev.unifarm.imager.oci.OciRegistry;
-import dev.unifarm.imager.store.ImageStore;
 import dev.unifarm.scheduler.kubernetes.LauncherPodConfig;
 import dev.unifarm.scheduler.kubernetes.LauncherPods;
 import dev.unifarm.scheduler.kubernetes.LauncherSpec;
-import dev.unifarm.scheduler.launcher.Launcher;
-import dev.unifarm.scheduler.launcher.LauncherConfig;
-import dev.unifarm.scheduler.testing.TestImages;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -39,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +49,6 @@ class LauncherPodContainmentBootTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DIGEST = "sha256:" + "0".repeat(64);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process launcher;
     private Path classPathCopy;
 
@@ -92,7 +80,7 @@ class LauncherPodContainmentBootTest {
         try (RealRegistry registry = RealRegistry.start(work.resolve("registry"))) {
             Map<String, String> env = new LinkedHashMap<>();
             container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
-            env.put(LauncherConfig.IMAGE, push(registry, "ticker"));
+            env.put(LauncherConfig.IMAGE, push(registry, "ticker", work));
             env.put(LauncherConfig.REGISTRY_INSECURE, "true");
             // The Pod's own network namespace is this host's here: loopback, and a free port.
             env.put(LauncherConfig.HTTP_ADDRESS, "127.0.0.1");
@@ -115,7 +103,7 @@ class LauncherPodContainmentBootTest {
             try {
                 base = URI.create(listeningOn(launcher).get(BOOT.toSeconds(), TimeUnit.SECONDS));
             } catch (java.util.concurrent.ExecutionException e) {
-                throw new AssertionError(e.getCause().getMessage() + "; stderr: " + stderr(), e);
+                throw new AssertionError(e.getCause().getMessage() + "; stderr: " + stderr(work), e);
             }
             long pid = launcher.pid();
             assertThat(status(pid, "Uid")).as("the launcher JVM runs as the Pod's uid").startsWith(runAs.getRunAsUser() + "\t");
@@ -125,11 +113,11 @@ class LauncherPodContainmentBootTest {
                     .containsExactlyInAnyOrderElementsOf(emptyDirs);
 
             await().atMost(BOOT).pollInterval(Duration.ofMillis(250)).until(() -> {
-                assertThat(launcher.isAlive()).as("launcher alive; stderr: %s", stderr()).isTrue();
+                assertThat(launcher.isAlive()).as("launcher alive; stderr: %s", stderr(work)).isTrue();
                 return get(base.resolve("/console")).body().contains("ticker: tick 1");
             });
             JsonNode status = JSON.readTree(get(base.resolve("/status")).body());
-            assertThat(status.get("state").asText()).as("%s; stderr: %s", status, stderr()).isEqualTo("Running");
+            assertThat(status.get("state").asText()).as("%s; stderr: %s", status, stderr(work)).isEqualTo("Running");
             // What it wrote is on the emptyDirs: the pulled image and the instance dir (console, QMP socket, pid file).
             Path root = Path.of("/proc", Long.toString(pid), "root");
             Path data = root.resolve(env.get(LauncherConfig.DATA_DIR).substring(1));
@@ -142,11 +130,11 @@ class LauncherPodContainmentBootTest {
             assertThat(status(qemu, "Uid")).as("QEMU too").startsWith(runAs.getRunAsUser() + "\t");
             assertThat(status(qemu, "CapEff")).isEqualTo("0000000000000000");
             assertThat(status(qemu, "Seccomp")).as("QEMU's own -sandbox inside the Pod").isEqualTo("2");
-            assertThat(stderr()).as("the launcher says at start-up what QEMU runs under")
+            assertThat(stderr(work)).as("the launcher says at start-up what QEMU runs under")
                     .contains("QEMU runs as uid " + runAs.getRunAsUser() + " (the farm runs as uid " + runAs.getRunAsUser() + ", not root");
 
             launcher.destroy(); // SIGTERM, as the kubelet stops the Pod
-            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("stderr: %s", stderr()).isTrue();
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).as("stderr: %s", stderr(work)).isTrue();
             assertThat(launcher.exitValue()).isEqualTo(143);
         }
     }
@@ -222,52 +210,5 @@ class LauncherPodContainmentBootTest {
     private static String status(long pid, String key) throws IOException {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).strip()).findFirst().orElseThrow();
-    }
-
-    private String push(RealRegistry registry, String sample) {
-        Image built = TestImages.build(sample, work);
-        ImageStore store = new ImageStore(work.resolve("store"));
-        OciImage oci = new OciLayout(store).export(built);
-        return new OciRegistry(registry.url()).push(store, oci, "unifarm/" + sample);
-    }
-
-    private String stderr() {
-        try {
-            return Files.readString(work.resolve("launcher.err"));
-        } catch (IOException e) {
-            return "(none)";
-        }
-    }
-
-    /** The URL from the launcher's stdout line; stdout is then drained so the child never blocks. */
-    private static CompletableFuture<String> listeningOn(Process process) {
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    int at = line.indexOf("listening on ");
-                    if (at >= 0) {
-                        url.complete(line.substring(at + "listening on ".length()).trim());
-                    }
-                }
-            } catch (IOException e) {
-                url.completeExceptionally(e);
-            }
-            url.completeExceptionally(new IllegalStateException("launcher stdout closed before it listened"));
-        }, "launcher-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return url;
-    }
-
-    private java.util.Optional<String> state(URI base) throws IOException, InterruptedException {
-        HttpResponse<String> response = get(base.resolve("/status"));
-        return response.statusCode() == 200 ? java.util.Optional.of(JSON.readTree(response.body()).get("state").asText())
-                : java.util.Optional.empty();
-    }
-
-    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

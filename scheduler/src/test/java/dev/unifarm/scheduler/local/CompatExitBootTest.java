@@ -1,7 +1,6 @@
 package dev.unifarm.scheduler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.ImageBuilder;
@@ -13,16 +12,16 @@ import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.testing.CompatGuest;
 import dev.unifarm.scheduler.testing.Recorder;
+import dev.unifarm.scheduler.testing.SchedulerCleanup;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +38,9 @@ class CompatExitBootTest {
     private static Image hello;
     private static LocalScheduler scheduler;
 
+    @RegisterExtension
+    static final SchedulerCleanup CLEANUP = new SchedulerCleanup(() -> scheduler);
+
     @TempDir
     Path instances;
 
@@ -51,19 +53,6 @@ class CompatExitBootTest {
                 .compat(true)
                 .build(new ImageStore(work.resolve("store")));
         scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node"));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        scheduler.close();
-        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0);
-    }
-
-    @AfterAll
-    static void closeScheduler() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.unifarm.scheduler.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.rootfs.ProcPatch;
@@ -12,16 +11,16 @@ import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.testing.Recorder;
+import dev.unifarm.scheduler.testing.SchedulerCleanup;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,6 +50,9 @@ class DiagnosisBootTest {
      */
     private static LocalScheduler tracedScheduler;
 
+    @RegisterExtension
+    static final SchedulerCleanup CLEANUP = new SchedulerCleanup(() -> scheduler, () -> tracedScheduler);
+
     @TempDir
     Path instances;
 
@@ -60,23 +62,6 @@ class DiagnosisBootTest {
         tracedScheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node")
                 .withLifecycle(new Lifecycle(Duration.ofSeconds(3), Duration.ofSeconds(5),
                         Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofSeconds(120), Lifecycle.defaultBootTimeout(Accelerator.tcg))));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        scheduler.close();
-        tracedScheduler.close();
-        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0 && tracedScheduler.liveCount() == 0);
-    }
-
-    @AfterAll
-    static void closeScheduler() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
-        if (tracedScheduler != null) {
-            tracedScheduler.close();
-        }
     }
 
     @Test

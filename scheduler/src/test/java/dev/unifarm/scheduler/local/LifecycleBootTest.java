@@ -13,6 +13,7 @@ import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.qmp.QmpClientTest;
 import dev.unifarm.scheduler.testing.Recorder;
+import dev.unifarm.scheduler.testing.SchedulerCleanup;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,10 +21,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,6 +48,9 @@ class LifecycleBootTest {
     private static Image graceful;
     private static LocalScheduler scheduler;
 
+    @RegisterExtension
+    static final SchedulerCleanup CLEANUP = new SchedulerCleanup(() -> scheduler);
+
     @TempDir
     Path instances;
 
@@ -58,19 +61,6 @@ class LifecycleBootTest {
         hang = TestImages.build("hang", work);
         graceful = TestImages.build("graceful", work);
         scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node").withLifecycle(FAST));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        scheduler.close();
-        await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0);
-    }
-
-    @AfterAll
-    static void closeScheduler() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
     }
 
     // --- graceful stop: powerdown → quit → kill ---

@@ -11,6 +11,7 @@ import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.testing.Recorder;
+import dev.unifarm.scheduler.testing.SchedulerCleanup;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,6 +45,9 @@ class LocalSchedulerBootTest {
     private static Image helloWithoutSelfExe;
     private static LocalScheduler scheduler;
 
+    @RegisterExtension
+    static final SchedulerCleanup CLEANUP = new SchedulerCleanup(() -> scheduler);
+
     /** Short (under /tmp) so the QMP socket path stays below the unix limit. */
     @TempDir
     Path instances;
@@ -57,21 +60,6 @@ class LocalSchedulerBootTest {
         helloWithoutStackMapping = TestImages.build("hello", work, ProcPatch.STACK_MAPPING);
         helloWithoutSelfExe = TestImages.build("hello", work, ProcPatch.SELF_EXE);
         scheduler = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), NODE));
-    }
-
-    @AfterEach
-    void stopLeftovers() {
-        if (scheduler != null) {
-            scheduler.close();
-            await().atMost(Duration.ofSeconds(30)).until(() -> scheduler.liveCount() == 0);
-        }
-    }
-
-    @AfterAll
-    static void closeScheduler() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
     }
 
     @Test
