@@ -13,7 +13,7 @@ import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.local.AcceleratorProbe;
-import dev.unifarm.scheduler.local.Containment;
+import dev.unifarm.scheduler.local.containment.Containment;
 import dev.unifarm.scheduler.local.LocalOptions;
 import dev.unifarm.scheduler.local.LocalScheduler;
 import java.io.IOException;

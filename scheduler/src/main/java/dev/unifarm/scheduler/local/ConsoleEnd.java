@@ -5,6 +5,7 @@ import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.console.ConsoleBuffer;
 import dev.unifarm.scheduler.console.ConsoleCleaner;
 import dev.unifarm.scheduler.console.ConsoleTail;
+import dev.unifarm.scheduler.local.containment.Jail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class ConsoleEnd {
     /** The recorded status ended as the console says, finished when the console was last written; empty without an exit line. */
     static Optional<InstanceStatus> read(AdoptRequest request) {
         Path dir = request.instanceDir();
-        Path raw = dir.resolve(QemuCommand.CONSOLE_RAW);
+        Path raw = dir.resolve(Jail.CONSOLE_RAW);
         if (!Files.isRegularFile(raw)) {
             return Optional.empty();
         }

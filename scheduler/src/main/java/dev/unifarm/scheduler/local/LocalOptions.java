@@ -5,6 +5,7 @@ import dev.unifarm.scheduler.Capacity;
 import dev.unifarm.scheduler.ContainmentSettings;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.console.ConsoleTail;
+import dev.unifarm.scheduler.local.containment.Containment;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;

@@ -13,6 +13,7 @@ import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.Lifecycle;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.Scheduler;
+import dev.unifarm.scheduler.local.containment.Containment;
 import dev.unifarm.scheduler.qmp.SocketPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;

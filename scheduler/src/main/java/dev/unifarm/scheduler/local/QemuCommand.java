@@ -8,6 +8,8 @@ import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.Confinement;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.console.CompatConsoleProtocol;
+import dev.unifarm.scheduler.local.containment.Containment;
+import dev.unifarm.scheduler.local.containment.Jail;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +23,14 @@ final class QemuCommand {
 
     static final String BINARY = "qemu-system-x86_64";
     static final String FSDEV_ID = "fs0";
-    /** The serial console as QEMU writes it, relative to the instance dir (QEMU's working dir). */
-    static final String CONSOLE_RAW = "console.raw";
     static final String CONSOLE_CHARDEV = "con0";
-    /**
-     * QEMU's seccomp filter, on for every profile: no obsolete syscalls, no setuid/setgid, no
-     * fork/exec (nothing a guest drives needs a helper process: user net, 9p and the console are
-     * in-process), no scheduler or affinity changes. A guest that escapes device emulation meets it first.
-     */
-    static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
     private QemuCommand() {
     }
 
     static List<String> of(LaunchRequest request, Image image, Accelerator accel, Path qmpSocket, Path pidFile) {
         return of(request, image, accel, qmpSocket, pidFile, Jail.unconfined(
-                new Confinement(0, 0, false, SANDBOX, null, null, null, null, false, null)));
+                new Confinement(0, 0, false, Containment.SANDBOX, null, null, null, null, false, null)));
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.unifarm.scheduler.console.ConsoleBuffer;
 import dev.unifarm.scheduler.console.ConsoleCleaner;
 import dev.unifarm.scheduler.console.ConsoleTail;
 import dev.unifarm.scheduler.console.LinuxConsoleProtocol;
+import dev.unifarm.scheduler.local.containment.Jail;
 import dev.unifarm.scheduler.qmp.QmpMonitor;
 import dev.unifarm.scheduler.qmp.SocketPaths;
 import java.io.IOException;
@@ -38,9 +39,7 @@ import org.jboss.logging.Logger;
 final class QemuInstance {
 
     private static final Logger LOG = Logger.getLogger(QemuInstance.class);
-    /** QEMU's own dir inside the instance dir, the only place it may create files (its QMP socket): see {@link Jail}. */
-    static final String VM_DIR = "vm";
-    static final String QMP_SOCKET = VM_DIR + "/qmp.sock";
+    static final String QMP_SOCKET = Jail.VM_DIR + "/qmp.sock";
     /**
      * After the compatibility layer's end line QEMU exits at once (isa-debug-exit); one still running this
      * long after it (no such device, e.g. an adopted QEMU of an older farm) is stopped: the app has ended.
@@ -152,7 +151,7 @@ final class QemuInstance {
         }
         publish(status);
         try {
-            Files.createDirectories(dir.resolve(VM_DIR));
+            Files.createDirectories(dir.resolve(Jail.VM_DIR));
             jail = options.containment().prepare(request, accel);
         } catch (IOException | RuntimeException e) {
             console.close();
@@ -206,7 +205,7 @@ final class QemuInstance {
     }
 
     private void followConsole() {
-        ConsoleTail tail = new ConsoleTail(dir.resolve(QemuCommand.CONSOLE_RAW), 0,
+        ConsoleTail tail = new ConsoleTail(dir.resolve(Jail.CONSOLE_RAW), 0,
                 raw -> ConsoleCleaner.lines(raw).forEach(this::onLine), options.consoleRawCapBytes());
         tail.replayOlder(); // adopted after a rotation: the older part first (a started run has none)
         try {

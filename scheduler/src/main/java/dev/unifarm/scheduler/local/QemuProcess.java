@@ -2,6 +2,7 @@ package dev.unifarm.scheduler.local;
 
 import dev.unifarm.scheduler.console.CompatConsoleProtocol;
 import dev.unifarm.scheduler.console.ConsoleTail;
+import dev.unifarm.scheduler.local.containment.Jail;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +42,8 @@ final class QemuProcess {
         if (jail.confined()) {
             Files.writeString(dir.resolve(JAIL_SCRIPT), jail.script());
         }
-        Files.deleteIfExists(dir.resolve(QemuCommand.CONSOLE_RAW));
-        Files.deleteIfExists(ConsoleTail.older(dir.resolve(QemuCommand.CONSOLE_RAW)));
+        Files.deleteIfExists(dir.resolve(Jail.CONSOLE_RAW));
+        Files.deleteIfExists(ConsoleTail.older(dir.resolve(Jail.CONSOLE_RAW)));
     }
 
     /**

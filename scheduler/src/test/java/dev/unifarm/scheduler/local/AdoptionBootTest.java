@@ -12,6 +12,7 @@ import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.Scheduler;
+import dev.unifarm.scheduler.local.containment.Jail;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;
@@ -69,7 +70,7 @@ class AdoptionBootTest {
     void testAdopt_runningQemuIsSupervisedAndStoppable() throws IOException {
         LaunchRequest request = new LaunchRequest("i1", echoHttp, null, null, 384, instances.resolve("i1"));
         Process qemu = runAsPreviousFarm(request, List.of());
-        Path raw = request.instanceDir().resolve(QemuCommand.CONSOLE_RAW);
+        Path raw = request.instanceDir().resolve(Jail.CONSOLE_RAW);
         await().atMost(BOOT).until(() -> Files.exists(raw) && Files.readString(raw).contains(LISTENING));
         Instant readyAt = Instant.parse("2020-01-01T00:00:10Z");
         InstanceStatus recorded = new InstanceStatus("i1", InstanceState.Running, null, null, null, Accelerator.tcg, "old-node",
@@ -176,7 +177,7 @@ class AdoptionBootTest {
     /** Starts QEMU as the scheduler would, from this JVM, with nothing following it. */
     private Process runAsPreviousFarm(LaunchRequest request, List<String> extra) throws IOException {
         Path dir = Files.createDirectories(request.instanceDir());
-        Files.createDirectories(dir.resolve(QemuInstance.VM_DIR));
+        Files.createDirectories(dir.resolve(Jail.VM_DIR));
         List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), Accelerator.tcg,
                 Path.of(QemuInstance.QMP_SOCKET), Path.of(QemuProcess.PID_FILE)));
         command.addAll(extra);

@@ -8,6 +8,7 @@ import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.console.ConsoleTail;
+import dev.unifarm.scheduler.local.containment.Jail;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class ConsoleRawCapBootTest {
     void testConsoleRaw_staysBoundedAndTheLatestLinesAreShown() throws IOException, InterruptedException {
         scheduler = new LocalScheduler(LocalOptions.of(Accelerator.tcg, "node").withConsoleRawCapBytes(CAP));
         Path dir = instances.resolve("c1");
-        Path raw = dir.resolve(QemuCommand.CONSOLE_RAW);
+        Path raw = dir.resolve(Jail.CONSOLE_RAW);
         Path older = ConsoleTail.older(raw);
         Recorder recorder = new Recorder();
 

@@ -7,6 +7,7 @@ import dev.unifarm.imager.Image;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.local.containment.Containment;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import dev.unifarm.imager.Image;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.local.containment.Containment;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.ByteArrayOutputStream;
@@ -74,7 +75,7 @@ class NetworkBootTest {
                     .contains("user,id=n0,restrict=on,hostfwd=tcp:" + running.endpoint() + "-:" + PORT, "virtio-net-pci,netdev=n0");
             assertThat(console(request)).contains("echo-http listening on port " + PORT);
             // It answered under QEMU's seccomp filter: mode 2 (filter) on the running process.
-            assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline"))).contains("-sandbox", QemuCommand.SANDBOX);
+            assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline"))).contains("-sandbox", Containment.SANDBOX);
             String pid = Files.readString(request.instanceDir().resolve(QemuProcess.PID_FILE)).strip();
             assertThat(Files.readAllLines(Path.of("/proc", pid, "status"))).contains("Seccomp:\t2");
             assertThat(recorder.statuses()).filteredOn(s -> s.state() == InstanceState.Running)

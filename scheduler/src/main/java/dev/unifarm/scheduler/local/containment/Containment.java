@@ -1,4 +1,4 @@
-package dev.unifarm.scheduler.local;
+package dev.unifarm.scheduler.local.containment;
 
 import dev.unifarm.scheduler.Accelerator;
 import dev.unifarm.scheduler.Confinement;
@@ -24,6 +24,13 @@ import java.util.function.Supplier;
  * not root, no cgroup memory controller) is left out and said: {@link #describe()}, {@link Confinement#note()}.
  */
 public final class Containment {
+
+    /**
+     * QEMU's seccomp filter, on for every profile: no obsolete syscalls, no setuid/setgid, no
+     * fork/exec (nothing a guest drives needs a helper process: user net, 9p and the console are
+     * in-process), no scheduler or affinity changes. A guest that escapes device emulation meets it first.
+     */
+    public static final String SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny";
 
     static final String UNSHARE = "unshare";
     static final String SETPRIV = "setpriv";
@@ -105,20 +112,20 @@ public final class Containment {
     }
 
     /** Whether a guest may connect out of its user network: when allowed, or when containment is off. */
-    boolean guestOutbound() {
+    public boolean guestOutbound() {
         return !settings.enabled() || settings.guestOutbound();
     }
 
     /** The sandbox QEMU gets, or null (containment switched off). */
     String sandbox() {
-        return settings.enabled() ? QemuCommand.SANDBOX : null;
+        return settings.enabled() ? SANDBOX : null;
     }
 
     /**
      * Sets up the instance dir (and the cgroup) for one run of {@code request}; {@link Jail#release} undoes
      * it once QEMU is gone.
      */
-    Jail prepare(LaunchRequest request, Accelerator accel) throws IOException {
+    public Jail prepare(LaunchRequest request, Accelerator accel) throws IOException {
         Path dir = request.instanceDir();
         String cgroupName = cgroupName(request.instanceId(), dir);
         if (noOwnUser != null) {
@@ -148,7 +155,7 @@ public final class Containment {
     }
 
     /** The jail an earlier farm set up for the QEMU now adopted from {@code dir}: its uid (the dir's owner) and cgroup. */
-    Jail adopted(String instanceId, Path dir) {
+    public Jail adopted(String instanceId, Path dir) {
         int uid;
         try {
             uid = (Integer) Files.getAttribute(dir, "unix:uid");

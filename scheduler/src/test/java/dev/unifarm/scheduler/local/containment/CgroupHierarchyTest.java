@@ -1,4 +1,4 @@
-package dev.unifarm.scheduler.local;
+package dev.unifarm.scheduler.local.containment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.unifarm.scheduler.local;
+package dev.unifarm.scheduler.local.containment;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.unifarm.scheduler.local;
+package dev.unifarm.scheduler.local.containment;
 
 import dev.unifarm.imager.Image;
 import dev.unifarm.imager.KernelProfile;
@@ -26,10 +26,14 @@ import org.jboss.logging.Logger;
  * the pid the farm holds is QEMU's. The instance dir stays the farm's; QEMU may create files only in
  * {@code vm/} (its QMP socket).
  */
-final class Jail {
+public final class Jail {
 
     private static final Logger LOG = Logger.getLogger(Jail.class);
     /** Where QEMU finds its instance dir inside its mount namespace: its own private /tmp. */
+    /** QEMU's own dir inside the instance dir, the only place it may create files (its QMP socket). */
+    public static final String VM_DIR = "vm";
+    /** The serial console as QEMU writes it, relative to the instance dir (QEMU's working dir). */
+    public static final String CONSOLE_RAW = "console.raw";
     static final String INSIDE = "/tmp/instance";
     static final String KERNEL = "kernel";
     static final String INITRD = "initrd";
@@ -56,7 +60,7 @@ final class Jail {
     }
 
     /** QEMU as the farm's user, as it is: the host allows no more. */
-    static Jail unconfined(Confinement confinement) {
+    public static Jail unconfined(Confinement confinement) {
         return new Jail(null, confinement, Optional.empty(), null, confinement.uid(), () -> { });
     }
 
@@ -84,7 +88,7 @@ final class Jail {
         // file the farm writes or serves (console.log, console.raw, qemu.pid) into a link to another file.
         Files.setAttribute(dir, "unix:gid", confinement.gid());
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x---"));
-        Path vm = dir.resolve(QemuInstance.VM_DIR);
+        Path vm = dir.resolve(VM_DIR);
         Files.setAttribute(vm, "unix:uid", uid);
         Files.setAttribute(vm, "unix:gid", confinement.gid());
         Files.setPosixFilePermissions(vm, PosixFilePermissions.fromString("rwx------"));
@@ -94,7 +98,7 @@ final class Jail {
         lines.add("mount --bind -o ro " + quote(image.kernel()) + " " + KERNEL);
         lines.add("mount --bind -o ro " + quote(image.initrd()) + " " + (nineP ? ROOTFS : INITRD));
         // the console file is the farm's; QEMU gets only a descriptor to append to (-add-fd)
-        lines.add("exec " + CONSOLE_FD + ">>" + QemuCommand.CONSOLE_RAW);
+        lines.add("exec " + CONSOLE_FD + ">>" + CONSOLE_RAW);
         if (accel == Accelerator.kvm && Files.exists(KVM)) {
             // the jailer's way: a /dev/kvm node of the instance's own, bound over the host's (root-only) one
             lines.add("mount -t tmpfs -o size=16k,mode=0700 tmpfs /tmp");
@@ -114,42 +118,42 @@ final class Jail {
     private static final String SETPRIV_ARGS = Containment.SETPRIV
             + " --reuid={uid} --regid={gid} --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs";
 
-    Confinement confinement() {
+    public Confinement confinement() {
         return confinement;
     }
 
-    boolean confined() {
+    public boolean confined() {
         return script != null;
     }
 
     /** The wrapper's script, kept beside {@code qemu.cmdline} as {@code jail.sh}: what QEMU was started through. */
-    String script() {
+    public String script() {
         return String.join("\n", script) + "\n";
     }
 
     /** Where QEMU's serial console chardev writes: the jail's descriptor, or the file itself when not confined. */
-    String consolePath() {
-        return confined() ? "/dev/fdset/" + CONSOLE_FD : QemuCommand.CONSOLE_RAW;
+    public String consolePath() {
+        return confined() ? "/dev/fdset/" + CONSOLE_FD : CONSOLE_RAW;
     }
 
     /** The {@code -add-fd} that hands QEMU the jail's console descriptor. */
-    List<String> consoleArgs() {
+    public List<String> consoleArgs() {
         return confined() ? List.of("-add-fd", "fd=" + CONSOLE_FD + ",set=" + CONSOLE_FD) : List.of();
     }
 
     /** The path QEMU opens the kernel by. */
-    String kernel(Image image) {
+    public String kernel(Image image) {
         return confined() ? KERNEL : image.kernel().toString();
     }
 
     /** The path QEMU opens the initrd (or shares the 9p tree) by. */
-    String rootfs(Image image) {
+    public String rootfs(Image image) {
         boolean nineP = image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.NINE_P;
         return confined() ? (nineP ? ROOTFS : INITRD) : image.initrd().toString();
     }
 
     /** {@code qemu} as the process to start: through the wrapper when confined. */
-    List<String> command(List<String> qemu) {
+    public List<String> command(List<String> qemu) {
         if (!confined()) {
             return qemu;
         }
@@ -163,11 +167,11 @@ final class Jail {
      * Once QEMU is gone: whether its cgroup's OOM killer ended it, then the cgroup removed, QEMU's
      * {@code vm/} handed back to the farm (not following links) and the uid freed (a later instance may get it).
      */
-    boolean release() {
+    public boolean release() {
         boolean capped = cgroup.map(c -> c.oomKills() > 0).orElse(false);
         cgroup.ifPresent(InstanceCgroup::remove);
         if (dir != null && confinement.ownUser()) {
-            Path vm = dir.resolve(QemuInstance.VM_DIR);
+            Path vm = dir.resolve(VM_DIR);
             try (Stream<Path> files = Files.walk(vm)) {
                 for (Path file : files.toList()) {
                     Files.setAttribute(file, "unix:uid", farmUid, LinkOption.NOFOLLOW_LINKS);

@@ -1,4 +1,4 @@
-package dev.unifarm.scheduler.local;
+package dev.unifarm.scheduler.local.containment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +32,7 @@ class ContainmentPolicyTest {
         Confinement confinement = containment.prepare(request(), Accelerator.tcg).confinement();
         assertThat(confinement.uid()).isEqualTo(1000);
         assertThat(confinement.ownUser()).isFalse();
-        assertThat(confinement.sandbox()).isEqualTo(QemuCommand.SANDBOX);
+        assertThat(confinement.sandbox()).isEqualTo(Containment.SANDBOX);
         assertThat(confinement.memoryLimitMiB()).isNull();
         assertThat(confinement.note()).contains("not root");
     }
