@@ -22,7 +22,7 @@ public enum Accelerator {
         this.qemuArgs = qemuArgs;
     }
 
-    /** The accelerator alone, as the probe tries it ({@link AcceleratorProbe}): no guest needs more to prove it runs. */
+    /** The accelerator alone, as the probe tries it ({@code local.AcceleratorProbe}): no guest needs more to prove it runs. */
     public List<String> qemuArgs() {
         return qemuArgs;
     }

@@ -5,7 +5,7 @@ import java.util.Locale;
 
 /**
  * What the operator asks for ({@code unifarm.scheduler.accelerator}, a launcher's
- * {@code UNIFARM_ACCELERATOR}): {@code auto} lets the {@link AcceleratorProbe} decide, {@code kvm}
+ * {@code UNIFARM_ACCELERATOR}): {@code auto} lets the {@code local.AcceleratorProbe} decide, {@code kvm}
  * insists on KVM (the farm refuses to start where a test guest does not run under it), {@code tcg}
  * never tries KVM (KubeVirt's {@code useEmulation}).
  */

@@ -37,7 +37,7 @@ public record Capacity(long memoryMiB, int vcpus, long overheadMiB, int maxBooti
         return guestMemoryMiB + overheadMiB;
     }
 
-    static long hostMemoryMiB() {
+    public static long hostMemoryMiB() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
             return sun.getTotalMemorySize() / (1024 * 1024);

@@ -1,6 +1,7 @@
 package dev.unifarm.scheduler;
 
 import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.scheduler.console.LinuxConsoleProtocol;
 import dev.unifarm.scheduler.coverage.ShimTrace;
 import dev.unifarm.scheduler.coverage.ShimTraceParser;
 import java.util.Arrays;

@@ -10,16 +10,19 @@ import java.util.Map;
  * memory, the directory that holds the instance's console, QEMU log and control socket, and the TCP
  * port the app listens on in the guest (0: none; otherwise a free host port on 127.0.0.1 is forwarded
  * to it and the instance is {@code Running} once {@code GET readinessPath} through it answers 2xx or 3xx,
- * see {@link ReadinessProbe}; null: {@code /}).
+ * the scheduler's readiness probe; null: {@link #DEFAULT_READINESS_PATH}).
  */
 public record LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env,
         int memoryMiB, Path instanceDir, int port, String readinessPath) {
+
+    /** The path probed when the app spec names none ({@code readinessPath}). */
+    public static final String DEFAULT_READINESS_PATH = "/";
 
     public LaunchRequest {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 (none) or 1..65535: " + port);
         }
-        readinessPath = readinessPath == null ? ReadinessProbe.DEFAULT_PATH : readinessPath;
+        readinessPath = readinessPath == null ? DEFAULT_READINESS_PATH : readinessPath;
         if (!readinessPath.startsWith("/")) {
             throw new IllegalArgumentException("readinessPath must start with /: " + readinessPath);
         }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * When one instance runs again after a run ended by itself, for both schedulers (a local
- * {@link Supervisor} and the Kubernetes one): the {@link RestartPolicy} says whether, the
+ * {@code local.Supervisor} and the Kubernetes one): the {@link RestartPolicy} says whether, the
  * {@link Backoff} after which delay. Delays grow while runs end quickly one after the other
  * (Kubernetes' CrashLoopBackOff); a run that lasted the backoff's {@code resetAfter} starts the
  * series again.

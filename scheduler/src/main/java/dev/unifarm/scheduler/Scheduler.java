@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the farm needs from whatever runs its instances: QEMU on this host ({@link LocalScheduler}) or
+ * What the farm needs from whatever runs its instances: QEMU on this host ({@code local.LocalScheduler}) or
  * launcher Pods in a cluster ({@code kubernetes.KubernetesScheduler}). Every state change reaches the
  * listener given at start (or re-attachment), the last one terminal.
  */

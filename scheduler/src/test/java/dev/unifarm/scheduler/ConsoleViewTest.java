@@ -3,6 +3,7 @@ package dev.unifarm.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unifarm.imager.model.CommandLineKind;
+import dev.unifarm.scheduler.console.ConsoleCleaner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package dev.unifarm.api.farm;
 
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.scheduler.AcceleratorChoice;
-import dev.unifarm.scheduler.AcceleratorProbe;
+import dev.unifarm.scheduler.local.LocalScheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The accelerator local instances run under, chosen once by {@link AcceleratorProbe} from
+ * The accelerator local instances run under, chosen once by the local scheduler's probe ({@link LocalScheduler#chooseAccelerator}) from
  * {@code unifarm.scheduler.accelerator}: {@code kvm} on a host where the test guest does not run under
  * KVM throws, so the farm refuses to start and says what the probe saw.
  */
@@ -25,7 +25,7 @@ public class FarmAccelerator {
     public synchronized AcceleratorChoice choice() {
         if (choice == null) {
             var scheduler = config.scheduler();
-            choice = AcceleratorProbe.choose(scheduler.accelerator(), scheduler.acceleratorProbeTimeout(), dirs.acceleratorProbe());
+            choice = LocalScheduler.chooseAccelerator(scheduler.accelerator(), scheduler.acceleratorProbeTimeout(), dirs.acceleratorProbe());
         }
         return choice;
     }

@@ -13,12 +13,12 @@ import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.AcceleratorChoice;
 import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Capacity;
-import dev.unifarm.scheduler.Containment;
+import dev.unifarm.scheduler.ContainmentSettings;
 import dev.unifarm.scheduler.Lifecycle;
-import dev.unifarm.scheduler.LocalOptions;
-import dev.unifarm.scheduler.LocalScheduler;
 import dev.unifarm.scheduler.Scheduler;
 import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
+import dev.unifarm.scheduler.local.LocalOptions;
+import dev.unifarm.scheduler.local.LocalScheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -114,10 +114,11 @@ public class FarmParts {
     private static LocalScheduler localScheduler(UnifarmConfig config, AcceleratorChoice accel, FarmDirs dirs) {
         InstancesConfig instances = config.instances();
         ContainmentConfig contain = instances.containment();
-        Containment containment = Containment.onThisHost(new Containment.Settings(contain.enabled(), contain.uidFirst(), contain.uidCount(),
-                contain.memoryHeadroomMib(), contain.memoryLimitMib(), contain.cpus(), contain.pidsMax(), contain.guestOutbound()));
-        LOG.info(containment.describe());
-        if (containment.ownUsers()) {
+        LocalOptions options = LocalOptions.onThisHost(accel.accelerator()).withContainment(new ContainmentSettings(contain.enabled(),
+                contain.uidFirst(), contain.uidCount(), contain.memoryHeadroomMib(), contain.memoryLimitMib(), contain.cpus(), contain.pidsMax(),
+                contain.guestOutbound()));
+        LOG.info(options.describeContainment());
+        if (options.ownUsers()) {
             dirs.fence();
         }
         var configured = instances.capacity();
@@ -130,8 +131,7 @@ public class FarmParts {
         Lifecycle lifecycle = new Lifecycle(instances.powerdownWait(), instances.stopGrace(), instances.qmpTimeout(),
                 new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(), instances.restartBackoffReset()),
                 instances.watchdogGrace(), bootTimeout);
-        return new LocalScheduler(LocalOptions.onThisHost(accel.accelerator()).withLifecycle(lifecycle).withCapacity(capacity)
-                .withContainment(containment));
+        return new LocalScheduler(options.withLifecycle(lifecycle).withCapacity(capacity));
     }
 
     /** Probes the accelerator at start-up, so its choice and the reason are in the start-up log. */

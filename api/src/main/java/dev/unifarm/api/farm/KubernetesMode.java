@@ -9,7 +9,6 @@ import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.kubernetes.KubernetesScheduler;
 import dev.unifarm.scheduler.kubernetes.LauncherPodConfig;
 import dev.unifarm.scheduler.kubernetes.LauncherSecurity;
-import dev.unifarm.scheduler.kubernetes.PodSupervisor;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -18,7 +17,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -51,8 +49,7 @@ final class KubernetesMode {
         InstancesConfig instances = config.instances();
         Backoff backoff = new Backoff(instances.restartBackoffInitial(), instances.restartBackoffCap(),
                 instances.restartBackoffReset());
-        return new KubernetesScheduler(new PodSupervisor(client, pods, backoff, Clock.systemUTC()), pods,
-                config.scheduler().kubernetes().launcherTimeout());
+        return KubernetesScheduler.over(client, pods, backoff, config.scheduler().kubernetes().launcherTimeout());
     }
 
     /** @param clientNamespace where Pods go unless {@code namespace} is set */

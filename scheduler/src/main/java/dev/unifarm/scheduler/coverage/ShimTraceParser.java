@@ -1,7 +1,7 @@
 package dev.unifarm.scheduler.coverage;
 
 import dev.unifarm.imager.model.LinuxSyscalls;
-import dev.unifarm.scheduler.ConsoleCleaner;
+import dev.unifarm.scheduler.console.ConsoleCleaner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.unifarm.scheduler.kubernetes;
 
 import dev.unifarm.scheduler.AdoptRequest;
+import dev.unifarm.scheduler.Backoff;
 import dev.unifarm.scheduler.Endpoint;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
@@ -9,10 +10,12 @@ import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.Scheduler;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,15 @@ public final class KubernetesScheduler implements Scheduler {
     private final Map<String, ConsoleMirror> mirrors = new ConcurrentHashMap<>();
     private final ScheduledExecutorService mirroring;
 
-    public KubernetesScheduler(PodSupervisor launcher, LauncherPodConfig config, Duration httpTimeout) {
+    /**
+     * Launcher Pods made through {@code client} as {@code config} says, a Pod that ended restarted after
+     * {@code backoff} as the instance's policy says; each launcher is asked within {@code httpTimeout}.
+     */
+    public static KubernetesScheduler over(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Duration httpTimeout) {
+        return new KubernetesScheduler(new PodSupervisor(client, config, backoff, Clock.systemUTC()), config, httpTimeout);
+    }
+
+    KubernetesScheduler(PodSupervisor launcher, LauncherPodConfig config, Duration httpTimeout) {
         this.launcher = launcher;
         this.config = config;
         this.http = new LauncherHttp(httpTimeout);
@@ -176,9 +187,6 @@ public final class KubernetesScheduler implements Scheduler {
         launcher.close();
     }
 
-    public PodSupervisor launcher() {
-        return launcher;
-    }
 
     /** {@code http://<podIP>:<statusPort>} of the instance's current Pod, once it has an IP. */
     private Optional<String> base(String id) {

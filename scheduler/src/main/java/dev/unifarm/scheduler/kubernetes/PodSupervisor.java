@@ -6,25 +6,23 @@ import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.RestartPolicy;
 import dev.unifarm.scheduler.RestartSchedule;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,7 +35,7 @@ import org.jboss.logging.Logger;
  * {@link Backoff}) then decides whether and when a new Pod is created.
  * Pods restart {@code Never} themselves: the farm drives restarts.
  */
-public final class PodSupervisor implements AutoCloseable {
+final class PodSupervisor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PodSupervisor.class);
 
@@ -45,10 +43,9 @@ public final class PodSupervisor implements AutoCloseable {
     private final LauncherPodConfig config;
     private final Backoff backoff;
     private final Clock clock;
-    private final Map<String, Tracked> byId = new ConcurrentHashMap<>();
-    private final Map<String, Tracked> byPod = new ConcurrentHashMap<>();
-    /** Every decision runs here, one at a time, off the informer's thread. */
-    private final ScheduledExecutorService actions;
+    private final Map<String, SupervisedInstance> byId = new ConcurrentHashMap<>();
+    private final Map<String, SupervisedInstance> byPod = new ConcurrentHashMap<>();
+    private final DecisionThread actions = new DecisionThread();
     private final SharedIndexInformer<Pod> informer;
 
     public PodSupervisor(KubernetesClient client, LauncherPodConfig config, Backoff backoff, Clock clock) {
@@ -56,39 +53,17 @@ public final class PodSupervisor implements AutoCloseable {
         this.config = config;
         this.backoff = backoff;
         this.clock = clock;
-        this.actions = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "kubernetes-launcher");
-            t.setDaemon(true);
-            return t;
-        });
-        this.informer = client.pods().inNamespace(config.namespace())
-                .withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        actions.execute(() -> observed(pod));
-                    }
-
-                    @Override
-                    public void onUpdate(Pod old, Pod pod) {
-                        actions.execute(() -> observed(pod));
-                    }
-
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        actions.execute(() -> deleted(pod));
-                    }
-                }, 0);
+        this.informer = launcherPods().inform(new PodEvents(actions, this::observed, this::deleted), 0);
     }
 
     /** Creates the instance's first Pod; the listener hears every state change, the last one terminal. */
     public InstanceStatus launch(LauncherSpec spec, RestartPolicy policy, InstanceListener listener) {
-        Tracked instance = new Tracked(spec, new RestartSchedule(policy, backoff), listener, InstanceStatus.pending(spec.instanceId(), null, clock.instant()));
+        SupervisedInstance instance = new SupervisedInstance(spec, new RestartSchedule(policy, backoff), listener, InstanceStatus.pending(spec.instanceId(), null, clock.instant()));
         if (byId.putIfAbsent(spec.instanceId(), instance) != null) {
             throw new IllegalArgumentException("instance " + spec.instanceId() + " is already live");
         }
         try {
-            call(() -> {
+            actions.call(() -> {
                 listener.changed(instance.status);
                 createPod(instance);
                 return null;
@@ -110,21 +85,20 @@ public final class PodSupervisor implements AutoCloseable {
      * instance has no Pod.
      */
     public boolean reattach(String id, RestartPolicy policy, InstanceStatus recorded, InstanceListener listener) {
-        List<Pod> pods = client.pods().inNamespace(config.namespace()).withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME)
-                .withLabel(LauncherPods.INSTANCE_LABEL, LauncherPods.labelValue(id)).list().getItems().stream()
+        List<Pod> pods = launcherPods().withLabel(LauncherPods.INSTANCE_LABEL, LauncherPods.labelValue(id)).list().getItems().stream()
                 .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
                 .sorted(Comparator.comparingInt(LauncherPods::generation)).toList();
         if (pods.isEmpty()) {
             return false;
         }
         Pod newest = pods.get(pods.size() - 1);
-        Tracked instance = new Tracked(LauncherPods.spec(id, newest), new RestartSchedule(policy, backoff), listener, recorded);
+        SupervisedInstance instance = new SupervisedInstance(LauncherPods.spec(id, newest), new RestartSchedule(policy, backoff), listener, recorded);
         instance.generation = LauncherPods.generation(newest);
         instance.restarts = recorded.restarts();
         if (byId.putIfAbsent(id, instance) != null) {
             throw new IllegalArgumentException("instance " + id + " is already live");
         }
-        call(() -> {
+        actions.call(() -> {
             pods.subList(0, pods.size() - 1).forEach(old -> deletePod(old.getMetadata().getName()));
             instance.pod = newest.getMetadata().getName();
             byPod.put(instance.pod, instance);
@@ -137,12 +111,11 @@ public final class PodSupervisor implements AutoCloseable {
 
     /** Deletes every launcher Pod that is not the current Pod of an instance supervised here; returns their names. */
     public List<String> deleteUntracked() {
-        return call(() -> {
-            List<String> deleted = new java.util.ArrayList<>();
-            for (Pod pod : client.pods().inNamespace(config.namespace()).withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME)
-                    .list().getItems()) {
+        return actions.call(() -> {
+            List<String> deleted = new ArrayList<>();
+            for (Pod pod : launcherPods().list().getItems()) {
                 String name = pod.getMetadata().getName();
-                Tracked owner = byPod.get(name);
+                SupervisedInstance owner = byPod.get(name);
                 if (owner == null || !name.equals(owner.pod)) {
                     deletePod(name);
                     deleted.add(name);
@@ -154,7 +127,7 @@ public final class PodSupervisor implements AutoCloseable {
 
     /** The instance's current Pod as the informer last saw it. */
     public Optional<Pod> pod(String id) {
-        Tracked instance = byId.get(id);
+        SupervisedInstance instance = byId.get(id);
         if (instance == null || instance.pod == null) {
             return Optional.empty();
         }
@@ -162,7 +135,7 @@ public final class PodSupervisor implements AutoCloseable {
     }
 
     public Optional<PodInstance> instance(String id) {
-        return Optional.ofNullable(byId.get(id)).map(t -> call(t::view));
+        return Optional.ofNullable(byId.get(id)).map(t -> actions.call(t::view));
     }
 
     public Optional<InstanceStatus> status(String id) {
@@ -171,11 +144,11 @@ public final class PodSupervisor implements AutoCloseable {
 
     /** Deletes the instance's Pod (the launcher powers the guest down on SIGTERM); false when unknown or ended. */
     public boolean stop(String id) {
-        Tracked instance = byId.get(id);
+        SupervisedInstance instance = byId.get(id);
         if (instance == null) {
             return false;
         }
-        return call(() -> {
+        return actions.call(() -> {
             if (instance.ended || instance.stopRequested) {
                 return false;
             }
@@ -192,10 +165,15 @@ public final class PodSupervisor implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
-        actions.shutdownNow();
+        actions.close();
     }
 
-    private void createPod(Tracked instance) {
+    /** Every launcher Pod in the namespace, by their name label. */
+    private FilterWatchListDeletable<Pod, PodList, PodResource> launcherPods() {
+        return client.pods().inNamespace(config.namespace()).withLabel(LauncherPods.NAME_LABEL, LauncherPods.NAME);
+    }
+
+    private void createPod(SupervisedInstance instance) {
         Pod pod = LauncherPods.pod(config, instance.spec, instance.generation);
         instance.pod = pod.getMetadata().getName();
         instance.podEnded = false;
@@ -213,42 +191,31 @@ public final class PodSupervisor implements AutoCloseable {
     }
 
     private void observed(Pod pod) {
-        Tracked instance = current(pod);
+        SupervisedInstance instance = current(pod);
         if (instance == null || pod.getStatus() == null) {
             return;
         }
-        String phase = Objects.requireNonNullElse(pod.getStatus().getPhase(), "Pending");
+        String phase = LauncherPodStatus.phase(pod);
         var now = clock.instant();
         switch (phase) {
             case "Pending" -> {
-                ContainerStateWaiting waiting = launcherContainer(pod).map(c -> c.getState())
-                        .map(s -> s.getWaiting()).orElse(null);
+                ContainerStateWaiting waiting = LauncherPodStatus.waiting(pod).orElse(null);
                 if (instance.status.state() == InstanceState.Pending && waiting != null && !Objects.equals(waiting.getReason(), instance.status.reason())) {
-                    publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null,
-                            waiting.getReason(), waiting.getMessage(), null, nodeName(pod), instance.status.createdAt(),
-                            null, null, null, null, instance.restarts));
+                    publish(instance, instance.pending(waiting.getReason(), waiting.getMessage(), LauncherPodStatus.nodeName(pod)));
                 }
             }
             case "Running" -> {
-                if (ready(pod)) {
+                if (LauncherPodStatus.ready(pod)) {
                     if (instance.status.state() != InstanceState.Running) {
-                        publish(instance, started(instance, pod, now).running(now));
+                        publish(instance, instance.booting(LauncherPodStatus.nodeName(pod), now).running(now));
                     }
                 } else if (instance.status.state() == InstanceState.Pending) {
-                    publish(instance, started(instance, pod, now));
+                    publish(instance, instance.booting(LauncherPodStatus.nodeName(pod), now));
                 }
             }
             case "Succeeded", "Failed" -> {
-                ContainerStateTerminated terminated = launcherContainer(pod).map(c -> c.getState())
-                        .map(s -> s.getTerminated()).orElse(null);
-                Integer code = terminated == null ? null : terminated.getExitCode();
-                boolean succeeded = "Succeeded".equals(phase);
-                String reason = terminated != null && terminated.getReason() != null ? terminated.getReason()
-                        : succeeded ? "Completed" : Objects.requireNonNullElse(pod.getStatus().getReason(), "Error");
-                String message = terminated != null && terminated.getMessage() != null ? terminated.getMessage()
-                        : Objects.requireNonNullElse(pod.getStatus().getMessage(),
-                                "launcher Pod " + instance.pod + " " + phase.toLowerCase() + (code == null ? "" : " with exit code " + code));
-                ended(instance, succeeded, code, reason, message);
+                LauncherPodStatus.End end = LauncherPodStatus.end(pod, instance.pod, phase);
+                ended(instance, end.succeeded(), end.code(), end.reason(), end.message());
             }
             default -> {
                 // Unknown: the node is unreachable; wait for the Pod to be failed or deleted.
@@ -257,7 +224,7 @@ public final class PodSupervisor implements AutoCloseable {
     }
 
     private void deleted(Pod pod) {
-        Tracked instance = current(pod);
+        SupervisedInstance instance = current(pod);
         if (instance == null) {
             return;
         }
@@ -265,8 +232,8 @@ public final class PodSupervisor implements AutoCloseable {
     }
 
     /** The instance whose current, not yet ended Pod this is; null for stale, foreign, or stopped ones. */
-    private Tracked current(Pod pod) {
-        Tracked instance = byPod.get(pod.getMetadata().getName());
+    private SupervisedInstance current(Pod pod) {
+        SupervisedInstance instance = byPod.get(pod.getMetadata().getName());
         if (instance == null || !pod.getMetadata().getName().equals(instance.pod) || instance.podEnded
                 || instance.ended || instance.stopRequested) {
             return null;
@@ -274,7 +241,7 @@ public final class PodSupervisor implements AutoCloseable {
         return instance;
     }
 
-    private void ended(Tracked instance, boolean succeeded, Integer code, String reason, String message) {
+    private void ended(SupervisedInstance instance, boolean succeeded, Integer code, String reason, String message) {
         instance.podEnded = true;
         InstanceState state = succeeded ? InstanceState.Succeeded : InstanceState.Failed;
         InstanceStatus end = instance.status.finished(state, code, reason, message, clock.instant());
@@ -290,9 +257,8 @@ public final class PodSupervisor implements AutoCloseable {
         instance.restarts++;
         instance.generation++;
         Duration delay = instance.schedule.next(instance.status.startedAt(), clock.instant()).delay();
-        publish(instance, new InstanceStatus(instance.spec.instanceId(), InstanceState.Pending, null, "BackOff",
-                "restart " + instance.restarts + " in " + delay.toMillis() + " ms after " + reason + ": " + message,
-                null, null, instance.status.createdAt(), null, null, null, null, instance.restarts));
+        publish(instance, instance.pending("BackOff",
+                "restart " + instance.restarts + " in " + delay.toMillis() + " ms after " + reason + ": " + message, null));
         actions.schedule(() -> {
             if (instance.stopRequested || instance.ended) {
                 return;
@@ -304,7 +270,7 @@ public final class PodSupervisor implements AutoCloseable {
                 publish(instance, instance.status.finished(InstanceState.Failed, null, "RestartFailed",
                         "cannot create launcher Pod: " + e.getMessage(), clock.instant()));
             }
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }, delay);
     }
 
     /** The delay before restart number {@code restarts} (1-based) when no run lasted long enough to reset the series. */
@@ -312,76 +278,12 @@ public final class PodSupervisor implements AutoCloseable {
         return backoff.delay(Math.max(0, restarts - 1));
     }
 
-    private InstanceStatus started(Tracked instance, Pod pod, java.time.Instant now) {
-        return new InstanceStatus(instance.spec.instanceId(), InstanceState.Booting, null, null, null, null, nodeName(pod),
-                instance.status.createdAt(), now, null, null, null, instance.restarts);
-    }
-
-    private static String nodeName(Pod pod) {
-        return pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-    }
-
-    private static boolean ready(Pod pod) {
-        return pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    private static Optional<ContainerStatus> launcherContainer(Pod pod) {
-        if (pod.getStatus().getContainerStatuses() == null) {
-            return Optional.empty();
-        }
-        return pod.getStatus().getContainerStatuses().stream()
-                .filter(c -> LauncherPods.CONTAINER.equals(c.getName())).findFirst();
-    }
-
-    private void publish(Tracked instance, InstanceStatus next) {
+    private void publish(SupervisedInstance instance, InstanceStatus next) {
         instance.status = next;
         try {
             instance.listener.changed(next);
         } catch (RuntimeException e) {
             LOG.errorf(e, "listener failed for %s in state %s", next.id(), next.state());
-        }
-    }
-
-    private <T> T call(java.util.concurrent.Callable<T> action) {
-        try {
-            return actions.submit(action).get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("Kubernetes launcher did not answer within 30 s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Mutated only on the actions thread. */
-    private static final class Tracked {
-        final LauncherSpec spec;
-        final RestartSchedule schedule;
-        final InstanceListener listener;
-        volatile InstanceStatus status;
-        volatile String pod;
-        volatile int generation;
-        volatile int restarts;
-        volatile boolean podEnded;
-        volatile boolean ended;
-        volatile boolean stopRequested;
-        volatile InstanceStatus lastTermination;
-
-        Tracked(LauncherSpec spec, RestartSchedule schedule, InstanceListener listener, InstanceStatus status) {
-            this.spec = spec;
-            this.schedule = schedule;
-            this.listener = listener;
-            this.status = status;
-        }
-
-        PodInstance view() {
-            return new PodInstance(status, pod, restarts, lastTermination);
         }
     }
 }
