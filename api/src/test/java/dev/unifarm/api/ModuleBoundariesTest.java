@@ -33,10 +33,11 @@ class ModuleBoundariesTest {
             "dev.unifarm.imager", "dev.unifarm.imager.model",
             "dev.unifarm.scheduler", "dev.unifarm.scheduler.coverage", "dev.unifarm.scheduler.diagnosis");
 
-    /** The implementations' entry classes, which only the wiring names. */
+    /** The implementations' entry classes and their settings, which only the wiring ({@code api.farm}) names. */
     private static final Set<String> ENTRY_CLASSES = Set.of(
             "dev.unifarm.scheduler.local.LocalScheduler", "dev.unifarm.scheduler.local.LocalOptions",
-            "dev.unifarm.scheduler.kubernetes.KubernetesScheduler");
+            "dev.unifarm.scheduler.kubernetes.KubernetesScheduler", "dev.unifarm.scheduler.kubernetes.LauncherPodConfig",
+            "dev.unifarm.scheduler.kubernetes.LauncherSecurity");
 
     @Test
     void testEachModule_hasNoPackageCycle() {

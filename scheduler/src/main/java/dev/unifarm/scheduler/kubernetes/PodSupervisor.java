@@ -5,7 +5,7 @@ import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.RestartPolicy;
-import dev.unifarm.scheduler.RestartSchedule;
+import dev.unifarm.scheduler.restart.RestartSchedule;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;

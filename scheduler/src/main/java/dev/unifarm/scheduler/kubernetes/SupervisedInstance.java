@@ -3,7 +3,7 @@ package dev.unifarm.scheduler.kubernetes;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
-import dev.unifarm.scheduler.RestartSchedule;
+import dev.unifarm.scheduler.restart.RestartSchedule;
 import java.time.Instant;
 
 /** One instance a {@link PodSupervisor} runs: its spec, current Pod and status across its Pods. Mutated only on the decision thread. */

@@ -6,7 +6,7 @@ import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.RestartPolicy;
-import dev.unifarm.scheduler.RestartSchedule;
+import dev.unifarm.scheduler.restart.RestartSchedule;
 import dev.unifarm.scheduler.console.ConsoleBuffer;
 import java.io.IOException;
 import java.time.Clock;

@@ -1,5 +1,8 @@
-package dev.unifarm.scheduler;
+package dev.unifarm.scheduler.restart;
 
+import dev.unifarm.scheduler.Backoff;
+import dev.unifarm.scheduler.InstanceState;
+import dev.unifarm.scheduler.RestartPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
