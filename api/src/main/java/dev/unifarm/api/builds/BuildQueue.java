@@ -7,6 +7,7 @@ import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.apps.RevisionRecorded;
 import dev.unifarm.api.apps.RevisionRepository;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.FarmRegistry;
 import dev.unifarm.api.farm.KernelProfiles;
@@ -62,11 +63,7 @@ public class BuildQueue {
         this.dirs = dirs;
         this.registry = registry;
         this.json = json;
-        this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), runnable -> {
-            Thread thread = new Thread(runnable, "image-build");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(config.builds().concurrency(), DaemonThreads.named("image-build"));
     }
 
     void resumeUnfinished(@Observes StartupEvent event) {

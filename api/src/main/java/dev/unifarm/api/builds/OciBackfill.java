@@ -1,6 +1,7 @@
 package dev.unifarm.api.builds;
 
 import dev.unifarm.api.apps.RevisionRepository;
+import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.imager.Images;
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.KernelProfile;
@@ -30,9 +31,7 @@ public class OciBackfill {
     }
 
     void atStart(@Observes StartupEvent event) {
-        Thread thread = new Thread(this::exportMissing, "oci-backfill");
-        thread.setDaemon(true);
-        thread.start();
+        DaemonThreads.named("oci-backfill").newThread(this::exportMissing).start();
     }
 
     /** Exports each such image whose files are in the store; returns how many revisions got an {@code ociDigest}. */

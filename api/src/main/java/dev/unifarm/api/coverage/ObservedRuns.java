@@ -2,6 +2,7 @@ package dev.unifarm.api.coverage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.RevisionKernels;
+import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.instances.InstanceEnded;
 import dev.unifarm.imager.model.CommandLineKind;
@@ -47,11 +48,7 @@ public class ObservedRuns {
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     /** Parsing a console of up to 8 MiB is kept off the scheduler's thread, which reports every instance's states. */
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "coverage-observed");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("coverage-observed"));
 
     ObservedRuns(ProfileRepository profiles, RevisionKernels revisionKernels, FarmDirs dirs, CoverageMetrics metrics, ObjectMapper json) {
         this.profiles = profiles;

@@ -9,6 +9,7 @@ import dev.unifarm.api.apps.RevisionState;
 import dev.unifarm.api.builds.ImageRecipe;
 import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.instances.InstanceService;
@@ -84,19 +85,11 @@ public class ReferenceRuns {
     private final CoverageMetrics metrics;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "coverage-reference");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("coverage-reference"));
     /** Why the farm powered a run down, by run id, until the run ends. */
     private final Map<String, String> poweredDown = new ConcurrentHashMap<>();
     // Two threads: a stop blocks its thread until the guest is gone, and another run's stop may be due meanwhile.
-    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
-        Thread thread = new Thread(runnable, "coverage-reference-stop");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("coverage-reference-stop"));
 
     ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, AppSpecParser specs, ImageRecipe recipe,
             Imager imager, KernelProfiles kernels, FarmDirs dirs, InstanceService instances, UnifarmConfig config,

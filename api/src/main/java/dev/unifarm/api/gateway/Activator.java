@@ -5,6 +5,7 @@ import dev.unifarm.api.apps.AppDeleted;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.config.GatewayConfig;
 import dev.unifarm.api.config.UnifarmConfig;
+import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.api.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,8 +39,8 @@ public class Activator {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final Map<String, AppPool> pools = new ConcurrentHashMap<>();
-    private final ExecutorService work = Executors.newCachedThreadPool(daemon("unifarm-gateway-work"));
-    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(daemon("unifarm-gateway-tick"));
+    private final ExecutorService work = Executors.newCachedThreadPool(DaemonThreads.named("unifarm-gateway-work"));
+    private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("unifarm-gateway-tick"));
 
     Activator(AppService apps, GatewayInstances control, GatewayMetrics metrics, UnifarmConfig config) {
         this.apps = apps;
@@ -151,13 +152,6 @@ public class Activator {
         };
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     /** A request for {@code app} ended; recorded only for apps the gateway knows (no meters for made-up names). */
     void recordRequest(String app, long nanos) {

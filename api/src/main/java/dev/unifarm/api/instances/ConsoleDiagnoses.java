@@ -1,5 +1,6 @@
 package dev.unifarm.api.instances;
 
+import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
@@ -36,11 +37,7 @@ public class ConsoleDiagnoses {
 
     private final FarmDirs dirs;
     private final InstanceMetrics metrics;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "console-diagnoses");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("console-diagnoses"));
 
     ConsoleDiagnoses(FarmDirs dirs, InstanceMetrics metrics) {
         this.dirs = dirs;
