@@ -61,7 +61,7 @@ public class PrometheusServer implements QuarkusTestResourceLifecycleManager {
             int farmPort = TestFiles.freePort();
             int port = TestFiles.freePort();
             Path config = ROOT.resolve("prometheus.yml");
-            // /q/metrics needs no token (architecture.md, "Metrics"): no authorization block.
+            // /q/metrics needs no token (docs/farm.md, "Metrics"): no authorization block.
             Files.writeString(config, """
                     global:
                       scrape_interval: %1$ds

@@ -3,7 +3,7 @@ package dev.unifarm.scheduler;
 import java.lang.management.ManagementFactory;
 
 /**
- * The local host's budget for instances (local mode; docs/architecture.md, "scheduler"): guest memory
+ * The local host's budget for instances (local mode; docs/instances.md, "scheduler"): guest memory
  * plus a per-QEMU overhead, one vCPU per instance ({@code -smp 1}), and a cap on instances booting at
  * the same time.
  *

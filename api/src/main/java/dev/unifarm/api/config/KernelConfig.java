@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * One kernel profile as data (docs/architecture.md, "Kernel profiles"). Unset fields take the
+ * One kernel profile as data (docs/images.md, "Kernel profiles"). Unset fields take the
  * defaults of the command-line kind: {@code linux} = initrd, linux-panic, derived stack, 30 env
  * entries; {@code unikraft} = initrd, the compatibility layer's exit line (unifarm-compat), the recorded
  * app-elfloader stack, 8 env entries, non-PIE hosts through their ELF interpreter.

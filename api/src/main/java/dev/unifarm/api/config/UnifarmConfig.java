@@ -31,7 +31,7 @@ public interface UnifarmConfig {
     /** Where instances run: QEMU on this host, or launcher Pods in a Kubernetes cluster. */
     SchedulerConfig scheduler();
 
-    /** The on-demand gateway (docs/architecture.md, "Gateway"): {@code /{app}/…} on its own port. */
+    /** The on-demand gateway (docs/gateway.md, "Gateway"): {@code /{app}/…} on its own port. */
     GatewayConfig gateway();
 
     /** The {@code DotnetApp} operator: off unless enabled; the API server is the Quarkus kubernetes-client's. */

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code /api/v1/apps/{name}/coverage}: syscall coverage per revision and kernel, and reference runs
- * (docs/architecture.md, "Syscall coverage").
+ * (docs/coverage.md, "Syscall coverage").
  */
 @Path("/api/v1/apps/{name}/coverage")
 @Produces(MediaType.APPLICATION_JSON)

@@ -28,7 +28,7 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * Observed coverage (docs/architecture.md, "Syscall coverage"): when an instance of a revision built
+ * Observed coverage (docs/coverage.md, "Syscall coverage"): when an instance of a revision built
  * for a Unikraft kernel profile ends (any terminal state), its console — the syscall shim's trace mixed
  * with the app's output — goes through {@link ShimTraceParser} and the calls are stored as an
  * {@code observed} run of (revision, kernel) in {@code syscall_profiles}, under the instance's id, and

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bundle's source and the REST app spec's settings ({@code AppSpec}; docs/architecture.md,
+ * The bundle's source and the REST app spec's settings ({@code AppSpec}; docs/operator.md,
  * "Operator"). The settings are checked by the farm's {@code AppSpecParser}, as for an upload, so the
  * rules live in one place.
  */

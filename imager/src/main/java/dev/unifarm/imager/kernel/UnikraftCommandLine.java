@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Renders the {@code unikraft} command line (docs/architecture.md, "Kernel profiles"):
+ * Renders the {@code unikraft} command line (docs/images.md, "Kernel profiles"):
  * {@code vfs.fstab=[ "fs0:/:9pfs" ] env.vars=[ K=V … ] -- <loader> <host> /app/X.dll args…}.
  *
  * <p>How Unikraft reads it: ukargparse splits on unquoted whitespace and drops the quote characters,

@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The farm's compatibility layer for .NET on Unikraft (docs/architecture.md, "Compatibility layer";
+ * The farm's compatibility layer for .NET on Unikraft (docs/images.md, "Compatibility layer";
  * source {@code imager/src/main/c/unifarm-compat.c}, built by gcc in the imager's build into this
  * jar): a native library preloaded into the image's processes through {@code /etc/ld.so.preload}
  * that answers, at the libc boundary, the calls app-elfloader refuses the way Linux would, and reports

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The {@code linux} profile's network step of {@link GuestInit} (docs/architecture.md, "imager"):
+ * The {@code linux} profile's network step of {@link GuestInit} (docs/images.md, "imager"):
  * Debian's cloud kernel has {@code virtio_net}/{@code virtio_pci} only as modules and no {@code ip=}
  * autoconfiguration, so an image for an app with a port gets the modules from the kernel package (in
  * the order of its {@code modules/load-order}), and {@code /init} loads them and brings up {@code eth0}

@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Lays out the root filesystem CoreCLR needs on a kernel without procfs or devtmpfs
- * (docs/architecture.md, "imager", root filesystem of every image): app, runtime, native closure,
+ * (docs/images.md, "imager", root filesystem of every image): app, runtime, native closure,
  * and the files that stand in for {@code /proc}, {@code /sys} and {@code /dev}.
  */
 public final class RootfsLayout {

@@ -20,7 +20,7 @@ import net.fornwall.jelf.ElfSymbol;
 import net.fornwall.jelf.ElfSymbolTableSection;
 
 /**
- * The syscalls a kernel implements (docs/architecture.md, "Syscall coverage"): what predicted coverage
+ * The syscalls a kernel implements (docs/coverage.md, "Syscall coverage"): what predicted coverage
  * compares an app's syscall set with. Read from the {@code .dbg} image's {@code uk_syscall_r_<name>}
  * symbols (the ELF itself or a listing of the names), or from the build's {@code provided_syscalls.in};
  * a stock Linux kernel implements all of them ({@link #linux()}).

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * Splits a Unikraft console (with {@code CONFIG_LIBSYSCALL_SHIM_STRACE} and/or the shim's debug
- * messages) into syscalls and the rest (docs/architecture.md, "Syscall coverage"). Feed raw chunks
+ * messages) into syscalls and the rest (docs/coverage.md, "Syscall coverage"). Feed raw chunks
  * with {@link #accept} (lines may arrive in pieces and end {@code \r\n}) or whole lines with
  * {@link #acceptLine}, then {@link #finish}. Never throws on garbage: what is not recognised is app
  * output.

@@ -1,7 +1,7 @@
 package dev.unifarm.scheduler.coverage;
 
 /**
- * How the kernel answered one system call (docs/architecture.md, "Syscall coverage"): {@code ok};
+ * How the kernel answered one system call (docs/coverage.md, "Syscall coverage"): {@code ok};
  * {@code stubbed} — it only pretends ({@code "<name>() stubbed"}, {@code STUB: <name>});
  * {@code enosys} — not implemented ({@code -38}, {@code syscall "<name>" is not available});
  * {@code error} — implemented, failed.

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * QEMU user-mode networking with one host port on {@code host} forwarded to the app's port in the guest
- * (docs/architecture.md, "scheduler", networking); the guest is 10.0.2.15 behind QEMU's gateway
+ * (docs/instances.md, "scheduler", networking); the guest is 10.0.2.15 behind QEMU's gateway
  * 10.0.2.2. The host is {@link #LOOPBACK} in local mode (nothing outside this machine reaches the app
  * but through the gateway); a launcher Pod binds {@link #ANY}, its own network namespace, so the farm
  * reaches the app at the Pod's IP.

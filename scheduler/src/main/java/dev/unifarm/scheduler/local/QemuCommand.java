@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The QEMU command line for one instance (docs/architecture.md, "scheduler"): no default devices, no
+ * The QEMU command line for one instance (docs/instances.md, "scheduler"): no default devices, no
  * reboot (a guest reset means the app ended), serial console into a file of its own, QMP on a unix
  * socket, one vCPU, and the root filesystem as the image's profile delivers it.
  */
