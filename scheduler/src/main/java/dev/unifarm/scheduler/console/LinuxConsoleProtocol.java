@@ -12,8 +12,12 @@ import java.util.regex.Pattern;
 public final class LinuxConsoleProtocol {
 
     private static final Pattern PANIC = Pattern.compile("Kernel panic - not syncing: Attempted to kill init! exitcode=0x([0-9a-fA-F]+)");
-    private static final Pattern KERNEL_LINE = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\].*");
-    private static final Pattern FIRMWARE_LINE = Pattern.compile("^(SeaBIOS \\(version|Booting from |iPXE|Press Ctrl-B).*");
+    private static final Pattern KERNEL_LINE = Pattern.compile("^\\.*\\[\\s*\\d+\\.\\d+\\].*"); // dots: see FIRMWARE_LINE
+    /**
+     * Firmware lines. SeaBIOS's serial console sends its screen lazily, so the last dots of "Booting from ROM..."
+     * can arrive after the kernel has reset the terminal, as a line of their own: still firmware, not the app.
+     */
+    private static final Pattern FIRMWARE_LINE = Pattern.compile("^(SeaBIOS \\(version|Booting from |iPXE|Press Ctrl-B).*|^\\.+$");
 
     private LinuxConsoleProtocol() {
     }

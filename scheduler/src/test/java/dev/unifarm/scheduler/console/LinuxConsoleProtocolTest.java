@@ -63,6 +63,17 @@ class LinuxConsoleProtocolTest {
     }
 
     @Test
+    void testIsAppOutput_falseForSeaBiosDotsFlushedAfterTheKernelsReset() {
+        // Bytes as a real console.raw had them: "Booting from ROM.." then the reset, and the last dot on its own line.
+        String raw = "Booting from ROM..\u001Bc\u001B[?7l\u001B[2J.";
+        assertThat(ConsoleCleaner.lines(raw)).containsExactly("Booting from ROM..", ".");
+        assertThat(ConsoleCleaner.lines(raw)).noneMatch(LinuxConsoleProtocol::isAppOutput);
+        assertThat(LinuxConsoleProtocol.isAppOutput("...")).isFalse();
+        assertThat(LinuxConsoleProtocol.isAppOutput(".[    1.485264] /dev/root: Can't open blockdev")).as("glued to a kernel line").isFalse();
+        assertThat(LinuxConsoleProtocol.isAppOutput(".graceful: started")).as("an app line the dot was glued to").isTrue();
+    }
+
+    @Test
     void testIsAppOutput_trueForAppLines() {
         assertThat(LinuxConsoleProtocol.isAppOutput("Hello")).isTrue();
         assertThat(LinuxConsoleProtocol.isAppOutput("args: [x, y]")).isTrue();
