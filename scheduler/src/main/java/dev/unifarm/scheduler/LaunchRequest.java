@@ -10,10 +10,11 @@ import java.util.Map;
  * memory, the directory that holds the instance's console, QEMU log and control socket, and the TCP
  * port the app listens on in the guest (0: none; otherwise a free host port on 127.0.0.1 is forwarded
  * to it and the instance is {@code Running} once {@code GET readinessPath} through it answers 2xx or 3xx,
- * the scheduler's readiness probe; null: {@link #DEFAULT_READINESS_PATH}).
+ * the scheduler's readiness probe; null: {@link #DEFAULT_READINESS_PATH}), and how the run begins
+ * ({@link Activation}; null: {@link Activation#BOOT}).
  */
 public record LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env,
-        int memoryMiB, Path instanceDir, int port, String readinessPath) {
+        int memoryMiB, Path instanceDir, int port, String readinessPath, Activation activation) {
 
     /** The path probed when the app spec names none ({@code readinessPath}). */
     public static final String DEFAULT_READINESS_PATH = "/";
@@ -23,9 +24,21 @@ public record LaunchRequest(String instanceId, Image image, List<String> args, M
             throw new IllegalArgumentException("port must be 0 (none) or 1..65535: " + port);
         }
         readinessPath = readinessPath == null ? DEFAULT_READINESS_PATH : readinessPath;
+        activation = activation == null ? Activation.BOOT : activation;
         if (!readinessPath.startsWith("/")) {
             throw new IllegalArgumentException("readinessPath must start with /: " + readinessPath);
         }
+    }
+
+    /** A boot. */
+    public LaunchRequest(String instanceId, Image image, List<String> args, Map<String, String> env, int memoryMiB,
+            Path instanceDir, int port, String readinessPath) {
+        this(instanceId, image, args, env, memoryMiB, instanceDir, port, readinessPath, Activation.BOOT);
+    }
+
+    /** This launch, begun as {@code how}. */
+    public LaunchRequest withActivation(Activation how) {
+        return new LaunchRequest(instanceId, image, args, env, memoryMiB, instanceDir, port, readinessPath, how);
     }
 
     /** An app probed at {@code /}. */

@@ -62,6 +62,18 @@ public interface Scheduler extends AutoCloseable {
 
     Optional<List<String>> console(String id);
 
+    /**
+     * Whether this scheduler takes {@link Activation.Snapshot} and {@link Activation.Restore} launches, and
+     * what a snapshot it takes is bound to besides the image and memory size (its QEMU); empty: boots only.
+     */
+    default Optional<SnapshotSupport> snapshots() {
+        return Optional.empty();
+    }
+
+    /** @param qemuVersion the QEMU that takes and restores snapshots, e.g. {@code 7.2.22}: a snapshot restores only on the same one */
+    record SnapshotSupport(String qemuVersion) {
+    }
+
     @Override
     void close();
 

@@ -57,13 +57,21 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
      * @param initEnv the image's {@code /init} decodes env values the command line cannot carry as words
      *     (spaces, quotes: {@code GuestEnv}); false in manifests written before it existed, and left out
      *     of the JSON when false so those images keep their digests
+     * @param resumeHelper the image's {@code /init} leaves the guest resume helper ({@link ResumeProtocol}) waiting on
+     *     the control serial port: after a snapshot restore it steps the guest clock and reseeds the kernel's CRNG.
+     *     Only such images are snapshotted; left out of the JSON when false (older images keep their digests)
      */
     public record Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack,
-            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean initEnv) {
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean initEnv,
+            @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean resumeHelper) {
 
         /** An image whose env values must all be command-line words. */
         public Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack) {
-            this(delivery, commandLine, exit, loader, maxEnv, stack, false);
+            this(delivery, commandLine, exit, loader, maxEnv, stack, false, false);
+        }
+
+        public Boot(String delivery, String commandLine, String exit, String loader, int maxEnv, Stack stack, boolean initEnv) {
+            this(delivery, commandLine, exit, loader, maxEnv, stack, initEnv, false);
         }
 
         public static Boot of(KernelProfile profile, String loader) {
@@ -71,10 +79,14 @@ public record ImageManifest(int schemaVersion, String profile, String kernel, St
         }
 
         public static Boot of(KernelProfile profile, String loader, boolean initEnv) {
+            return of(profile, loader, initEnv, false);
+        }
+
+        public static Boot of(KernelProfile profile, String loader, boolean initEnv, boolean resumeHelper) {
             StackRange range = profile.stack();
             return new Boot(profile.delivery().configName(), profile.commandLine().configName(), profile.exit().configName(),
                     loader, profile.maxEnv(), new Stack(hex(range.start()), hex(range.end()), profile.stackSource().configName()),
-                    initEnv);
+                    initEnv, resumeHelper);
         }
 
         public KernelProfile.Delivery rootfsDelivery() {
