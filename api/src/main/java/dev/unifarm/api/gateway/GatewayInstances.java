@@ -7,6 +7,8 @@ import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.Failures;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.snapshots.SnapshotActivations;
+import dev.unifarm.api.snapshots.SnapshotMaker;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.InstanceState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,16 +23,31 @@ class GatewayInstances implements InstanceControl {
 
     private final InstanceService instances;
     private final AppService apps;
+    private final SnapshotActivations activations;
+    private final SnapshotMaker snapshots;
 
-    GatewayInstances(InstanceService instances, AppService apps) {
+    GatewayInstances(InstanceService instances, AppService apps, SnapshotActivations activations, SnapshotMaker snapshots) {
         this.instances = instances;
         this.apps = apps;
+        this.activations = activations;
+        this.snapshots = snapshots;
     }
 
     @Override
-    public String start(String app) {
+    public void restoreFailed(String id) {
+        activations.restoreFailed(id);
+    }
+
+    @Override
+    public void answered(String app, String id) {
+        snapshots.answered(app, id);
+    }
+
+    @Override
+    public Started start(String app) {
         try {
-            return instances.start(app, null).id();
+            Instance started = instances.start(app, activations);
+            return new Started(started.id(), started.activation());
         } catch (ProblemException e) {
             if (e.status() == 404 && "app-not-found".equals(e.type())) {
                 throw GatewayException.unknownApp(app); // deleted meanwhile

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * <li>{@code unifarm.gateway.activation.wait} timer with histogram ({@link MetricBuckets#boot()}): how long
  *     requests that found no ready instance with room waited for one;
  * <li>{@code unifarm.gateway.inflight} gauge: requests being proxied now;
- * <li>{@code unifarm.gateway.instances} gauge: instances booting or ready (or being started).
+ * <li>{@code unifarm.gateway.instances} gauge: instances booting or ready (or being started);
+ * <li>{@code unifarm.gateway.activation} timer with histogram ({@link MetricBuckets#activation()}), tagged {@code mode}
+ *     {@code boot} or {@code restore}: the gateway's start of an instance to that instance ready.
  * </ul>
  */
 @ApplicationScoped
@@ -43,10 +45,21 @@ public class GatewayMetrics {
                 Counter.builder("unifarm.gateway.activations").description("instances started by the gateway")
                         .tags("app", app).register(registry),
                 Timer.builder("unifarm.gateway.activation.wait").description("wait for a ready instance")
-                        .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry));
+                        .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry),
+                activationTimer(app, "boot"), activationTimer(app, "restore"));
     }
 
-    record AppMeters(Timer requests, Counter activations, Timer activationWaits) {
+    private Timer activationTimer(String app, String mode) {
+        return Timer.builder("unifarm.gateway.activation").description("the gateway's start of an instance to that instance ready")
+                .tags("app", app, "mode", mode).serviceLevelObjectives(MetricBuckets.activation()).register(registry);
+    }
+
+    record AppMeters(Timer requests, Counter activations, Timer activationWaits, Timer bootActivations, Timer restoreActivations) {
+
+        /** An instance the gateway started is ready {@code nanos} after the start was asked for; {@code mode}: boot or restore. */
+        void activated(String mode, long nanos) {
+            ("restore".equals(mode) ? restoreActivations : bootActivations).record(nanos, TimeUnit.NANOSECONDS);
+        }
 
         void request(long nanos) {
             requests.record(nanos, TimeUnit.NANOSECONDS);
