@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -46,19 +47,20 @@ public class GatewayMetrics {
                         .tags("app", app).register(registry),
                 Timer.builder("unifarm.gateway.activation.wait").description("wait for a ready instance")
                         .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry),
-                activationTimer(app, "boot"), activationTimer(app, "restore"));
+                mode -> activationTimer(app, mode));
     }
 
+    /** Registered at an app's first activation of each mode (re-registering returns the same timer): no empty restore series. */
     private Timer activationTimer(String app, String mode) {
         return Timer.builder("unifarm.gateway.activation").description("the gateway's start of an instance to that instance ready")
                 .tags("app", app, "mode", mode).serviceLevelObjectives(MetricBuckets.activation()).register(registry);
     }
 
-    record AppMeters(Timer requests, Counter activations, Timer activationWaits, Timer bootActivations, Timer restoreActivations) {
+    record AppMeters(Timer requests, Counter activations, Timer activationWaits, Function<String, Timer> activationsByMode) {
 
         /** An instance the gateway started is ready {@code nanos} after the start was asked for; {@code mode}: boot or restore. */
         void activated(String mode, long nanos) {
-            ("restore".equals(mode) ? restoreActivations : bootActivations).record(nanos, TimeUnit.NANOSECONDS);
+            activationsByMode.apply(mode).record(nanos, TimeUnit.NANOSECONDS);
         }
 
         void request(long nanos) {
