@@ -6,8 +6,12 @@
 // e.g. the readiness probe's GET /, for the gateway's concurrency tests.
 // GET /connect?to=HOST:PORT tries a TCP connection out of the guest and adds "connect: ok" or
 // "connect: failed: <why>" to the answer, for the tests of the guest network's fences.
+// GET /urandom adds "urandom: <32 hex digits>" (16 bytes read from /dev/urandom for this request) and
+// GET /now adds "now: <UTC time, ISO 8601 with ms>": a guest restored from a snapshot must answer with its own
+// random numbers and the current time, not the snapshot's.
 // Answers every request with 200 and "echo-http: <METHOD> <PATH>\n" + request body.
 using System;
+using System.Globalization;
 using System.IO;
 using System.Net;
 using System.Net.Sockets;
@@ -56,6 +60,28 @@ public static class EchoHttp
         {
             return "connect: failed: " + (e.InnerException ?? e).Message + "\n";
         }
+    }
+
+    static string Urandom(string path)
+    {
+        if (path != "/urandom") return "";
+        var bytes = new byte[16];
+        using (var random = File.OpenRead("/dev/urandom"))
+        {
+            for (int n = 0; n < bytes.Length;)
+            {
+                int read = random.Read(bytes, n, bytes.Length - n);
+                if (read <= 0) throw new IOException("/dev/urandom ended");
+                n += read;
+            }
+        }
+        return "urandom: " + BitConverter.ToString(bytes).Replace("-", "").ToLowerInvariant() + "\n";
+    }
+
+    static string Now(string path)
+    {
+        if (path != "/now") return "";
+        return "now: " + DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture) + "\n";
     }
 
     static int EnvInt(string name, int dflt)
@@ -119,7 +145,7 @@ public static class EchoHttp
                 if (slowMs > 0) Thread.Sleep(slowMs);
 
                 var payload = new MemoryStream();
-                byte[] prefix = Encoding.UTF8.GetBytes("echo-http: " + method + " " + path + "\n" + Connect(path));
+                byte[] prefix = Encoding.UTF8.GetBytes("echo-http: " + method + " " + path + "\n" + Connect(path) + Urandom(path) + Now(path));
                 payload.Write(prefix, 0, prefix.Length);
                 body.WriteTo(payload);
 

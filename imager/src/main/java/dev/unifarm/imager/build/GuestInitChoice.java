@@ -3,17 +3,20 @@ package dev.unifarm.imager.build;
 import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.ResumeProtocol;
 import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.GuestInit;
 import dev.unifarm.imager.rootfs.GuestNetwork;
 import dev.unifarm.imager.rootfs.PowerButton;
+import dev.unifarm.imager.rootfs.ResumeHelper;
 import dev.unifarm.imager.rootfs.StraceWrapper;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
  * Which {@code /init} an image gets, if any: the {@code linux} profile's steps (power button when the kernel dir has
- * the modules, network for an app with a port, strace for a traced image, env values the command line cannot carry),
+ * the modules, network for an app with a port, the resume helper when the kernel dir has it, strace for a traced image,
+ * env values the command line cannot carry),
  * each said in the build log.
  */
 final class GuestInitChoice {
@@ -57,15 +60,18 @@ final class GuestInitChoice {
                         + " kernel profile needs the kernel's network modules, and an OCI kernel has none: use a kernel file");
             }
             log.accept("power: the kernel is an OCI image without modules: this image ignores system_powerdown");
-            return initWithEnv(null, null, null);
+            log.accept("resume: the kernel is an OCI image without the guest resume helper: this image boots only");
+            return initWithEnv(null, null, null, null);
         }
         GuestNetwork guestNetwork = network ? GuestNetwork.forKernel(profile.kernelFile(), busybox) : null;
         PowerButton power = null;
+        ResumeHelper resume = null;
         if (!GuestInit.isStatic(busybox)) {
             log.accept("power: no static busybox at " + busybox + " (install busybox-static: scripts/provision does):"
                     + " this image ignores system_powerdown");
         } else {
             power = PowerButton.forKernel(profile.kernelFile(), log).orElse(null);
+            resume = ResumeHelper.forKernel(profile.kernelFile(), log).orElse(null);
         }
         if (power != null) {
             log.accept("power: " + GuestInit.INIT + " loads the ACPI power button (" + String.join(", ", power.modules())
@@ -75,10 +81,14 @@ final class GuestInitChoice {
             log.accept("network: " + GuestInit.INIT + " loads the kernel's virtio modules and brings up eth0 "
                     + GuestNetwork.GUEST_ADDRESS + " (gateway " + GuestNetwork.GATEWAY + ") before the app");
         }
+        if (resume != null) {
+            log.accept("resume: " + GuestInit.INIT + " starts " + ResumeProtocol.HELPER + " in the background, which steps the"
+                    + " clock and reseeds the CRNG when the farm restores a snapshot of this image");
+        }
         if (wrapper != null) {
             logTrace(wrapper);
         }
-        return initWithEnv(power, guestNetwork, wrapper);
+        return initWithEnv(power, guestNetwork, resume, wrapper);
     }
 
     private void logTrace(StraceWrapper wrapper) {
@@ -91,7 +101,7 @@ final class GuestInitChoice {
     }
 
     /** An init with these steps and the env step ({@code GuestEnv}); null without a static busybox to run it. */
-    private GuestInit initWithEnv(PowerButton power, GuestNetwork network, StraceWrapper wrapper) {
+    private GuestInit initWithEnv(PowerButton power, GuestNetwork network, ResumeHelper resume, StraceWrapper wrapper) {
         if (!GuestInit.isStatic(busybox)) {
             log.accept("env: no static busybox, so no " + GuestInit.INIT + ": env values must be ASCII words without spaces"
                     + " or double quotes");
@@ -99,6 +109,6 @@ final class GuestInitChoice {
         }
         log.accept("env: " + GuestInit.INIT + " exports the env values the kernel command line cannot carry as words"
                 + " (spaces, quotes, non-ASCII), which reach it base64-encoded");
-        return new GuestInit(busybox, power, network, wrapper);
+        return new GuestInit(busybox, power, network, resume, wrapper);
     }
 }

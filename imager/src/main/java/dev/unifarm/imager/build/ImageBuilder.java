@@ -217,7 +217,8 @@ public final class ImageBuilder {
         Map<String, Long> sizes = ImageSizes.of(bundle, runtime, closure, initrd.size());
         ImageManifest manifest = new ImageManifest(ImageManifest.SCHEMA_VERSION, profile.name(),
                 profile.kernel().location(), kernelDigest, initrd.digest(), init, entrypoint, args,
-                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(boot, loader, guestInit != null));
+                new TreeMap<>(imageEnv), runtime.label(), new TreeMap<>(sizes), ImageManifest.Boot.of(boot, loader, guestInit != null,
+                guestInit != null && guestInit.resumeHelper()));
         Image image = store.putImage(manifest);
         log.accept("image: " + image.digest());
         return image;

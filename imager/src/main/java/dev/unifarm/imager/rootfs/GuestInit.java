@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The {@code linux} profile's {@code /init}: a busybox script that runs the image's init steps
- * ({@link PowerButton}, {@link GuestNetwork} for an app with a port, and always {@link GuestEnv}),
+ * ({@link PowerButton}, {@link GuestNetwork} for an app with a port, {@link ResumeHelper}, and always {@link GuestEnv}),
  * then {@code exec}s the .NET host with the kernel's argv and env. The host is thus PID 1, as when the kernel starts it
  * directly: the {@code /proc/1} stand-ins describe it, and its exit is the kernel's exit-code panic.
  */
@@ -26,6 +26,7 @@ public final class GuestInit {
     private final Path busybox;
     private final PowerButton power;
     private final GuestNetwork network;
+    private final ResumeHelper resume;
     private final StraceWrapper strace;
 
     /** {@code power} and {@code network} may each be null (step left out); the env step is always there. */
@@ -35,9 +36,15 @@ public final class GuestInit {
 
     /** {@code strace} (a coverage reference run) non-null: the host runs under strace instead of being exec'd. */
     public GuestInit(Path busybox, PowerButton power, GuestNetwork network, StraceWrapper strace) {
+        this(busybox, power, network, null, strace);
+    }
+
+    /** {@code resume} non-null: {@code /init} starts the resume helper in the background before the app. */
+    public GuestInit(Path busybox, PowerButton power, GuestNetwork network, ResumeHelper resume, StraceWrapper strace) {
         this.busybox = busybox;
         this.power = power;
         this.network = network;
+        this.resume = resume;
         this.strace = strace;
     }
 
@@ -55,6 +62,9 @@ public final class GuestInit {
         if (network != null) {
             network.addModulesTo(tree);
         }
+        if (resume != null) {
+            resume.addTo(tree);
+        }
         if (strace != null) {
             strace.addTo(tree);
         }
@@ -68,14 +78,18 @@ public final class GuestInit {
         // A function, not a variable: the kernel's env is the app's, and an app's own variable named
         // b would otherwise reach it as the busybox path.
         s.append("b() { ").append(BUSYBOX).append(" \"$@\"; }\n");
-        if (power != null || network != null) {
-            // In a subshell, so the steps' variables (d, major, minor) never reach the app's env.
+        if (power != null || network != null || resume != null) {
+            // In a subshell, so the steps' variables (d, major, minor) never reach the app's env; before the env
+            // step, so the app's decoded variables never reach the helper.
             s.append("(\n");
             if (power != null) {
                 power.appendTo(s);
             }
             if (network != null) {
                 network.appendTo(s);
+            }
+            if (resume != null) {
+                resume.appendTo(s);
             }
             s.append(")\n");
         }
@@ -90,6 +104,11 @@ public final class GuestInit {
 
     boolean powerButton() {
         return power != null;
+    }
+
+    /** True when {@code /init} starts the resume helper (the manifest's {@code boot.resumeHelper}). */
+    public boolean resumeHelper() {
+        return resume != null;
     }
 
     /** Reads a kernel dir's module list ({@code load-order}, {@code power-order}): .ko paths under {@code modulesDir}. */

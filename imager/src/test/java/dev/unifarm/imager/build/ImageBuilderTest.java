@@ -222,6 +222,35 @@ class ImageBuilderTest {
     }
 
     @Test
+    void testInitrd_resumeHelperFromTheKernelDirStartedBeforeTheHost() throws IOException {
+        Path helper = RealParts.linuxKernel().toAbsolutePath().getParent().resolve("guest/unifarm-resume");
+        InitrdEntry entry = entry(helloInitrd, "bin/unifarm-resume");
+
+        assertThat(entry.header().getMode() & 07777).isEqualTo(0755);
+        assertThat(entry.content()).isEqualTo(Files.readAllBytes(helper));
+        String init = entry(helloInitrd, "init").text();
+        assertThat(init.indexOf("b env -i /bin/unifarm-resume &\n")).isPositive().isLessThan(init.indexOf("exec /usr/share/dotnet/dotnet"));
+        assertThat(hello.manifest().boot().resumeHelper()).isTrue();
+        assertThat(helloStore.image(hello.digest()).orElseThrow().manifest().boot().resumeHelper()).as("read back from the store").isTrue();
+        assertThat(helloLog).anySatisfy(line -> assertThat(line).startsWith("resume: /init starts /bin/unifarm-resume"));
+    }
+
+    @Test
+    void testBuild_kernelDirWithoutTheHelperGivesAnImageWithout() throws IOException {
+        // the same kernel, in a dir provisioned before the helper existed (no guest/, nor modules)
+        Path kernel = Files.copy(RealParts.linuxKernel(), temp.resolve("vmlinuz"));
+        List<String> log = new ArrayList<>();
+
+        Image image = ImageBuilder.forBundle(readHello(temp.resolve("bundle-r"))).runtimes(RealParts.runtimeStore())
+                .profile(KernelProfile.linux(kernel)).log(log::add).build(store());
+
+        assertThat(image.manifest().boot().resumeHelper()).isFalse();
+        assertThat(readInitrd(image.initrd())).doesNotContainKey("bin/unifarm-resume");
+        assertThat(entry(readInitrd(image.initrd()), "init").text()).doesNotContain("unifarm-resume");
+        assertThat(log).anySatisfy(line -> assertThat(line).startsWith("resume: no ").contains("scripts/provision"));
+    }
+
+    @Test
     void testInitrd_etcFiles() {
         assertThat(entry(helloInitrd, "etc/hosts").text()).contains("127.0.0.1 localhost");
         assertThat(entry(helloInitrd, "etc/resolv.conf").text()).startsWith("nameserver ");

@@ -43,12 +43,54 @@ class GuestInitTest {
     }
 
     @Test
+    void testScript_resumeHelperStartsAfterPowerAndNetworkInTheSubshellBeforeEnvAndHost() {
+        Path kernel = RealParts.linuxKernel();
+        PowerButton power = PowerButton.forKernel(kernel, line -> { }).orElseThrow();
+        GuestNetwork network = GuestNetwork.forKernel(kernel, GuestInit.HOST_BUSYBOX);
+        ResumeHelper resume = ResumeHelper.forKernel(kernel, line -> { }).orElseThrow();
+        GuestInit init = new GuestInit(GuestInit.HOST_BUSYBOX, power, network, resume, null);
+        RootfsTree tree = new RootfsTree();
+
+        init.addTo(tree, "/usr/share/dotnet/dotnet");
+        String script = init.script("/usr/share/dotnet/dotnet");
+
+        assertThat(tree.contains("/bin/unifarm-resume")).isTrue();
+        assertThat(init.resumeHelper()).isTrue();
+        // in the steps' subshell, after the network, and before the env step decodes the app's variables
+        assertThat(script).contains("ip route add default via 10.0.2.2\n# resume helper")
+                .contains("b env -i /bin/unifarm-resume &\n)\n# env:")
+                .endsWith("exec /usr/share/dotnet/dotnet \"$@\"\n");
+    }
+
+    @Test
+    void testScript_resumeHelperAloneStillGetsTheSubshell() {
+        ResumeHelper resume = ResumeHelper.forKernel(RealParts.linuxKernel(), line -> { }).orElseThrow();
+
+        String script = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, resume, null).script("/usr/share/dotnet/dotnet");
+
+        assertThat(script).contains("\n(\n# resume helper").contains("/bin/unifarm-resume &\n)\n# env:")
+                .doesNotContain("eth0", "kill -TERM 1");
+    }
+
+    @Test
+    void testScript_tracedImageStartsTheHelperBeforeStraceSoItIsNotTraced() {
+        ResumeHelper resume = ResumeHelper.forKernel(RealParts.linuxKernel(), line -> { }).orElseThrow();
+
+        String script = new GuestInit(GuestInit.HOST_BUSYBOX, null, null, resume,
+                new StraceWrapper(TraceOptions.of(TraceOptions.HOST_STRACE))).script("/usr/share/dotnet/dotnet");
+
+        // strace -f follows only the host it starts; the helper was started (and left) before it
+        assertThat(script.indexOf("/bin/unifarm-resume &")).isPositive().isLessThan(script.indexOf("/usr/bin/strace"));
+        assertThat(script).contains("/usr/bin/strace -D -f -q -C -e signal=none -o /tmp/unifarm.strace /usr/share/dotnet/dotnet \"$@\" &\n");
+    }
+
+    @Test
     void testScript_powerOnlyHasNoNetwork() {
         PowerButton power = PowerButton.forKernel(RealParts.linuxKernel(), line -> { }).orElseThrow();
 
         String script = new GuestInit(GuestInit.HOST_BUSYBOX, power, null).script("/usr/share/dotnet/dotnet");
 
-        assertThat(script).contains("kill -TERM 1").doesNotContain("eth0");
+        assertThat(script).contains("kill -TERM 1").doesNotContain("eth0", "unifarm-resume");
     }
 
     @Test

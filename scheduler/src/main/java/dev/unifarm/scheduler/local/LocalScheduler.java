@@ -149,6 +149,12 @@ public final class LocalScheduler implements Scheduler {
         return new Reattachment(false, "FarmRestarted", finding.why() + (killed ? "; its QEMU was stopped" : ""));
     }
 
+    /** Snapshot and restore runs (docs/instances.md, "Snapshots"), bound to this host's QEMU version; none when it is unknown. */
+    @Override
+    public Optional<SnapshotSupport> snapshots() {
+        return QemuVersion.ofThisHost().map(SnapshotSupport::new);
+    }
+
     /** The whole stop sequence: QMP timeout, powerdown wait, quit and kill waits, and a margin. */
     @Override
     public Duration stopWait() {

@@ -6,6 +6,7 @@ import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.Activation;
 import dev.unifarm.scheduler.Confinement;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.console.CompatConsoleProtocol;
@@ -25,6 +26,11 @@ final class QemuCommand {
     static final String BINARY = "qemu-system-x86_64";
     static final String FSDEV_ID = "fs0";
     static final String CONSOLE_CHARDEV = "con0";
+    /** The control serial port of snapshot and restore runs (the guest's ttyS1: {@code ResumeProtocol}). */
+    static final String CONTROL_CHARDEV = "ctl0";
+    static final String CONTROL_SOCKET = Jail.VM_DIR + "/ctl.sock";
+    /** Guest RAM's backend id: a plain {@code -m} boot names its RAM block {@code pc.ram}, and a restore must match it. */
+    static final String RAM_BACKEND = "pc.ram";
 
     private QemuCommand() {
     }
@@ -49,7 +55,9 @@ final class QemuCommand {
                 // append=on: after the tail truncates it (its size cap), QEMU writes at the new end.
                 // A contained QEMU writes it through the descriptor its jail opened (Jail.consoleArgs).
                 "-chardev", "file,id=" + CONSOLE_CHARDEV + ",path=" + jail.consolePath() + ",append=on",
-                "-serial", "chardev:" + CONSOLE_CHARDEV,
+                "-serial", "chardev:" + CONSOLE_CHARDEV));
+        command.addAll(activationArgs(request, jail));
+        command.addAll(List.of(
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off",
                 "-smp", "1",
                 "-m", request.memoryMiB() + "M"));
@@ -66,6 +74,33 @@ final class QemuCommand {
         }
         command.addAll(List.of("-append", networkParameters(request, image) + KernelCommandLine.of(image.manifest(), request.args(), request.env())));
         return command;
+    }
+
+    /**
+     * What a snapshot or restore run adds to a boot's command line (nothing else may differ: the device set must
+     * match): the control serial port, after the console's so the guest sees it as ttyS1; guest RAM in a file,
+     * shared (the snapshot: QEMU creates it in {@code vm/}, and it stays the guest's memory once QEMU quits) or
+     * private (a restore: copy-on-write over the snapshot's file); a restore waits for its state
+     * ({@code -incoming defer}: {@code x-ignore-shared} can be set over QMP only).
+     */
+    static List<String> activationArgs(LaunchRequest request, Jail jail) {
+        Activation activation = request.activation();
+        if (activation instanceof Activation.Boot) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(List.of(
+                "-chardev", "socket,id=" + CONTROL_CHARDEV + ",path=" + CONTROL_SOCKET + ",server=on,wait=off",
+                "-serial", "chardev:" + CONTROL_CHARDEV));
+        String ram = activation instanceof Activation.Restore restore
+                ? escapeOption(jail.snapshotRam(restore)) + ",share=off"
+                : Activation.Snapshot.RAM + ",share=on";
+        args.addAll(List.of(
+                "-object", "memory-backend-file,id=" + RAM_BACKEND + ",size=" + request.memoryMiB() + "M,mem-path=" + ram,
+                "-machine", "memory-backend=" + RAM_BACKEND));
+        if (activation instanceof Activation.Restore) {
+            args.addAll(List.of("-incoming", "defer"));
+        }
+        return args;
     }
 
     /**

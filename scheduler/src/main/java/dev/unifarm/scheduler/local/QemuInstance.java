@@ -3,6 +3,7 @@ package dev.unifarm.scheduler.local;
 import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.Activation;
 import dev.unifarm.scheduler.AdoptRequest;
 import dev.unifarm.scheduler.Confinement;
 import dev.unifarm.scheduler.InstanceListener;
@@ -62,6 +63,8 @@ final class QemuInstance {
     private final Watchdog watchdog;
     private final BootBound bootBound;
     private final StopControl stop;
+    /** What the run does beyond a boot: take a snapshot once ready, or restore one before the readiness probe. */
+    private final ActivationRun activation;
     /** QEMU's QMP connection for the whole run: events recorded, the stop's commands sent on it. */
     private volatile QmpMonitor qmp;
     private volatile InstanceStatus status;
@@ -91,6 +94,7 @@ final class QemuInstance {
         this.output = new AppOutput(exitDetection, consoleKind);
         this.console = console;
         this.status = status;
+        this.activation = new ActivationRun(id, request == null ? Activation.BOOT : request.activation(), dir, clock, lifecycle.qmpTimeout());
     }
 
     /** A run to start ({@link #start()}) of {@code request}, as {@code options} say; {@code Pending} until then. */
@@ -150,31 +154,19 @@ final class QemuInstance {
             return; // ended while it waited for capacity
         }
         publish(status);
+        QemuLaunch.Started started;
         try {
-            Files.createDirectories(dir.resolve(Jail.VM_DIR));
-            jail = options.containment().prepare(request, accel);
-        } catch (IOException | RuntimeException e) {
-            console.close();
-            publish(status.finished(InstanceState.Failed, null, "StartFailed", "cannot contain " + QemuCommand.BINARY + ": " + e.getMessage(),
-                    clock.instant()));
-            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-        }
-        // QEMU runs in the instance dir, so its socket and pid file names stay short (see SocketPaths).
-        List<String> command = new ArrayList<>(QemuCommand.of(request, request.image(), accel, Path.of(QMP_SOCKET), null, jail));
-        if (request.port() > 0) {
-            forward = PortForward.toGuest(options.forwardHost(), request.port());
-            command.addAll(forward.qemuArgs(options.containment().guestOutbound()));
-            status = status.withEndpoint(forward.endpoint());
-        }
-        QemuProcess.prepare(dir, command, jail);
-        try {
-            qemu = QemuProcess.start(jail.command(command), dir);
+            started = QemuLaunch.start(request, options, accel);
         } catch (IOException e) {
-            jail.release();
             console.close();
-            publish(status.finished(InstanceState.Failed, null, "StartFailed",
-                    "cannot start " + QemuCommand.BINARY + ": " + e.getMessage(), clock.instant()));
+            publish(status.finished(InstanceState.Failed, null, "StartFailed", e.getMessage(), clock.instant()));
             throw e;
+        }
+        jail = started.jail();
+        forward = started.forward();
+        qemu = started.qemu();
+        if (forward != null) {
+            status = status.withEndpoint(forward.endpoint());
         }
         publish(status.booting(accel, clock.instant()));
         followInBackground();
@@ -183,17 +175,22 @@ final class QemuInstance {
     void followInBackground() {
         qmp = new QmpMonitor(id, SocketPaths.forConnecting(qmpSocket()), lifecycle.qmpTimeout());
         qmp.watchRunState(stop::gaveUp);
-        if (status.state() == InstanceState.Booting) {
-            bootBound.arm(); // a started run, or one adopted before its app printed
+        if (status.state() == InstanceState.Booting && !activation.restores()) {
+            bootBound.arm(); // a started run, or one adopted before its app printed (a restored app printed long ago)
         }
         qmp.connectInBackground(() -> Adoption.running(handle()));
         Thread reader = new Thread(this::followConsole, "console-" + id);
         reader.setDaemon(true);
         reader.start();
         if (forward != null) {
-            ReadinessProbe.inBackground("readiness-" + id, forward, request.readinessPath(),
-                    () -> Adoption.running(handle()) && status.state() == InstanceState.Booting, this::ready);
+            activation.thenProbe(qmp, () -> Adoption.running(handle()), this::stopAfterActivationFailed, () -> ReadinessProbe.inBackground(
+                    "readiness-" + id, forward, request.readinessPath(), () -> Adoption.running(handle()) && status.state() == InstanceState.Booting,
+                    this::ready));
         }
+    }
+
+    private void stopAfterActivationFailed() {
+        stop.request(Duration.ZERO, "stopped as its " + request.activation().mode() + " failed");
     }
 
     /** Booting → Running, unless the instance ended meanwhile. */
@@ -201,6 +198,7 @@ final class QemuInstance {
         bootBound.close();
         if (status.state() == InstanceState.Booting) {
             publish(status.running(clock.instant()));
+            activation.onRunning(qmp, jail.confinement(), this::stopAfterActivationFailed);
         }
     }
 
@@ -259,7 +257,8 @@ final class QemuInstance {
                 stop.bootTimeout(), stop.gaveUp(), accel, qemuEnded && stop.gaveUp() != null ? QemuProcess.log(dir) : List.of(),
                 qemuEnded ? QemuProcess.logTail(dir) : "", output.lastLine(), memoryCapHit, jail == null ? null : jail.confinement(),
                 output.diagnosis(), output.appLines(), qemuEnded ? qemu.exitDescription() : "", qmp.guestEvents());
-        publish(RunEnd.of(status, facts, clock.instant()));
+        publish(activation.end(status, stop.requested(), QemuProcess.logTail(dir), clock.instant())
+                .orElseGet(() -> RunEnd.of(status, facts, clock.instant())));
     }
 
     /**

@@ -47,6 +47,11 @@ public final class QmpClient implements AutoCloseable {
         reader.start();
     }
 
+    /** An empty arguments object to fill, e.g. {@code arguments().put("uri", "fd:4")}. */
+    public static ObjectNode arguments() {
+        return JSON.createObjectNode();
+    }
+
     public static QmpClient connect(Path socket) throws IOException {
         return connect(socket, event -> { }, DEFAULT_TIMEOUT);
     }
@@ -70,9 +75,17 @@ public final class QmpClient implements AutoCloseable {
     }
 
     /** Runs a command and returns its {@code return} value; a QMP error, a closed connection or no answer in time is an IOException. */
-    public synchronized JsonNode execute(String command) throws IOException {
+    public JsonNode execute(String command) throws IOException {
+        return execute(command, null);
+    }
+
+    /** {@link #execute(String)} with {@code arguments} (null: none). */
+    public synchronized JsonNode execute(String command, JsonNode arguments) throws IOException {
         // synchronized: a shared connection (QmpMonitor) must not interleave two commands' replies
         ObjectNode request = JSON.createObjectNode().put("execute", command);
+        if (arguments != null) {
+            request.set("arguments", arguments);
+        }
         ByteBuffer bytes = ByteBuffer.wrap((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
             channel.write(bytes);

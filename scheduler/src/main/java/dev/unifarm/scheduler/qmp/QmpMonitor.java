@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -31,6 +32,7 @@ public final class QmpMonitor implements AutoCloseable {
     private final Duration timeout;
     private final List<QmpEvent> events = new ArrayList<>();
     private volatile QmpClient client;
+    private final CompletableFuture<QmpClient> connected = new CompletableFuture<>();
     private volatile Consumer<QmpEvent> listener = event -> { };
     private volatile Consumer<QemuGaveUp> gaveUpListener = gaveUp -> { };
     private final AtomicBoolean gaveUpReported = new AtomicBoolean();
@@ -71,6 +73,7 @@ public final class QmpMonitor implements AutoCloseable {
                         }
                         client = connected;
                     }
+                    this.connected.complete(connected);
                     LOG.debugf("%s: QMP connected", id);
                     // QEMU may have given up on the guest before we connected (KVM fails within milliseconds)
                     checkRunState();
@@ -93,6 +96,11 @@ public final class QmpMonitor implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Completes with the connection once it is open (never, if it does not open): a caller bounds its wait. */
+    public CompletableFuture<QmpClient> connected() {
+        return connected;
     }
 
     /** The open connection, if there is one: commands on it share the event stream. */

@@ -6,6 +6,7 @@ import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.ImageManifest;
 import dev.unifarm.imager.kernel.KernelCommandLine;
 import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.Activation;
 import dev.unifarm.scheduler.LaunchRequest;
 import java.nio.file.Path;
 import java.util.List;
@@ -181,6 +182,68 @@ class QemuCommandTest {
         Image image = new Image("sha256:1", NINE_P_MANIFEST, Path.of("/store/a,b/trees/abc"));
 
         assertThat(QemuCommand.rootfs(image, image.initrd().toString())).contains("local,id=fs0,path=/store/a,,b/trees/abc,security_model=none,readonly=on");
+    }
+
+    @Test
+    void testOf_bootHasNoControlPortAndAnonymousRam() {
+        List<String> command = QemuCommand.of(request(null, null), IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(String.join(" ", command)).doesNotContain("ctl0", "memory-backend", "-incoming", "-object");
+    }
+
+    @Test
+    void testOf_snapshotBootsOnSharedRamFileWithTheControlPortAsSecondSerial() {
+        List<String> command = QemuCommand.of(request(null, null).withActivation(new Activation.Snapshot()), IMAGE, Accelerator.tcg,
+                SOCKET, PID);
+
+        assertThat(command).containsSequence("-serial", "chardev:con0", "-chardev", "socket,id=ctl0,path=vm/ctl.sock,server=on,wait=off",
+                        "-serial", "chardev:ctl0")
+                .containsSequence("-object", "memory-backend-file,id=pc.ram,size=384M,mem-path=vm/snapshot.ram,share=on",
+                        "-machine", "memory-backend=pc.ram")
+                .containsSequence("-m", "384M")
+                .doesNotContain("-incoming");
+    }
+
+    @Test
+    void testOf_restoreMapsTheRamFilePrivatelyAndWaitsForItsState() {
+        Activation.Restore restore = new Activation.Restore(Path.of("/data/snap,1/state"), Path.of("/data/snap,1/ram"));
+        LaunchRequest request = request(null, null).withActivation(restore);
+
+        List<String> command = QemuCommand.of(request, IMAGE, Accelerator.tcg, SOCKET, PID);
+
+        assertThat(command).containsSequence("-serial", "chardev:con0", "-chardev", "socket,id=ctl0,path=vm/ctl.sock,server=on,wait=off",
+                        "-serial", "chardev:ctl0")
+                .containsSequence("-object", "memory-backend-file,id=pc.ram,size=384M,mem-path=/data/snap,,1/ram,share=off",
+                        "-machine", "memory-backend=pc.ram")
+                .containsSequence("-incoming", "defer");
+        List<String> snapshot = QemuCommand.of(request(null, null).withActivation(new Activation.Snapshot()), IMAGE, Accelerator.tcg,
+                SOCKET, PID);
+        assertThat(command.stream().filter(w -> !w.contains("mem-path") && !w.equals("-incoming") && !w.equals("defer")).toList())
+                .as("the device set of a restore is the snapshot's").isEqualTo(snapshot.stream().filter(w -> !w.contains("mem-path")).toList());
+    }
+
+    @Test
+    void testRefusal_snapshotsNeedTheResumeHelperAndAPort() {
+        ImageManifest.Boot linux = MANIFEST.boot();
+        ImageManifest.Boot helped = new ImageManifest.Boot(linux.delivery(), linux.commandLine(), linux.exit(), linux.loader(),
+                linux.maxEnv(), linux.stack(), linux.initEnv(), true);
+        Image withHelper = new Image("sha256:1", withBoot(MANIFEST, helped), INITRD);
+        LaunchRequest snapshot = new LaunchRequest("i1", withHelper, null, null, 384, Path.of("/tmp/i1"), 8080)
+                .withActivation(new Activation.Snapshot());
+
+        assertThat(ActivationRun.refusal(snapshot)).isNull();
+        assertThat(ActivationRun.refusal(request(null, null))).as("a boot").isNull();
+        assertThat(ActivationRun.refusal(new LaunchRequest("i1", IMAGE, null, null, 384, Path.of("/tmp/i1"), 8080)
+                .withActivation(new Activation.Snapshot()))).contains("resume helper", "rebuild the image");
+        assertThat(ActivationRun.refusal(new LaunchRequest("i1", withHelper, null, null, 384, Path.of("/tmp/i1"))
+                .withActivation(new Activation.Restore(Path.of("s"), Path.of("r"))))).contains("an app with a port");
+        assertThat(ActivationRun.refusal(new LaunchRequest("i1", NINE_P_IMAGE, null, null, 384, Path.of("/tmp/i1"), 8080)
+                .withActivation(new Activation.Snapshot()))).contains("linux-profile image, not unikraft");
+    }
+
+    private static ImageManifest withBoot(ImageManifest m, ImageManifest.Boot boot) {
+        return new ImageManifest(m.schemaVersion(), m.profile(), m.kernel(), m.kernelDigest(), m.initrd(), m.executable(), m.entrypoint(),
+                m.args(), m.env(), m.runtime(), m.sizes(), boot);
     }
 
     private static String append(List<String> command) {

@@ -129,7 +129,8 @@ public final class Containment {
         Path dir = request.instanceDir();
         String cgroupName = cgroupName(request.instanceId(), dir);
         if (noOwnUser != null) {
-            return Jail.unconfined(new Confinement(farmUid, farmUid, false, sandbox(), null, null, null, null, false, noOwnUser));
+            return Jail.unconfined(new Confinement(farmUid, farmUid, false, sandbox(), null, null, null, null, false, noOwnUser),
+                    request.activation());
         }
         int uid = claimUid(dir);
         try {
@@ -140,7 +141,8 @@ public final class Containment {
                     cgroup.map(c -> settings.cpus()).orElse(null), cgroup.map(c -> settings.pids()).orElse(null),
                     cgroup.map(InstanceCgroup::describe).orElse(null), true,
                     cgroup.isPresent() ? null : "not capped: " + noCaps);
-            return Jail.confined(dir, request.image(), accel, confinement, cgroup, farmUid, () -> held.remove(uid));
+            return Jail.confined(dir, request.image(), accel, confinement, cgroup, farmUid, () -> held.remove(uid), request.activation(),
+                    uidRange().snapshotGid());
         } catch (IOException | RuntimeException e) {
             held.remove(uid);
             throw e;
@@ -149,9 +151,13 @@ public final class Containment {
 
     /** A uid of the range no account, process or other instance of this farm has, held until the run's jail is released. */
     private synchronized int claimUid(Path dir) {
-        int uid = new UidRange(settings.uidFirst(), settings.uidCount()).pick(dir.toString(), held::contains);
+        int uid = uidRange().pick(dir.toString(), held::contains);
         held.add(uid);
         return uid;
+    }
+
+    private UidRange uidRange() {
+        return new UidRange(settings.uidFirst(), settings.uidCount());
     }
 
     /** The jail an earlier farm set up for the QEMU now adopted from {@code dir}: its uid (the dir's owner) and cgroup. */

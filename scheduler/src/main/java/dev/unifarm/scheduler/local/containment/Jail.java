@@ -3,6 +3,7 @@ package dev.unifarm.scheduler.local.containment;
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.scheduler.Accelerator;
+import dev.unifarm.scheduler.Activation;
 import dev.unifarm.scheduler.Confinement;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,9 @@ import org.jboss.logging.Logger;
  * {@link #INSIDE} (so every path QEMU resolves is one it can reach), joins the instance's cgroup, and
  * execs QEMU through {@code setpriv} as the instance's uid with no capabilities and {@code no_new_privs}:
  * the pid the farm holds is QEMU's. The instance dir stays the farm's; QEMU may create files only in
- * {@code vm/} (its QMP socket).
+ * {@code vm/} (its QMP socket). A restore's jail also binds the snapshot's RAM file read-write (QEMU 7.2 opens it
+ * {@code O_RDWR} even to map it privately), opens its state read-only as descriptor {@link #STATE_FD}, and gives
+ * QEMU the snapshot group ({@link UidRange#snapshotGid()}) that owns the RAM file (docs/instances.md, "Snapshots").
  */
 public final class Jail {
 
@@ -41,6 +44,10 @@ public final class Jail {
     private static final Path KVM = Path.of("/dev/kvm");
     /** The descriptor the jail opens the console file on, and QEMU's fd set for it. */
     static final int CONSOLE_FD = 3;
+    /** The descriptor a restoring QEMU reads the snapshot's state from ({@code migrate-incoming fd:4}). */
+    public static final int STATE_FD = 4;
+    /** The placeholder a restore's RAM file is bound over, in the instance dir. */
+    static final String SNAPSHOT_RAM = "snapshot-ram";
 
     private final Path dir;
     private final Confinement confinement;
@@ -48,9 +55,12 @@ public final class Jail {
     private final List<String> script;
     private final int farmUid;
     private final Runnable freeUid;
+    /** Null but for a restore run. */
+    private final Activation.Restore restore;
 
     private Jail(Path dir, Confinement confinement, Optional<InstanceCgroup> cgroup, List<String> script, int farmUid,
-            Runnable freeUid) {
+            Runnable freeUid, Activation activation) {
+        this.restore = activation instanceof Activation.Restore r ? r : null;
         this.dir = dir;
         this.confinement = confinement;
         this.cgroup = cgroup;
@@ -61,18 +71,29 @@ public final class Jail {
 
     /** QEMU as the farm's user, as it is: the host allows no more. */
     public static Jail unconfined(Confinement confinement) {
-        return new Jail(null, confinement, Optional.empty(), null, confinement.uid(), () -> { });
+        return unconfined(confinement, Activation.BOOT);
+    }
+
+    /** {@link #unconfined(Confinement)} for a run begun as {@code activation}. */
+    public static Jail unconfined(Confinement confinement, Activation activation) {
+        return new Jail(null, confinement, Optional.empty(), null, confinement.uid(), () -> { }, activation);
     }
 
     static Jail adopted(Path dir, Confinement confinement, Optional<InstanceCgroup> cgroup, int farmUid, Runnable freeUid) {
-        return new Jail(dir, confinement, cgroup, null, farmUid, freeUid);
+        return new Jail(dir, confinement, cgroup, null, farmUid, freeUid, Activation.BOOT);
     }
 
     static Jail confined(Path dir, Image image, Accelerator accel, Confinement confinement, Optional<InstanceCgroup> cgroup, int farmUid,
             Runnable freeUid) throws IOException {
+        return confined(dir, image, accel, confinement, cgroup, farmUid, freeUid, Activation.BOOT, 0);
+    }
+
+    /** The jail of a run begun as {@code activation}; a restore's QEMU also gets group {@code snapshotGid}. */
+    static Jail confined(Path dir, Image image, Accelerator accel, Confinement confinement, Optional<InstanceCgroup> cgroup, int farmUid,
+            Runnable freeUid, Activation activation, int snapshotGid) throws IOException {
         boolean nineP = image.manifest().boot().rootfsDelivery() == KernelProfile.Delivery.NINE_P;
         // placeholders the image is bound over, in the farm's dir: QEMU may create files only in vm/
-        for (String name : List.of(KERNEL, INITRD, ROOTFS)) {
+        for (String name : List.of(KERNEL, INITRD, ROOTFS, SNAPSHOT_RAM)) {
             deletePlaceholder(dir.resolve(name));
         }
         Files.createFile(dir.resolve(KERNEL));
@@ -99,6 +120,16 @@ public final class Jail {
         lines.add("mount --bind -o ro " + quote(image.initrd()) + " " + (nineP ? ROOTFS : INITRD));
         // the console file is the farm's; QEMU gets only a descriptor to append to (-add-fd)
         lines.add("exec " + CONSOLE_FD + ">>" + CONSOLE_RAW);
+        String groups = "--clear-groups";
+        if (activation instanceof Activation.Restore restore) {
+            // Every restoring QEMU must open the shared RAM file read-write: through its group, bound in read-write
+            Files.createFile(dir.resolve(SNAPSHOT_RAM));
+            Files.setAttribute(restore.ram(), "unix:gid", snapshotGid);
+            Files.setPosixFilePermissions(restore.ram(), PosixFilePermissions.fromString("rw-rw----"));
+            lines.add("mount --bind " + quote(restore.ram()) + " " + SNAPSHOT_RAM);
+            lines.add("exec " + STATE_FD + "<" + quote(restore.state()));
+            groups = "--groups=" + snapshotGid;
+        }
         if (accel == Accelerator.kvm && Files.exists(KVM)) {
             // the jailer's way: a /dev/kvm node of the instance's own, bound over the host's (root-only) one
             lines.add("mount -t tmpfs -o size=16k,mode=0700 tmpfs /tmp");
@@ -111,12 +142,12 @@ public final class Jail {
         lines.add("mkdir " + INSIDE + " && mount -c --rbind . " + INSIDE + " && cd " + INSIDE);
         cgroup.ifPresent(c -> c.procsFiles().forEach(procs -> lines.add("echo $$ > " + quote(procs))));
         lines.add("exec " + SETPRIV_ARGS.replace("{uid}", Integer.toString(uid)).replace("{gid}", Integer.toString(confinement.gid()))
-                + " -- \"$@\"");
-        return new Jail(dir, confinement, cgroup, lines, farmUid, freeUid);
+                .replace("{groups}", groups) + " -- \"$@\"");
+        return new Jail(dir, confinement, cgroup, lines, farmUid, freeUid, activation);
     }
 
     private static final String SETPRIV_ARGS = Containment.SETPRIV
-            + " --reuid={uid} --regid={gid} --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs";
+            + " --reuid={uid} --regid={gid} {groups} --inh-caps=-all --bounding-set=-all --no-new-privs";
 
     public Confinement confinement() {
         return confinement;
@@ -152,10 +183,24 @@ public final class Jail {
         return confined() ? (nineP ? ROOTFS : INITRD) : image.initrd().toString();
     }
 
-    /** {@code qemu} as the process to start: through the wrapper when confined. */
+    /** The path a restoring QEMU maps the snapshot's RAM file by. */
+    public String snapshotRam(Activation.Restore restore) {
+        return confined() ? SNAPSHOT_RAM : restore.ram().toString();
+    }
+
+    /**
+     * {@code qemu} as the process to start: through the wrapper when confined; an unconfined restore through a
+     * shell that opens the state as descriptor {@link #STATE_FD} and execs QEMU (the pid stays QEMU's).
+     */
     public List<String> command(List<String> qemu) {
         if (!confined()) {
-            return qemu;
+            if (restore == null) {
+                return qemu;
+            }
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec " + STATE_FD + "<\"$0\"; exec \"$@\"",
+                    restore.state().toString()));
+            command.addAll(qemu);
+            return command;
         }
         List<String> command = new ArrayList<>(List.of(Containment.UNSHARE, "--mount", "--propagation", "private", "--",
                 "/bin/sh", "-c", script(), "unifarm-jail"));
@@ -182,7 +227,7 @@ public final class Jail {
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("cannot hand %s back to the farm: %s", dir, e.getMessage());
             }
-            for (String name : List.of(KERNEL, INITRD, ROOTFS)) {
+            for (String name : List.of(KERNEL, INITRD, ROOTFS, SNAPSHOT_RAM)) {
                 deletePlaceholder(dir.resolve(name));
             }
         }

@@ -11,14 +11,23 @@ import java.util.function.IntPredicate;
 /**
  * The uids instances' QEMUs run as, like the jailer's: one per live instance, none of them a host
  * account's. Several farms (or test JVMs) may share a host, so a uid counts as taken while any
- * process on the host runs as it, not only while this farm holds it.
+ * process on the host runs as it, not only while this farm holds it. The range's last id is no
+ * instance's: it is the group of snapshot RAM files ({@link #snapshotGid()}).
  */
 record UidRange(int first, int count) {
 
     UidRange {
-        if (first <= 0 || count <= 0 || (long) first + count > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("uid range must be positive and within 31 bits: " + first + "+" + count);
+        if (first <= 0 || count < 2 || (long) first + count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("uid range must be positive, hold at least 2 ids and fit in 31 bits: " + first + "+" + count);
         }
+    }
+
+    /**
+     * The group every restoring QEMU gets besides its own (QEMU 7.2 opens a RAM file read-write even to map
+     * it privately): never an instance's uid or gid, so only restores reach a snapshot's RAM file.
+     */
+    int snapshotGid() {
+        return first + count - 1;
     }
 
     /**
@@ -28,14 +37,15 @@ record UidRange(int first, int count) {
     int pick(String key, IntPredicate heldHere) {
         Set<Integer> accounts = accounts();
         Set<Integer> busy = processUids();
-        int start = Math.floorMod(key.hashCode(), count);
-        for (int i = 0; i < count; i++) {
-            int uid = first + (start + i) % count;
+        int instances = count - 1;
+        int start = Math.floorMod(key.hashCode(), instances);
+        for (int i = 0; i < instances; i++) {
+            int uid = first + (start + i) % instances;
             if (!accounts.contains(uid) && !busy.contains(uid) && !heldHere.test(uid)) {
                 return uid;
             }
         }
-        throw new IllegalStateException("every uid of " + first + ".." + (first + count - 1) + " is in use");
+        throw new IllegalStateException("every uid of " + first + ".." + (first + count - 2) + " is in use");
     }
 
     private static Set<Integer> accounts() {
