@@ -23,5 +23,9 @@ public record RevisionSnapshot(
         @Schema(description = "The guest memory it was taken with, in MiB")
         int memoryMiB,
         @Schema(description = "How often it was restored")
-        int restores) {
+        int restores,
+        @Schema(description = "Digest (sha256:…) of the device state, the name of its blob in the store")
+        String stateDigest,
+        @Schema(description = "Digest (sha256:…) of the guest RAM file, the name of its blob in the store")
+        String ramDigest) {
 }

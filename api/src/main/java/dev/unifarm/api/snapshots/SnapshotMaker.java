@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
@@ -54,6 +55,8 @@ public class SnapshotMaker {
     private final FarmDirs dirs;
     private final Set<SnapshotKey> making = ConcurrentHashMap.newKeySet();
     private final Set<SnapshotKey> givenUp = ConcurrentHashMap.newKeySet();
+    /** The farm is shutting down: a maker it stops failed no one. */
+    private volatile boolean stopping;
     private final ExecutorService work = Executors.newSingleThreadExecutor(DaemonThreads.named("unifarm-snapshot-maker"));
 
     SnapshotMaker(SnapshotPolicy policy, SnapshotStore store, SnapshotMetrics metrics, InstanceService instances, LaunchRecipe launches,
@@ -80,11 +83,15 @@ public class SnapshotMaker {
     }
 
     void atStop(@Observes ShutdownEvent event) {
+        stopping = true;
         work.shutdownNow();
     }
 
     /** The gateway proxied the first answer of instance {@code id} of {@code app}: snapshot its revision if it has none. */
     public void answered(String app, String id) {
+        if (stopping) {
+            return;
+        }
         work.execute(() -> {
             try {
                 consider(app, id);
@@ -115,7 +122,11 @@ public class SnapshotMaker {
         try {
             instances.startRun(app, makerId, spec, image.get(), status -> {
                 if (status.state().isTerminal()) {
-                    work.execute(() -> finish(key.get(), makerId, status));
+                    try {
+                        work.execute(() -> finish(key.get(), makerId, status));
+                    } catch (RejectedExecutionException e) {
+                        FarmDirs.deleteTree(dirs.instance(makerId)); // the farm is stopping: nothing to store
+                    }
                 }
             }, new Activation.Snapshot());
         } catch (RuntimeException e) {
@@ -143,6 +154,9 @@ public class SnapshotMaker {
     }
 
     private void failed(SnapshotKey key, String makerId, String why) {
+        if (stopping) {
+            return;
+        }
         LOG.warnf("snapshot of %s revision %d: maker run %s %s; not tried again until the farm restarts", key.app(), key.revision(),
                 makerId, why);
         givenUp.add(key);

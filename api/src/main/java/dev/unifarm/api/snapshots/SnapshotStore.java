@@ -101,7 +101,7 @@ public class SnapshotStore {
     public Optional<RevisionSnapshot> shown(String app, int revision) {
         return newestOf(app, revision).map(s -> new RevisionSnapshot(s.bytesOnDisk(), s.stateBytes(), s.ramBytes(), s.createdAt(),
                 Math.max(0, Duration.between(s.createdAt(), clock.instant()).toSeconds()), s.key().qemuVersion(), s.key().profile(),
-                s.key().memoryMiB(), s.restores()));
+                s.key().memoryMiB(), s.restores(), s.stateDigest(), s.ramDigest()));
     }
 
     /**

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +69,7 @@ class SnapshotGatewayTest {
         assertThat(((Number) snapshot.path("snapshot.ramBytes")).longValue()).isEqualTo(384L << 20);
         assertThat(((Number) snapshot.path("snapshot.bytes")).longValue()).isGreaterThan(0).isLessThan(384L << 20);
         assertThat(snapshot.<Integer>path("snapshot.restores")).isZero();
+        assertThat(snapshot.<String>path("snapshot.stateDigest")).startsWith("sha256:");
         awaitAllStopped(app);
 
         // 2. The app is at zero: the next cold request is a restore, with the same answer.
@@ -97,7 +97,7 @@ class SnapshotGatewayTest {
         // 4. Revision 2's snapshot, corrupted on disk: the cold request boots, the snapshot is dropped and counted.
         Response snapshot2 = awaitSnapshot(app, 2);
         awaitAllStopped(app);
-        corrupt(stateBlob(snapshot2.<Integer>path("snapshot.stateBytes")));
+        corrupt(blob(snapshot2.path("snapshot.stateDigest")));
 
         assertServed(get("/" + app + "/after-corruption"), "echo-http: GET /after-corruption\n");
         Response rebooted = newestInstance(app);
@@ -154,20 +154,12 @@ class SnapshotGatewayTest {
         return ids.stream().map(id -> api().get("/api/v1/instances/" + id)).toList();
     }
 
-    /** The blob of {@code bytes} bytes in the snapshot store: a state is a few hundred KB, a RAM file hundreds of MiB. */
-    private static Path stateBlob(long bytes) throws Exception {
-        Path blobs = Path.of(ConfigProvider.getConfig().getValue("unifarm.data-dir", String.class)).resolve("snapshots/blobs/sha256");
-        try (Stream<Path> files = Files.list(blobs)) {
-            List<Path> sized = files.filter(f -> {
-                try {
-                    return Files.size(f) == bytes;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            }).toList();
-            assertThat(sized).as("the state blob of %d bytes", bytes).hasSize(1);
-            return sized.get(0);
-        }
+    /** The snapshot store's file of {@code digest} (blobs are named by their sha256). */
+    private static Path blob(String digest) {
+        Path file = Path.of(ConfigProvider.getConfig().getValue("unifarm.data-dir", String.class))
+                .resolve("snapshots/blobs/sha256").resolve(digest.substring("sha256:".length()));
+        assertThat(file).isRegularFile();
+        return file;
     }
 
     private static void corrupt(Path file) throws Exception {
