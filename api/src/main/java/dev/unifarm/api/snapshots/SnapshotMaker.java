@@ -16,8 +16,10 @@ import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -82,7 +84,8 @@ public class SnapshotMaker {
         }
     }
 
-    void atStop(@Observes ShutdownEvent event) {
+    /** Before the scheduler stops every run (FarmParts): the makers it stops then are no failures. */
+    void atStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1) ShutdownEvent event) {
         stopping = true;
         work.shutdownNow();
     }

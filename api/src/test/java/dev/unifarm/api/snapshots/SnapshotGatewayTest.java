@@ -4,9 +4,11 @@ import static dev.unifarm.api.testing.FarmClient.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.gateway.GatewayServer;
 import dev.unifarm.api.testing.FarmClient;
 import dev.unifarm.api.testing.FarmMetrics;
+import dev.unifarm.imager.model.Digests;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * Snapshot-restore activation through the gateway, over HTTP, with real QEMU boots and restores of echo-http
  * (issue 18). One app's boots are shared: a cold request boots, the farm snapshots the revision, the app scales to
  * zero, the next cold request is a restore with the same answer; a new revision boots; a corrupted snapshot is
- * dropped, counted, and its request booted.
+ * dropped, counted, and its request booted; so is one QEMU refuses (the restore ends {@code RestoreFailed}).
  */
 @QuarkusTest
 @TestProfile(SnapshotGatewayTest.SnapshotsOn.class)
@@ -50,6 +52,10 @@ class SnapshotGatewayTest {
 
     @Inject
     GatewayServer gateway;
+    @Inject
+    Jdbc jdbc;
+    @Inject
+    SnapshotStore store;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -106,6 +112,38 @@ class SnapshotGatewayTest {
         assertThat(FarmMetrics.value(FarmMetrics.metrics(), "unifarm_snapshot_dropped_total{app=\"" + app + "\",reason=\"corrupt\"}"))
                 .isEqualTo(1.0);
         assertThat(revision(app, 1).<Object>path("snapshot")).as("revision 1's snapshot is another's: untouched").isNotNull();
+
+        // 5. A snapshot QEMU refuses (a truncated state that passes the store's checks): the restore ends
+        //    Failed/RestoreFailed, the snapshot is dropped and counted, and the waiting request is served by a boot.
+        Response snapshot3 = awaitSnapshot(app, 2);
+        awaitAllStopped(app);
+        passTruncatedStateOff(app, snapshot3.path("snapshot.stateDigest"));
+
+        assertServed(get("/" + app + "/after-refusal"), "echo-http: GET /after-refusal\n");
+        List<Response> all = instances(app);
+        Response refused = all.get(all.size() - 2);
+        assertThat(refused.<String>path("activation")).as(refused.asString()).isEqualTo("restore");
+        assertThat(refused.<String>path("state")).isEqualTo("Failed");
+        assertThat(refused.<String>path("reason")).isEqualTo("RestoreFailed");
+        assertThat(all.get(all.size() - 1).<String>path("activation")).isEqualTo("boot");
+        assertThat(FarmMetrics.value(FarmMetrics.metrics(), "unifarm_snapshot_dropped_total{app=\"" + app + "\",reason=\"restore-failed\"}"))
+                .isEqualTo(1.0);
+    }
+
+    /**
+     * Truncates the state blob to 300,000 bytes (QEMU: "load of migration failed") and makes the store believe it is
+     * the snapshot's (row and blob name), as if it had been stored that way.
+     */
+    private void passTruncatedStateOff(String app, String stateDigest) throws Exception {
+        Path state = blob(stateDigest);
+        try (RandomAccessFile file = new RandomAccessFile(state.toFile(), "rw")) {
+            file.setLength(300_000);
+        }
+        String truncated = Digests.of(state);
+        Files.move(state, state.resolveSibling(Digests.hex(truncated)));
+        jdbc.update("UPDATE snapshots SET state_digest = ?, state_bytes = ? WHERE app = ? AND state_digest = ?", truncated, 300_000, app,
+                stateDigest);
+        store.reconcile();
     }
 
     @Test
