@@ -1,5 +1,6 @@
 package dev.unifarm.api.snapshots;
 
+import dev.unifarm.api.apps.App;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.apps.Revision;
@@ -109,7 +110,11 @@ public class SnapshotMaker {
         if (!Instance.BOOT.equals(instance.activation())) {
             return;
         }
-        AppSpec spec = apps.get(app).spec();
+        App current = apps.get(app);
+        if (current.latestRevision() != instance.revision()) {
+            return; // cold starts restore only the latest revision's snapshot, and the spec is the latest's
+        }
+        AppSpec spec = current.spec();
         Revision revision = apps.revision(app, instance.revision());
         Optional<Image> image = Optional.ofNullable(revision.imageDigest()).flatMap(images::image);
         if (image.isEmpty()) {
