@@ -3,6 +3,7 @@ package dev.unifarm.api.gateway;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.db.StoreOutage;
+import dev.unifarm.api.instances.ActivationChoice;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.Failures;
@@ -33,6 +34,21 @@ class GatewayInstances implements InstanceControl {
         this.snapshots = snapshots;
     }
 
+    /** A restore the scheduler could not even start (e.g. its files went meanwhile) costs the snapshot and boots instead. */
+    private Started restoreOrBoot(String app) {
+        SnapshotActivations.OneStart choice = activations.oneStart();
+        Instance started;
+        try {
+            started = instances.start(app, choice);
+        } catch (RuntimeException e) {
+            if (!choice.startFailed()) {
+                throw e;
+            }
+            started = instances.start(app, ActivationChoice.BOOT);
+        }
+        return new Started(started.id(), started.activation());
+    }
+
     @Override
     public void restoreFailed(String id) {
         activations.restoreFailed(id);
@@ -46,8 +62,7 @@ class GatewayInstances implements InstanceControl {
     @Override
     public Started start(String app) {
         try {
-            Instance started = instances.start(app, activations);
-            return new Started(started.id(), started.activation());
+            return restoreOrBoot(app);
         } catch (ProblemException e) {
             if (e.status() == 404 && "app-not-found".equals(e.type())) {
                 throw GatewayException.unknownApp(app); // deleted meanwhile

@@ -19,6 +19,31 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class SnapshotActivations implements ActivationChoice {
 
+    /** The choice for one start, which remembers whether it chose a restore. */
+    public final class OneStart implements ActivationChoice {
+        private String restoredId;
+
+        @Override
+        public Activation choose(String id, String app, AppSpec spec, Revision revision, Image image, LaunchRequest launch) {
+            Activation chosen = SnapshotActivations.this.choose(id, app, spec, revision, image, launch);
+            restoredId = chosen instanceof Activation.Restore ? id : null;
+            return chosen;
+        }
+
+        /** The start failed before anything ran: true when it was a restore, whose snapshot is dropped then (boot instead). */
+        public boolean startFailed() {
+            if (restoredId == null) {
+                return false;
+            }
+            restoreFailed(restoredId);
+            return true;
+        }
+    }
+
+    public OneStart oneStart() {
+        return new OneStart();
+    }
+
     private final SnapshotPolicy policy;
     private final SnapshotStore store;
     /** Restored instances that have not ended yet, and the snapshot each came from. */
@@ -39,11 +64,15 @@ public class SnapshotActivations implements ActivationChoice {
                 .orElse(Activation.BOOT);
     }
 
-    /** Restored instance {@code id} did not get its guest running: its snapshot goes (at most once, whoever says so first). */
+    /**
+     * Restored instance {@code id} did not get its guest running: its snapshot goes. Counted once, and whoever says so
+     * (the gateway, the instance's end) returns only once it is gone, so the next start boots.
+     */
     public void restoreFailed(String id) {
-        SnapshotKey key = restoring.remove(id);
+        SnapshotKey key = restoring.get(id);
         if (key != null) {
             store.drop(key, SnapshotStore.RESTORE_FAILED);
+            restoring.remove(id);
         }
     }
 
