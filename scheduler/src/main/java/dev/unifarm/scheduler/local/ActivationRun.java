@@ -94,9 +94,13 @@ final class ActivationRun {
 
     private void restoreInBackground(QmpMonitor qmp, BooleanSupplier alive, Runnable resumed, Runnable stopQemu) {
         began = true;
+        long waitingSince = System.nanoTime();
         inBackground("restore-", () -> {
-            RestoreSequence.run(awaitClient(qmp, alive), dir, clock, bound);
-            LOG.debugf("%s: restored and resumed", id);
+            QmpClient client = awaitClient(qmp, alive);
+            long connected = System.nanoTime();
+            RestoreSequence.Timings timings = RestoreSequence.run(client, dir, clock, bound);
+            LOG.infof("%s: restored (QMP up %d ms after the sequence began waiting for it; %s)", id,
+                    (connected - waitingSince) / 1_000_000, timings.describe());
             outcome.complete(null);
             resumed.run();
         }, stopQemu);
@@ -143,7 +147,9 @@ final class ActivationRun {
                 return qmp.connected().get(20, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 // not yet
-            } catch (InterruptedException | ExecutionException e) {
+            } catch (ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }

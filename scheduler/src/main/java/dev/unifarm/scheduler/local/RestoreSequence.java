@@ -33,11 +33,19 @@ final class RestoreSequence {
     private static final int MAX_ANSWER = 512;
     private static final SecureRandom SEEDS = new SecureRandom();
 
+    /** How long the steps took: loading the state (to {@code paused}), then {@code cont} and the handshake. */
+    record Timings(Duration load, Duration resume) {
+        String describe() {
+            return "state loaded in " + load.toMillis() + " ms, guest resumed and answered the handshake in " + resume.toMillis() + " ms";
+        }
+    }
+
     private RestoreSequence() {
     }
 
     /** Loads the state and resumes the guest; each QMP step within {@code bound}. */
-    static void run(QmpClient qmp, Path dir, Clock clock, Duration bound) throws IOException {
+    static Timings run(QmpClient qmp, Path dir, Clock clock, Duration bound) throws IOException {
+        long started = System.nanoTime();
         qmp.execute("migrate-set-capabilities", SnapshotTaker.xIgnoreShared());
         qmp.execute("migrate-incoming", QmpClient.arguments().put("uri", "fd:" + Jail.STATE_FD));
         long deadline = System.nanoTime() + bound.toNanos();
@@ -52,8 +60,10 @@ final class RestoreSequence {
         if (!status.equals("paused")) {
             throw new IOException("after loading the snapshot QEMU's run state is " + status + ", not paused");
         }
+        long loaded = System.nanoTime();
         qmp.execute("cont");
         handshake(dir.resolve(QemuCommand.CONTROL_SOCKET), clock);
+        return new Timings(Duration.ofNanos(loaded - started), Duration.ofNanos(System.nanoTime() - loaded));
     }
 
     /** Steps the guest's clock and reseeds its CRNG through the helper; anything but its ack is an IOException. */

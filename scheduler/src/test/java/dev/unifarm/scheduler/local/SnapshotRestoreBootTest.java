@@ -5,9 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.scheduler.Activation;
+import dev.unifarm.scheduler.ContainmentSettings;
 import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
+import dev.unifarm.scheduler.local.containment.Containment;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
 import java.io.ByteArrayOutputStream;
@@ -122,6 +124,28 @@ class SnapshotRestoreBootTest {
         } finally {
             scheduler.stop("clone-1");
             scheduler.stop("clone-2");
+        }
+    }
+
+    @Test
+    void testRestore_withoutContainmentQemuGetsTheStateThroughAShellAndRuns() throws Exception {
+        ContainmentSettings off = new ContainmentSettings(false, ContainmentSettings.DEFAULT_UID_FIRST, ContainmentSettings.DEFAULT_UID_COUNT,
+                256, 0, null, null, false);
+        LocalScheduler uncontained = new LocalScheduler(LocalOptions.of(AcceleratorProbe.detect(), "test-node")
+                .withContainment(Containment.onThisHost(off)));
+        Recorder recorder = new Recorder();
+        LaunchRequest request = launch("plain", work.resolve("plain"))
+                .withActivation(new Activation.Restore(Activation.Snapshot.state(makerDir), Activation.Snapshot.ram(makerDir)));
+        try {
+            uncontained.start(request, recorder);
+            await().atMost(BOOT).until(() -> recorder.saw(InstanceState.Running) || recorder.ended());
+
+            assertThat(recorder.states()).as(() -> recorder.statuses() + " " + QemuProcess.log(request.instanceDir()))
+                    .contains(InstanceState.Running);
+            assertThat(request.instanceDir().resolve(QemuProcess.JAIL_SCRIPT)).doesNotExist();
+            assertThat(get(uncontained.status("plain").orElseThrow().endpoint(), "/")).contains("echo-http: GET /");
+        } finally {
+            uncontained.close();
         }
     }
 
