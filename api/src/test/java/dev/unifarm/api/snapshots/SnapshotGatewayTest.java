@@ -85,10 +85,13 @@ class SnapshotGatewayTest {
         assertThat(restored.<Integer>path("revision")).isEqualTo(1);
         assertThat(revision(app, 1).<Integer>path("snapshot.restores")).isEqualTo(1);
         String metrics = FarmMetrics.metrics();
+        assertThat(FarmMetrics.value(metrics, "unifarm_snapshots")).isGreaterThanOrEqualTo(1.0);
+        assertThat(FarmMetrics.value(metrics, "unifarm_snapshot_bytes")).isGreaterThanOrEqualTo(((Number) snapshot.path("snapshot.bytes")).doubleValue());
         double bootSeconds = activationSeconds(metrics, app, "boot");
         double restoreSeconds = activationSeconds(metrics, app, "restore");
-        System.out.printf("activation of %s: boot %.3f s, restore %.3f s (%.2fx)%n", app, bootSeconds, restoreSeconds,
-                restoreSeconds / bootSeconds);
+        System.out.printf("activation of %s: boot %.3f s, restore %.3f s (%.2fx); restored instance: created → started %s,"
+                + " started → ready %s%n", app, bootSeconds, restoreSeconds, restoreSeconds / bootSeconds,
+                between(restored, "createdAt", "startedAt"), between(restored, "startedAt", "readyAt"));
         awaitAllStopped(app);
 
         // 3. A new revision never restores revision 1's snapshot: its first cold request boots.
@@ -212,6 +215,11 @@ class SnapshotGatewayTest {
         double count = FarmMetrics.value(metrics, "unifarm_gateway_activation_seconds_count" + labels);
         assertThat(count).as("%s activations of %s", mode, app).isGreaterThanOrEqualTo(1.0);
         return FarmMetrics.value(metrics, "unifarm_gateway_activation_seconds_sum" + labels) / count;
+    }
+
+    /** For the log: the time between two of an instance's timestamps. */
+    private static Duration between(Response instance, String from, String to) {
+        return Duration.between(java.time.Instant.parse(instance.path(from)), java.time.Instant.parse(instance.path(to)));
     }
 
     private HttpResponse<String> get(String path) throws Exception {
