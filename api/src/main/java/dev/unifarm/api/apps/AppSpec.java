@@ -63,7 +63,19 @@ public record AppSpec(
             @Schema(description = "ISO-8601 duration an instance may sit without requests before it is stopped, e.g. PT30S")
             String idleTimeout,
             @Schema(description = "Requests one instance serves at once before the gateway starts another")
-            Integer maxConcurrency) {
+            Integer maxConcurrency,
+            @Schema(description = "false: cold starts always boot. true or unset: the farm snapshots a revision's memory once it has"
+                    + " answered a request and restores that snapshot on later cold starts (unifarm.gateway.snapshots.enabled)")
+            Boolean snapshot) {
+
+        public Scaling(Integer minInstances, Integer maxInstances, String idleTimeout, Integer maxConcurrency) {
+            this(minInstances, maxInstances, idleTimeout, maxConcurrency, null);
+        }
+
+        /** Whether the app's cold starts may restore a snapshot: unset means yes. */
+        public static boolean snapshots(Scaling scaling) {
+            return scaling == null || !Boolean.FALSE.equals(scaling.snapshot());
+        }
     }
 
     public List<String> argsOrEmpty() {

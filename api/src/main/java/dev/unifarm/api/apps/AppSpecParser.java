@@ -82,6 +82,9 @@ public final class AppSpecParser {
         }
         if (spec.scaling() != null) {
             validate(spec.scaling());
+            if (Boolean.TRUE.equals(spec.scaling().snapshot()) && spec.port() == null) {
+                fail("spec.scaling.snapshot is for HTTP apps: set spec.port to the port the app listens on, or leave snapshot out");
+            }
         }
     }
 

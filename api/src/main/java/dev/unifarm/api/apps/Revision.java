@@ -36,5 +36,18 @@ public record Revision(
         @Schema(description = "When the revision was made")
         Instant createdAt,
         @Schema(description = "The build log, one line per build step")
-        String buildLog) {
+        String buildLog,
+        @Schema(description = "The revision's memory snapshot, which the gateway restores instead of booting; null when it has none",
+                nullable = true)
+        RevisionSnapshot snapshot) {
+
+    /** A revision as recorded; its snapshot is the snapshot store's to tell. */
+    public Revision(String app, int number, RevisionState state, String imageDigest, String ociDigest, String ociReference, String message,
+            Map<String, Long> sizes, Instant createdAt, String buildLog) {
+        this(app, number, state, imageDigest, ociDigest, ociReference, message, sizes, createdAt, buildLog, null);
+    }
+
+    public Revision withSnapshot(RevisionSnapshot taken) {
+        return new Revision(app, number, state, imageDigest, ociDigest, ociReference, message, sizes, createdAt, buildLog, taken);
+    }
 }

@@ -35,4 +35,18 @@ public interface GatewayConfig {
     /** In-flight requests per instance before another starts; 0 = unlimited. */
     @WithDefault("0")
     int defaultMaxConcurrency();
+
+    /** Memory snapshots of HTTP apps (issue 18): cold starts restore a revision's snapshot instead of booting. */
+    Snapshots snapshots();
+
+    /** {@code unifarm.gateway.snapshots.*}. */
+    interface Snapshots {
+        /**
+         * Off: no snapshot is taken or restored (those stored stay until their revision goes). An app opts out with
+         * {@code scaling.snapshot: false}; only schedulers that take snapshots (local mode) and images with the
+         * guest resume helper are snapshotted.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
 }

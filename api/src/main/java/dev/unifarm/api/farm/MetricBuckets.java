@@ -18,6 +18,11 @@ public final class MetricBuckets {
         return seconds(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300);
     }
 
+    /** Gateway activations: a snapshot restore takes a fraction of a second, a boot seconds (TCG: minutes when busy). */
+    public static Duration[] activation() {
+        return seconds(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300);
+    }
+
     /** Gateway requests: a warm answer takes milliseconds, a cold one waits for a boot. */
     public static Duration[] request() {
         return seconds(0.005, 0.025, 0.1, 0.25, 1, 2.5, 10, 30, 60, 120, 300);

@@ -22,6 +22,7 @@ import dev.unifarm.api.problem.ProblemResponses.InvalidLimit;
 import dev.unifarm.api.problem.ProblemResponses.ReadOnlyForbidden;
 import dev.unifarm.api.problem.ProblemResponses.RevisionNotFound;
 import dev.unifarm.api.problem.StrictJson;
+import dev.unifarm.api.snapshots.SnapshotStore;
 import dev.unifarm.api.sse.SseWriter;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -68,8 +69,11 @@ public class AppsResource {
     private final BuildProgress progress;
     private final ObjectMapper json;
     private final StrictJson strict;
+    private final SnapshotStore snapshots;
 
-    AppsResource(AppService apps, AppDeletion deletion, InstanceService instances, BuildProgress progress, ObjectMapper json) {
+    AppsResource(AppService apps, AppDeletion deletion, InstanceService instances, BuildProgress progress, ObjectMapper json,
+            SnapshotStore snapshots) {
+        this.snapshots = snapshots;
         this.apps = apps;
         this.deletion = deletion;
         this.instances = instances;
@@ -167,16 +171,21 @@ public class AppsResource {
     public Page<Revision> revisions(@PathParam("name") String name, @QueryParam("after") String after,
             @QueryParam("limit") @DefaultValue("100") int limit) {
         int size = Page.checkLimit(limit);
-        return Page.of(apps.revisions(name, revisionCursor(after), size + 1), size, revision -> Integer.toString(revision.number()));
+        return Page.of(apps.revisions(name, revisionCursor(after), size + 1).stream().map(this::withSnapshot).toList(), size,
+                revision -> Integer.toString(revision.number()));
     }
 
     @GET
     @Path("{name}/revisions/{number}")
-    @Operation(summary = "Get one revision: build state, image digest, sizes, build log (buildLog)")
+    @Operation(summary = "Get one revision: build state, image digest, sizes, build log (buildLog), memory snapshot (snapshot)")
     @APIResponse(responseCode = "200", description = "The revision", content = @Content(schema = @Schema(implementation = Revision.class)))
     @RevisionNotFound
     public Revision revision(@PathParam("name") String name, @PathParam("number") int number) {
-        return apps.revision(name, number);
+        return withSnapshot(apps.revision(name, number));
+    }
+
+    private Revision withSnapshot(Revision revision) {
+        return revision.withSnapshot(snapshots.shown(revision.app(), revision.number()).orElse(null));
     }
 
     @GET

@@ -3,6 +3,7 @@ package dev.unifarm.api.gateway;
 import dev.unifarm.api.gateway.PoolMember.Phase;
 import dev.unifarm.api.gateway.Waiters.Waiter;
 import dev.unifarm.api.instances.Instance;
+import dev.unifarm.scheduler.Activation;
 import dev.unifarm.scheduler.Endpoint;
 import dev.unifarm.scheduler.InstanceState;
 import java.time.Duration;
@@ -116,11 +117,19 @@ final class AppPool {
             long now = nanos.getAsLong();
             member.checkedAt = now;
             if (status.state().isTerminal()) {
-                if (members.remove(member) && member.phase == Phase.BOOTING) {
+                boolean wasBooting = members.remove(member) && member.phase == Phase.BOOTING;
+                if (wasBooting && Activation.RESTORE_FAILED.equals(status.reason())) {
+                    // The optimisation failed, not the app: its snapshot goes first, then a boot serves the waiters.
+                    after.add(() -> control.restoreFailed(member.id));
+                    if (!closed) {
+                        scaleOut(after);
+                    }
+                } else if (wasBooting) {
                     failWaitersIfNothingComes(GatewayException.endedBeforeReady(app, member.id, status), after);
                 }
             } else if (member.phase == Phase.BOOTING && status.state() == InstanceState.Running && status.endpoint() != null) {
                 member.ready(Endpoint.parse(status.endpoint()), now);
+                meters.activated(member.activation, now - member.askedAt);
                 dispatch(now, after);
             }
         }
@@ -163,7 +172,18 @@ final class AppPool {
             return null;
         }
         chosen.inFlight++;
-        return new Lease(chosen.id, chosen.host, chosen.port, () -> release(chosen));
+        return new Lease(chosen.id, chosen.host, chosen.port, () -> release(chosen), status -> answered(chosen, status));
+    }
+
+    /** The first answer below 500 of a booted instance: the farm may snapshot its revision now (off the request path). */
+    private void answered(PoolMember member, int status) {
+        synchronized (this) {
+            if (member.answered || status >= 500 || !Instance.BOOT.equals(member.activation)) {
+                return;
+            }
+            member.answered = true;
+        }
+        work.execute(() -> control.answered(app, member.id));
     }
 
     /**
@@ -196,9 +216,9 @@ final class AppPool {
     }
 
     private void startOne(long askedAt) {
-        String id;
+        InstanceControl.Started started;
         try {
-            id = control.start(app);
+            started = control.start(app);
         } catch (RuntimeException e) {
             GatewayException failure = e instanceof GatewayException g ? g
                     : GatewayException.bootFailed(app, "starting an instance of " + app + " failed: " + e.getMessage());
@@ -212,7 +232,7 @@ final class AppPool {
         }
         // Counted once the farm made the instance: a start refused (e.g. revision still building) is no activation.
         meters.activation();
-        PoolMember member = new PoolMember(id, askedAt);
+        PoolMember member = new PoolMember(started.id(), askedAt, started.activation());
         synchronized (this) {
             members.startEnded(member);
             if (closed) {

@@ -3,10 +3,13 @@ package dev.unifarm.api.gateway;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
 import dev.unifarm.api.db.StoreOutage;
+import dev.unifarm.api.instances.ActivationChoice;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.Failures;
 import dev.unifarm.api.problem.ProblemException;
+import dev.unifarm.api.snapshots.SnapshotActivations;
+import dev.unifarm.api.snapshots.SnapshotMaker;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.InstanceState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,16 +24,45 @@ class GatewayInstances implements InstanceControl {
 
     private final InstanceService instances;
     private final AppService apps;
+    private final SnapshotActivations activations;
+    private final SnapshotMaker snapshots;
 
-    GatewayInstances(InstanceService instances, AppService apps) {
+    GatewayInstances(InstanceService instances, AppService apps, SnapshotActivations activations, SnapshotMaker snapshots) {
         this.instances = instances;
         this.apps = apps;
+        this.activations = activations;
+        this.snapshots = snapshots;
+    }
+
+    /** A restore the scheduler could not even start (e.g. its files went meanwhile) costs the snapshot and boots instead. */
+    private Started restoreOrBoot(String app) {
+        SnapshotActivations.OneStart choice = activations.oneStart();
+        Instance started;
+        try {
+            started = instances.start(app, choice);
+        } catch (RuntimeException e) {
+            if (!choice.startFailed()) {
+                throw e;
+            }
+            started = instances.start(app, ActivationChoice.BOOT);
+        }
+        return new Started(started.id(), started.activation());
     }
 
     @Override
-    public String start(String app) {
+    public void restoreFailed(String id) {
+        activations.restoreFailed(id);
+    }
+
+    @Override
+    public void answered(String app, String id) {
+        snapshots.answered(app, id);
+    }
+
+    @Override
+    public Started start(String app) {
         try {
-            return instances.start(app, null).id();
+            return restoreOrBoot(app);
         } catch (ProblemException e) {
             if (e.status() == 404 && "app-not-found".equals(e.type())) {
                 throw GatewayException.unknownApp(app); // deleted meanwhile

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +20,9 @@ import java.util.function.Supplier;
  * <li>{@code unifarm.gateway.activation.wait} timer with histogram ({@link MetricBuckets#boot()}): how long
  *     requests that found no ready instance with room waited for one;
  * <li>{@code unifarm.gateway.inflight} gauge: requests being proxied now;
- * <li>{@code unifarm.gateway.instances} gauge: instances booting or ready (or being started).
+ * <li>{@code unifarm.gateway.instances} gauge: instances booting or ready (or being started);
+ * <li>{@code unifarm.gateway.activation} timer with histogram ({@link MetricBuckets#activation()}), tagged {@code mode}
+ *     {@code boot} or {@code restore}: the gateway's start of an instance to that instance ready.
  * </ul>
  */
 @ApplicationScoped
@@ -43,10 +46,22 @@ public class GatewayMetrics {
                 Counter.builder("unifarm.gateway.activations").description("instances started by the gateway")
                         .tags("app", app).register(registry),
                 Timer.builder("unifarm.gateway.activation.wait").description("wait for a ready instance")
-                        .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry));
+                        .tags("app", app).serviceLevelObjectives(MetricBuckets.boot()).register(registry),
+                mode -> activationTimer(app, mode));
     }
 
-    record AppMeters(Timer requests, Counter activations, Timer activationWaits) {
+    /** Registered at an app's first activation of each mode (re-registering returns the same timer): no empty restore series. */
+    private Timer activationTimer(String app, String mode) {
+        return Timer.builder("unifarm.gateway.activation").description("the gateway's start of an instance to that instance ready")
+                .tags("app", app, "mode", mode).serviceLevelObjectives(MetricBuckets.activation()).register(registry);
+    }
+
+    record AppMeters(Timer requests, Counter activations, Timer activationWaits, Function<String, Timer> activationsByMode) {
+
+        /** An instance the gateway started is ready {@code nanos} after the start was asked for; {@code mode}: boot or restore. */
+        void activated(String mode, long nanos) {
+            activationsByMode.apply(mode).record(nanos, TimeUnit.NANOSECONDS);
+        }
 
         void request(long nanos) {
             requests.record(nanos, TimeUnit.NANOSECONDS);

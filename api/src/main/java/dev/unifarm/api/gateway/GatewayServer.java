@@ -117,7 +117,10 @@ public class GatewayServer {
             }
         };
         HttpServerResponse response = request.response();
-        response.endHandler(v -> end.run());
+        response.endHandler(v -> {
+            lease.answered(response.getStatusCode());
+            end.run();
+        });
         response.closeHandler(v -> end.run());
         HttpProxy.reverseProxy(client).origin(lease.port(), lease.host())
                 .addInterceptor(new OriginFailure(route.app(), lease.port(), json))

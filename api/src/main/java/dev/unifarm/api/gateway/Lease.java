@@ -1,9 +1,18 @@
 package dev.unifarm.api.gateway;
 
-/** One request's hold on a ready instance; {@link #release()} once its response has ended. */
-record Lease(String instanceId, String host, int port, Runnable onRelease) {
+import java.util.function.IntConsumer;
+
+/**
+ * One request's hold on a ready instance; {@link #answered(int)} with the status of a response the instance sent,
+ * {@link #release()} once the response has ended.
+ */
+record Lease(String instanceId, String host, int port, Runnable onRelease, IntConsumer onAnswer) {
 
     void release() {
         onRelease.run();
+    }
+
+    void answered(int status) {
+        onAnswer.accept(status);
     }
 }

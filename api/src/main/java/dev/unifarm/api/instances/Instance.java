@@ -40,17 +40,24 @@ public record Instance(
         Instant finishedAt,
         @Schema(description = "What its QEMU runs under while it is live in local mode (uid, seccomp sandbox, cgroup limits); null otherwise",
                 nullable = true)
-        InstanceContainment containment) {
+        InstanceContainment containment,
+        @Schema(description = "How it began: boot (its kernel booted) or restore (the gateway restored its revision's memory snapshot)",
+                enumeration = {"boot", "restore"})
+        String activation) {
+
+    public static final String BOOT = "boot";
+    public static final String RESTORE = "restore";
 
     /** An instance as recorded: what it ran under is known only while it runs. */
     public Instance(String id, String app, int revision, InstanceState state, Integer exitCode, int restarts, String reason, String message,
-            String endpoint, String accel, String node, Instant createdAt, Instant startedAt, Instant readyAt, Instant finishedAt) {
+            String endpoint, String accel, String node, Instant createdAt, Instant startedAt, Instant readyAt, Instant finishedAt,
+            String activation) {
         this(id, app, revision, state, exitCode, restarts, reason, message, endpoint, accel, node, createdAt, startedAt, readyAt, finishedAt,
-                null);
+                null, activation);
     }
 
     public Instance withContainment(Confinement confinement) {
         return new Instance(id, app, revision, state, exitCode, restarts, reason, message, endpoint, accel, node, createdAt, startedAt, readyAt,
-                finishedAt, InstanceContainment.of(confinement));
+                finishedAt, InstanceContainment.of(confinement), activation);
     }
 }

@@ -21,8 +21,13 @@ public class InstanceRepository {
     }
 
     public void insert(String id, String app, int revision, String node, Instant now) {
-        jdbc.update("INSERT INTO instances (id, app, revision, state, restarts, node, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-                id, app, revision, InstanceState.Pending.name(), node, now);
+        insert(id, app, revision, node, now, Instance.BOOT);
+    }
+
+    /** @param activation {@link Instance#BOOT} or {@link Instance#RESTORE} */
+    public void insert(String id, String app, int revision, String node, Instant now, String activation) {
+        jdbc.update("INSERT INTO instances (id, app, revision, state, restarts, node, created_at, activation) VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+                id, app, revision, InstanceState.Pending.name(), node, now, activation);
     }
 
     /** Records a transition reported by the scheduler. */
@@ -76,6 +81,6 @@ public class InstanceRepository {
                 InstanceState.valueOf(row.getString("state")), Jdbc.integer(row, "exit_code"), row.getInt("restarts"),
                 row.getString("reason"), row.getString("message"), row.getString("endpoint"), row.getString("accel"),
                 row.getString("node"), Jdbc.instant(row, "created_at"), Jdbc.instant(row, "started_at"),
-                Jdbc.instant(row, "ready_at"), Jdbc.instant(row, "finished_at"));
+                Jdbc.instant(row, "ready_at"), Jdbc.instant(row, "finished_at"), row.getString("activation"));
     }
 }

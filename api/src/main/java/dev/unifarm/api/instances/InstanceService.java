@@ -8,6 +8,7 @@ import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.model.CommandLineKind;
 import dev.unifarm.imager.model.Image;
+import dev.unifarm.scheduler.Activation;
 import dev.unifarm.scheduler.ConsoleView;
 import dev.unifarm.scheduler.InstanceListener;
 import dev.unifarm.scheduler.InstanceRequest;
@@ -61,6 +62,15 @@ public class InstanceService {
      * ({@code WaitingForCapacity}) when the local capacity has no room yet.
      */
     public Instance start(String appName, StartRequest overrides) {
+        return start(appName, overrides, ActivationChoice.BOOT);
+    }
+
+    /** A start by the farm itself (the gateway): {@code how} may make it a restore of a snapshot instead of a boot. */
+    public Instance start(String appName, ActivationChoice how) {
+        return start(appName, null, how);
+    }
+
+    private Instance start(String appName, StartRequest overrides, ActivationChoice how) {
         AppSpec spec = apps.get(appName).spec();
         Revision revision = revisionImages.latestReady(appName);
         Image image = revisionImages.localOrPulled(appName, revision);
@@ -70,10 +80,12 @@ public class InstanceService {
 
         Instant requested = clock.instant();
         String id = InstanceIds.next(requested);
-        instances.insert(id, appName, revision.number(), scheduler.node(), requested);
+        LaunchRequest launch = launches.launch(id, spec, image, request);
+        Activation activation = how.choose(id, appName, spec, revision, image, launch);
+        instances.insert(id, appName, revision.number(), scheduler.node(), requested, activation.mode());
         metrics.started(appName);
         try {
-            launch(appName, launches.launch(id, spec, image, request), reference, recorder(appName, revision.number(), requested),
+            launch(appName, launch.withActivation(activation), reference, recorder(appName, revision.number(), requested),
                     RestartPolicy.of(spec.restartPolicy()));
         } catch (RuntimeException e) {
             instances.markFailed(id, "StartFailed", e.getMessage(), clock.instant());
@@ -93,7 +105,13 @@ public class InstanceService {
      * reference run, which has its own record and listener): launched from the spec like every instance, never restarted.
      */
     public void startRun(String app, String id, AppSpec spec, Image image, InstanceListener listener) {
-        launch(app, launches.launch(id, spec, image, new StartRequest(null, null)), null, listener, RestartPolicy.Never);
+        startRun(app, id, spec, image, listener, Activation.BOOT);
+    }
+
+    /** {@link #startRun(String, String, AppSpec, Image, InstanceListener)} begun as {@code how} (a snapshot maker run). */
+    public void startRun(String app, String id, AppSpec spec, Image image, InstanceListener listener, Activation how) {
+        launch(app, launches.launch(id, spec, image, new StartRequest(null, null)).withActivation(how), null, listener,
+                RestartPolicy.Never);
     }
 
     /** Whether run or instance {@code id} is live on the scheduler (not yet ended). */
@@ -149,7 +167,7 @@ public class InstanceService {
     private static Instance withStatus(Instance i, InstanceStatus s) {
         return new Instance(i.id(), i.app(), i.revision(), s.state(), s.exitCode(), s.restarts(), s.reason(), s.message(),
                 s.endpoint(), s.accel() == null ? null : s.accel().name(), s.node(), i.createdAt(), s.startedAt(), s.readyAt(),
-                s.finishedAt());
+                s.finishedAt(), i.activation());
     }
 
     public List<Instance> list(String app, String after, int limit) {

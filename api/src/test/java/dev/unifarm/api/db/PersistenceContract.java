@@ -60,11 +60,35 @@ abstract class PersistenceContract {
         // Flyway creates its table with quoted lower-case names on both databases.
         List<String> versions = jdbc.query("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE "
                 + "AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"", row -> row.getString("version"));
-        assertThat(versions).containsExactly("1", "2", "3", "4");
-        // V2's columns and V3's and V4's tables exist on this database too.
+        assertThat(versions).containsExactly("1", "2", "3", "4", "5");
+        // V2's columns and V3's, V4's and V5's tables exist on this database too.
         assertThat(jdbc.query("SELECT oci_digest, oci_reference FROM revisions WHERE 1 = 0", row -> 1)).isEmpty();
         assertThat(jdbc.query("SELECT * FROM store_garbage WHERE 1 = 0", row -> 1)).isEmpty();
         assertThat(jdbc.query("SELECT run_id, calls_json FROM syscall_profiles WHERE 1 = 0", row -> 1)).isEmpty();
+        assertThat(jdbc.query("SELECT ram_allocated_bytes, restores FROM snapshots WHERE 1 = 0", row -> 1)).isEmpty();
+    }
+
+    @Test
+    void testSnapshots_goWithTheirRevisionAndInstancesKeepTheirActivation() {
+        String app = FarmClient.uniqueName("snaprow");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        apps.insert(app, SPEC, now);
+        revisions.insert(app, 1, DIGEST, SPEC, now);
+        jdbc.update("INSERT INTO snapshots (app, revision, profile, qemu_version, memory_mib, state_digest, state_bytes, ram_digest,"
+                + " ram_bytes, ram_allocated_bytes, ram_mtime_ms, created_at) VALUES (?, 1, 'linux', '7.2.22', 384, ?, 617557, ?, ?, ?, ?, ?)",
+                app, DIGEST, DIGEST, 384L << 20, 270L << 20, now.toEpochMilli(), now);
+        String id = "i" + app.replace("-", "").substring(7);
+        instances.insert(id, app, 1, "node-a", now, Instance.RESTORE);
+
+        assertThat(instances.find(id).orElseThrow().activation()).isEqualTo("restore");
+        assertThat(jdbc.query("SELECT restores FROM snapshots WHERE app = ?", row -> row.getInt(1), app)).containsExactly(0);
+        assertThatThrownBy(() -> jdbc.update("INSERT INTO snapshots (app, revision, profile, qemu_version, memory_mib, state_digest,"
+                + " state_bytes, ram_digest, ram_bytes, ram_allocated_bytes, ram_mtime_ms, created_at) VALUES (?, 2, 'linux', '7.2.22', 384,"
+                + " ?, 1, ?, 1, 1, 1, ?)", app, DIGEST, DIGEST, now)).as("no snapshot of a revision that does not exist")
+                .isInstanceOfSatisfying(Jdbc.DatabaseException.class, e -> assertThat(e.isConstraintViolation()).isTrue());
+        revisions.deleteAll(app);
+        assertThat(jdbc.query("SELECT restores FROM snapshots WHERE app = ?", row -> row.getInt(1), app)).as("gone with the revision")
+                .isEmpty();
     }
 
     @Test

@@ -20,6 +20,7 @@ class ScalingPolicyTest {
         public Duration defaultIdleTimeout() { return Duration.ofMinutes(5); }
         public int defaultMaxInstances() { return 1; }
         public int defaultMaxConcurrency() { return 0; }
+        public Snapshots snapshots() { return () -> true; }
     };
 
     @Test

@@ -145,6 +145,49 @@ class FarmRestartIT {
         assertThat(leftover).as("the upload a killed farm left").doesNotExist();
     }
 
+    /**
+     * A revision's memory snapshot survives a farm restart (issue 18): the first farm boots echo-http for a cold
+     * request through the gateway and snapshots it; after a normal stop and a start of the second farm, the revision
+     * still shows the same snapshot, and the next cold request is served from a restore of it.
+     */
+    @Test
+    void testFarmRestarted_keepsTheSnapshotAndTheNextColdRequestRestoresIt() throws Exception {
+        Process first = startFarm("farm-1");
+        String app = "echo";
+        api().multiPart("name", app).multiPart("bundle", sample("echo-http").toFile())
+                .multiPart("spec", "{\"port\": 8090, \"env\": {\"PORT\": \"8090\"}, \"memoryMiB\": 384,"
+                        + " \"scaling\": {\"idleTimeout\": \"PT2S\"}}", "application/json")
+                .post("/api/v1/apps").then().statusCode(201);
+        await().atMost(BUILD).pollInterval(Duration.ofMillis(500))
+                .until(() -> List.of("Ready", "Failed").contains(api().get("/api/v1/apps/" + app + "/revisions/1").path("state")));
+        assertThat(gatewayGet("farm-1", "/echo/before")).isEqualTo("echo-http: GET /before\n");
+        String stateDigest = await().atMost(BOOT).pollInterval(Duration.ofMillis(500))
+                .until(() -> api().get("/api/v1/apps/" + app + "/revisions/1").<String>path("snapshot.stateDigest"), d -> d != null);
+
+        first.destroy();
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("the farm stops").isTrue();
+        startFarm("farm-2");
+
+        var revision = api().get("/api/v1/apps/" + app + "/revisions/1");
+        assertThat(revision.<String>path("snapshot.stateDigest")).as(revision.asString()).isEqualTo(stateDigest);
+        assertThat(gatewayGet("farm-2", "/echo/before")).isEqualTo("echo-http: GET /before\n");
+        List<String> ids = api().get("/api/v1/instances?app=" + app + "&limit=100").path("items.id");
+        var restored = api().get("/api/v1/instances/" + ids.get(ids.size() - 1));
+        assertThat(restored.<String>path("activation")).as(restored.asString()).isEqualTo("restore");
+        assertThat(logTail("farm-2")).doesNotContain("listener failed");
+    }
+
+    /** GET through the gateway of farm {@code name} (its port is picked at start: the log says which); the body. */
+    private String gatewayGet(String name, String path) throws IOException, InterruptedException {
+        Matcher port = Pattern.compile("gateway listening on http://127\\.0\\.0\\.1:(\\d+)/")
+                .matcher(Files.readString(dataDir.resolveSibling("it-" + name + ".log")));
+        assertThat(port.find()).as("%s says where its gateway listens", name).isTrue();
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port.group(1) + path)).timeout(BOOT).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.body();
+    }
+
     /** Runs the packaged farm on the shared data dir and fresh ports; returns once it is ready. */
     private Process startFarm(String name) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
