@@ -37,6 +37,7 @@ class OpenApiContractTest {
             Map.entry("POST /api/v1/apps/{name}/instances", Set.of(400, 401, 403, 404, 409, 429)),
             Map.entry("GET /api/v1/instances", Set.of(400, 401)),
             Map.entry("GET /api/v1/instances/{id}", Set.of(401, 404)),
+            Map.entry("DELETE /api/v1/apps/{name}/revisions/{number}/snapshot", Set.of(401, 403, 404)),
             Map.entry("DELETE /api/v1/instances/{id}", Set.of(401, 403, 404)),
             Map.entry("GET /api/v1/instances/{id}/console", Set.of(400, 401, 404)),
             Map.entry("GET /api/v1/kernels", Set.of(401)),

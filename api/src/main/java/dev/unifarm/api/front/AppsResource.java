@@ -159,6 +159,20 @@ public class AppsResource {
         return new AppDeleted(name, deletion.delete(name));
     }
 
+    @DELETE
+    @Path("{name}/revisions/{number}/snapshot")
+    @Operation(summary = "Throw away the revision's memory snapshot", description = "The next cold request through the gateway "
+            + "boots, and once that instance has answered the farm takes a new snapshot (unless snapshots are off for the app).")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @RevisionNotFound
+    @ReadOnlyForbidden
+    public void deleteSnapshot(@PathParam("name") String name, @PathParam("number") int number) {
+        apps.revision(name, number); // 404 for an unknown app or revision
+        if (snapshots.dropRevision(name, number) == 0) {
+            throw ProblemException.notFound("snapshot", "revision " + number + " of " + name + " has no snapshot");
+        }
+    }
+
     @GET
     @Path("{name}/revisions")
     @Operation(summary = "List an app's revisions, oldest first", description = "A page of at most limit revisions; "

@@ -43,6 +43,7 @@ public class SnapshotStore {
     static final String MISSING = "missing";
     static final String RESTORE_FAILED = "restore-failed";
     static final String REVISION_DELETED = "revision-deleted";
+    static final String DELETED_ON_REQUEST = "deleted-on-request";
 
     private static final Logger LOG = Logger.getLogger(SnapshotStore.class);
 
@@ -183,6 +184,16 @@ public class SnapshotStore {
             forget(key, reason);
             sweep();
         }
+    }
+
+    /** Throws away every snapshot of the revision ({@code DELETE …/revisions/{n}/snapshot}); how many there were. */
+    public synchronized int dropRevision(String app, int revision) {
+        List<SnapshotKey> keys = stored.keySet().stream().filter(k -> k.app().equals(app) && k.revision() == revision).toList();
+        keys.forEach(key -> forget(key, DELETED_ON_REQUEST));
+        if (!keys.isEmpty()) {
+            sweep();
+        }
+        return keys.size();
     }
 
     /** The app's revisions are gone, and their rows with them ({@code ON DELETE CASCADE}): their files go too. */

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Snapshot-restore activation through the gateway, over HTTP, with real QEMU boots and restores of echo-http
  * (issue 18). One app's boots are shared: a cold request boots, the farm snapshots the revision, the app scales to
  * zero, the next cold request is a restore with the same answer; a new revision boots; a corrupted snapshot is
- * dropped, counted, and its request booted; so is one QEMU refuses (the restore ends {@code RestoreFailed}).
+ * dropped, counted, and its request booted; so is one QEMU refuses (the restore ends {@code RestoreFailed}); an
+ * operator's {@code DELETE …/revisions/{n}/snapshot} throws one away.
  */
 @QuarkusTest
 @TestProfile(SnapshotGatewayTest.SnapshotsOn.class)
@@ -130,6 +131,16 @@ class SnapshotGatewayTest {
         assertThat(refused.<String>path("reason")).isEqualTo("RestoreFailed");
         assertThat(all.get(all.size() - 1).<String>path("activation")).isEqualTo("boot");
         assertThat(FarmMetrics.value(FarmMetrics.metrics(), "unifarm_snapshot_dropped_total{app=\"" + app + "\",reason=\"restore-failed\"}"))
+                .isEqualTo(1.0);
+
+        // 6. An operator throws revision 1's snapshot away: gone from the revision, counted; a second DELETE finds none.
+        api().delete("/api/v1/apps/" + app + "/revisions/1/snapshot").then().statusCode(204);
+        assertThat(revision(app, 1).<Object>path("snapshot")).isNull();
+        Response again = api().delete("/api/v1/apps/" + app + "/revisions/1/snapshot");
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(again.contentType()).startsWith("application/problem+json");
+        assertThat(again.<String>path("type")).endsWith("snapshot-not-found");
+        assertThat(FarmMetrics.value(FarmMetrics.metrics(), "unifarm_snapshot_dropped_total{app=\"" + app + "\",reason=\"deleted-on-request\"}"))
                 .isEqualTo(1.0);
     }
 

@@ -99,7 +99,7 @@ final class ActivationRun {
             QmpClient client = awaitClient(qmp, alive);
             long connected = System.nanoTime();
             RestoreSequence.Timings timings = RestoreSequence.run(client, dir, clock, bound);
-            LOG.infof("%s: restored (QMP up %d ms after the sequence began waiting for it; %s)", id,
+            LOG.infof("%s: restored: QMP up %d ms after QEMU started, %s", id,
                     (connected - waitingSince) / 1_000_000, timings.describe());
             outcome.complete(null);
             resumed.run();
