@@ -5,6 +5,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import java.util.regex.Pattern;
  * Each round, side by side on the same app and revision: its snapshot deleted, a cold request through the gateway
  * (a boot); once the farm has taken a new snapshot and the app is back at zero, a cold request again (a restore).
  * Then CLONES requests at once (each held 3 s by echo-http's /slow, so each needs an instance of its own): every
- * one is a restore of the same snapshot.
+ * one is a restore of the same snapshot. After the 2 clones, with BENCH_DATA_DIR set to the farm's data dir: their
+ * summed Pss beside two instances booted through the API.
  * Usage: java bench/SnapshotBench.java API_URL TOKEN GATEWAY_URL APP ROUNDS CLONES...
  */
 public class SnapshotBench {
@@ -69,7 +72,63 @@ public class SnapshotBench {
 
         for (int i = 5; i < args.length; i++) {
             clones(gateway, app, Integer.parseInt(args[i]));
+            if (Integer.parseInt(args[i]) == 2 && DATA != null) {
+                memoryOfTwo(app);
+            }
         }
+    }
+
+    /** The farm's data dir (env BENCH_DATA_DIR): where the instances' qemu.pid files are, for their memory. */
+    static final Path DATA = System.getenv("BENCH_DATA_DIR") == null ? null : Path.of(System.getenv("BENCH_DATA_DIR"));
+
+    /**
+     * Host memory: the summed Pss ({@code /proc/<qemu>/smaps_rollup}) of the two restored clones just started (each has
+     * answered its request), beside two instances booted through the API that have each answered three requests.
+     */
+    static void memoryOfTwo(String app) throws Exception {
+        List<String> restored = new ArrayList<>();
+        for (String record : records(call("GET", "/instances?app=" + app + "&limit=100", null, false))) {
+            if ("Running".equals(field(record, "state")) && "restore".equals(field(record, "activation"))) {
+                restored.add(field(record, "id"));
+            }
+        }
+        long restoredPss = pss(restored);
+        awaitNoLiveInstance(app);
+        List<String> booted = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            booted.add(field(call("POST", "/apps/" + app + "/instances", "{}", false), "id"));
+        }
+        for (String id : booted) {
+            String endpoint = null;
+            while (endpoint == null || !"Running".equals(field(call("GET", "/instances/" + id, null, false), "state"))) {
+                Thread.sleep(100);
+                endpoint = field(call("GET", "/instances/" + id, null, false), "endpoint");
+            }
+            int colon = endpoint.lastIndexOf(':');
+            for (int r = 0; r < 3; r++) {
+                request(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), "/m" + r);
+            }
+        }
+        long bootedPss = pss(booted);
+        for (String id : booted) {
+            call("DELETE", "/instances/" + id, null, false);
+        }
+        System.out.printf("host memory of two instances (summed Pss of their QEMUs): %d restored clones %d MiB, %d booted %d MiB (%.2fx)%n",
+                restored.size(), restoredPss >> 10, booted.size(), bootedPss >> 10, (double) restoredPss / bootedPss);
+    }
+
+    /** Summed {@code Pss:} (kB) of the instances' QEMU processes. */
+    static long pss(List<String> ids) throws IOException {
+        long sum = 0;
+        for (String id : ids) {
+            String pid = Files.readString(DATA.resolve("instances").resolve(id).resolve("qemu.pid")).strip();
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "smaps_rollup"))) {
+                if (line.startsWith("Pss:")) {
+                    sum += Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        }
+        return sum;
     }
 
     /** {@code count} requests at once, each holding its instance HOLD_MS: every one waits for a restore of its own. */

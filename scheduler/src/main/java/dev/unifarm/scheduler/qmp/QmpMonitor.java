@@ -23,7 +23,11 @@ import org.jboss.logging.Logger;
 public final class QmpMonitor implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(QmpMonitor.class);
-    private static final long RETRY_MILLIS = 50;
+    /**
+     * QEMU makes its QMP socket some 40 ms after it starts, before the guest runs; a restore waits for the connection
+     * to load its state, so the poll is short (a failed connect to a unix socket costs microseconds).
+     */
+    private static final long RETRY_MILLIS = 5;
     /** QEMU binds its socket before the guest starts; one that has none by then never will. */
     private static final Duration SOCKET_WAIT = Duration.ofSeconds(60);
 
