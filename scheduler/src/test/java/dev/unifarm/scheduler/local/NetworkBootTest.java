@@ -8,14 +8,10 @@ import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.local.containment.Containment;
+import dev.unifarm.scheduler.testing.GuestHttp;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +64,7 @@ class NetworkBootTest {
             assertThat(recorder.states()).as(() -> "console: " + console(request)).contains(InstanceState.Running);
             InstanceStatus running = scheduler.status("n1").orElseThrow();
 
-            String response = get(running.endpoint(), "/x");
+            String response = GuestHttp.get(running.endpoint(), "/x");
 
             assertThat(response).startsWith("HTTP/1.").contains("echo-http: GET /x");
             assertThat(Files.readAllLines(request.instanceDir().resolve("qemu.cmdline")))
@@ -112,7 +108,7 @@ class NetworkBootTest {
             on.start(request, recorder);
             await().atMost(BOOT).until(() -> recorder.saw(InstanceState.Running) || recorder.ended());
             assertThat(recorder.states()).as(() -> "console: " + console(request)).contains(InstanceState.Running);
-            return get(on.status(id).orElseThrow().endpoint(), path);
+            return GuestHttp.get(on.status(id).orElseThrow().endpoint(), path);
         } finally {
             on.stop(id);
         }
@@ -134,19 +130,6 @@ class NetworkBootTest {
     @Test
     void testAnswers_aPortNobodyListensOnIsNotReady() {
         assertThat(ReadinessProbe.probe("127.0.0.1", FreePorts.loopback(), "/", Duration.ofSeconds(1)).ready()).isFalse();
-    }
-
-    private static String get(String endpoint, String path) throws IOException {
-        String[] hostPort = endpoint.split(":");
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        }
     }
 
     private static String console(LaunchRequest request) {

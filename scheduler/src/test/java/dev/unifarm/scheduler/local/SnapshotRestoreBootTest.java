@@ -10,14 +10,10 @@ import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.LaunchRequest;
 import dev.unifarm.scheduler.local.containment.Containment;
+import dev.unifarm.scheduler.testing.GuestHttp;
 import dev.unifarm.scheduler.testing.Recorder;
 import dev.unifarm.scheduler.testing.TestImages;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,16 +103,16 @@ class SnapshotRestoreBootTest {
             assertThat(endpoint1).isNotEqualTo(endpoint2);
             assertThat(Files.readString(one.instanceDir().resolve(QemuProcess.COMMAND_FILE))).contains("-incoming\ndefer");
 
-            assertThat(get(endpoint1, "/")).startsWith("HTTP/1.").contains("echo-http: GET /");
-            assertThat(get(endpoint2, "/")).startsWith("HTTP/1.").contains("echo-http: GET /");
+            assertThat(GuestHttp.get(endpoint1, "/")).startsWith("HTTP/1.").contains("echo-http: GET /");
+            assertThat(GuestHttp.get(endpoint2, "/")).startsWith("HTTP/1.").contains("echo-http: GET /");
 
-            String random1 = match(URANDOM, get(endpoint1, "/urandom"));
-            String random2 = match(URANDOM, get(endpoint2, "/urandom"));
+            String random1 = match(URANDOM, GuestHttp.get(endpoint1, "/urandom"));
+            String random2 = match(URANDOM, GuestHttp.get(endpoint2, "/urandom"));
             assertThat(random1).as("clones of one snapshot draw different kernel random numbers").isNotEqualTo(random2);
-            assertThat(match(URANDOM, get(endpoint1, "/urandom"))).isNotEqualTo(random1);
+            assertThat(match(URANDOM, GuestHttp.get(endpoint1, "/urandom"))).isNotEqualTo(random1);
 
             Instant snapshotAt = maker.finishedAt();
-            Instant guestNow = Instant.parse(match(NOW, get(endpoint1, "/now")));
+            Instant guestNow = Instant.parse(match(NOW, GuestHttp.get(endpoint1, "/now")));
             Instant hostNow = Instant.now();
             assertThat(Duration.between(snapshotAt, hostNow)).isGreaterThanOrEqualTo(SNAPSHOT_AGE);
             assertThat(Duration.between(guestNow, hostNow).abs()).as("the guest clock was stepped to the farm's at the restore (guest %s, host %s)",
@@ -143,7 +139,7 @@ class SnapshotRestoreBootTest {
             assertThat(recorder.states()).as(() -> recorder.statuses() + " " + QemuProcess.log(request.instanceDir()))
                     .contains(InstanceState.Running);
             assertThat(request.instanceDir().resolve(QemuProcess.JAIL_SCRIPT)).doesNotExist();
-            assertThat(get(uncontained.status("plain").orElseThrow().endpoint(), "/")).contains("echo-http: GET /");
+            assertThat(GuestHttp.get(uncontained.status("plain").orElseThrow().endpoint(), "/")).contains("echo-http: GET /");
         } finally {
             uncontained.close();
         }
@@ -195,19 +191,6 @@ class SnapshotRestoreBootTest {
         Matcher matcher = pattern.matcher(text);
         assertThat(matcher.find()).as("%s in %s", pattern, text).isTrue();
         return matcher.group(1);
-    }
-
-    private static String get(String endpoint, String path) throws IOException {
-        String[] hostPort = endpoint.split(":");
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5000);
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            in.transferTo(out);
-            return out.toString(StandardCharsets.UTF_8);
-        }
     }
 
     private static String console(Path dir) {
