@@ -61,6 +61,9 @@ class FarmRestartIT {
             farm.destroyForcibly();
             farm.waitFor(30, TimeUnit.SECONDS);
         }
+        // Instances outlive their farm by design (adoption): every QEMU the farms left, whichever test it served
+        // (e.g. the gateway's restore in the snapshot test), goes with the test.
+        qemus.addAll(leftQemus());
         for (long pid : qemus) {
             ProcessHandle.of(pid).ifPresent(qemu -> {
                 qemu.destroyForcibly();
@@ -237,6 +240,30 @@ class FarmRestartIT {
 
     private String console(String id) {
         return api().get("/api/v1/instances/" + id + "/console").then().statusCode(200).extract().asString();
+    }
+
+    /** The QEMUs whose pid files are in the data dir's instance dirs and that still run. */
+    private List<Long> leftQemus() {
+        Path instances = dataDir.resolve("instances");
+        if (!Files.isDirectory(instances)) {
+            return List.of();
+        }
+        try (var dirs = Files.list(instances)) {
+            return dirs.map(dir -> dir.resolve("qemu.pid")).filter(Files::isRegularFile).map(FarmRestartIT::pidIn)
+                    .filter(pid -> pid > 0 && ProcessHandle.of(pid).flatMap(h -> h.info().command())
+                            .filter(command -> command.contains("qemu")).isPresent())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long pidIn(Path pidFile) {
+        try {
+            return Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     private long qemuPid(String id) {
