@@ -16,8 +16,9 @@ import java.util.TreeSet;
  *
  * @param strace the strace binary the image carries
  * @param failWithEnosys Linux x86_64 syscall names, sorted and distinct (the same set always gives the same image)
+ * @param needs non-null: instead of one traced run, {@code /init} runs the app's needs sweep ({@link NeedsSweep})
  */
-public record TraceOptions(Path strace, List<String> failWithEnosys) {
+public record TraceOptions(Path strace, List<String> failWithEnosys, NeedsSweep needs) {
 
     /** Debian's strace, installed by scripts/provision; its libraries come with the native closure. */
     public static final Path HOST_STRACE = Path.of("/usr/bin/strace");
@@ -33,6 +34,13 @@ public record TraceOptions(Path strace, List<String> failWithEnosys) {
             names.add(name);
         }
         failWithEnosys = List.copyOf(names);
+        if (needs != null && !failWithEnosys.isEmpty()) {
+            throw new ImagerException("invalid-trace", "a needs sweep injects its own failures: it cannot also fail " + failWithEnosys);
+        }
+    }
+
+    public TraceOptions(Path strace, List<String> failWithEnosys) {
+        this(strace, failWithEnosys, null);
     }
 
     /** The app under {@code strace}, nothing injected. */
@@ -44,6 +52,11 @@ public record TraceOptions(Path strace, List<String> failWithEnosys) {
     public TraceOptions failingWithEnosys(Collection<String> names) {
         List<String> all = new ArrayList<>(failWithEnosys);
         all.addAll(names);
-        return new TraceOptions(strace, all);
+        return new TraceOptions(strace, all, needs);
+    }
+
+    /** A copy whose image runs this needs sweep instead of one traced run. */
+    public TraceOptions withNeeds(NeedsSweep sweep) {
+        return new TraceOptions(strace, failWithEnosys, sweep);
     }
 }
