@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code GET /api/v1/kernels/{name}/plan} over sweeps stored as a finished sweep stores them (rows through
- * {@link NeedsRepository}, results read by {@code NeedsConsole} from hand-made consoles; no QEMU). Other tests' apps
+ * {@code GET /api/v1/kernels/{name}/plan} over sweeps stored as a finished sweep stores them ({@link StoredSweeps}: no
+ * QEMU). Other tests' apps
  * may share the database, so the assertions name this test's apps and syscalls no real app requires.
  */
 @QuarkusTest
@@ -44,7 +44,7 @@ class SupportPlanApiTest {
     }
 
     @Test
-    void testPlan_ranksTheMissingRequiredSyscallsOfEachAppsNewestSweep() throws Exception {
+    void testPlan_ranksTheMissingRequiredSyscallsOfEachAppsNewestSweep() {
         // The 9pfs table has openat; it lacks vhangup, kexec_load, swapon, acct and clone3.
         sweep(a, 1, "openat", "required", "vhangup", "required", "acct", "fakeable", "clone3", "stubbable");
         sweep(b, 1, "swapon", "required");
@@ -75,7 +75,7 @@ class SupportPlanApiTest {
     }
 
     @Test
-    void testPlan_linuxLacksNothing() throws Exception {
+    void testPlan_linuxLacksNothing() {
         sweep(a, 1, "vhangup", "required", "acct", "fakeable");
 
         Response plan = api().get("/api/v1/kernels/linux/plan");
@@ -106,14 +106,8 @@ class SupportPlanApiTest {
         io.restassured.RestAssured.given().get("/api/v1/kernels/linux/plan").then().statusCode(401);
     }
 
-    /** A Done sweep of the app's revision, stored as the farm stores one (the app row made first when new). */
-    private void sweep(String app, int revision, String... nameThenClass) throws Exception {
-        if (apps.find(app).isEmpty()) {
-            apps.insert(app, "{}", Instant.now());
-        }
-        String runId = "n-" + app + "-" + revision;
-        needs.insertRunning(runId, app, revision, "r-" + revision, 9, Instant.now());
-        needs.markDone(runId, 5, json.writeValueAsString(NeedsConsoleLines.result(nameThenClass)), "complete", Instant.now());
+    private void sweep(String app, int revision, String... nameThenClass) {
+        new StoredSweeps(apps, needs, json).done(app, revision, nameThenClass);
     }
 
     private static Map<String, Object> app(Response plan, String app) {
