@@ -1,5 +1,6 @@
 package dev.unifarm.imager.model;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,8 +12,13 @@ import java.util.List;
  * @param requests for an app with a port; empty: one {@code GET /}
  * @param exitCode for an app without a port; null: the baseline's
  * @param output lines the app must print (each somewhere in its stdout and stderr); null: exactly the baseline's output
+ * @param settle for an app without a port that never ends by itself (a worker): how long a trial runs before the app is
+ *     sent SIGTERM, as a stop would (its exit code and output are then judged); null: the app ends by itself
  */
-public record Workload(List<Request> requests, Integer exitCode, List<String> output) {
+public record Workload(List<Request> requests, Integer exitCode, List<String> output, Duration settle) {
+
+    /** The longest settle time: every trial pays it. */
+    public static final Duration MAX_SETTLE = Duration.ofMinutes(1);
 
     /** Longest path, body or output line a workload may name: they travel in the guest's /init. */
     public static final int MAX_TEXT = 512;
@@ -39,15 +45,23 @@ public record Workload(List<Request> requests, Integer exitCode, List<String> ou
         if (exitCode != null && (exitCode < 0 || exitCode > 255)) {
             throw new ImagerException("invalid-workload", "a workload's exitCode must be 0-255; got: " + exitCode);
         }
+        if (settle != null && (settle.isNegative() || settle.isZero() || settle.compareTo(MAX_SETTLE) > 0)) {
+            throw new ImagerException("invalid-workload", "a workload's settle must be more than 0 and at most " + MAX_SETTLE
+                    + " (every trial runs that long), e.g. PT3S; got: " + settle);
+        }
         if (output != null) {
             output.forEach(line -> checkText(line, "a workload output line"));
             output = List.copyOf(output);
         }
     }
 
+    public Workload(List<Request> requests, Integer exitCode, List<String> output) {
+        this(requests, exitCode, output, null);
+    }
+
     /** Everything as in the baseline trial. */
     public static Workload asBaseline() {
-        return new Workload(List.of(), null, null);
+        return new Workload(List.of(), null, null, null);
     }
 
     /** The requests a sweep sends an app with a port: the configured ones, or one {@code GET /}. */

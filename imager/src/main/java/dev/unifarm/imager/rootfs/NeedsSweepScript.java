@@ -123,7 +123,20 @@ final class NeedsSweepScript {
     /** An app without a port: its exit code and output against the configured ones or the baseline's. */
     private void appendExitJudge(StringBuilder s) {
         Workload workload = sweep.workload();
+        if (workload.settle() != null) {
+            // a worker that never ends: after the settle time its stop's SIGTERM, to the app (strace's child) alone
+            s.append("uf_settle() {\n");
+            s.append("  while uf_alive && [ ! -e /tmp/uf.hung ]; do uf_now; [ $((uf_ms - uf_t0)) -ge ").append(workload.settle().toMillis())
+                    .append(" ] && break; b usleep 100000; done\n");
+            // the children file has no newline: read fails at its end and still sets uf_c
+            s.append("  uf_c=; uf_alive && read uf_c uf_x < ").append(PROC).append("/$uf_p/task/$uf_p/children\n");
+            s.append("  [ -n \"$uf_c\" ] && b kill -TERM $uf_c 2>/dev/null\n");
+            s.append("}\n");
+        }
         s.append("uf_judge() {\n");
+        if (workload.settle() != null) {
+            s.append("  uf_settle\n");
+        }
         s.append("  uf_end; uf_ok=1; uf_diff=; uf_http=-\n");
         s.append("  if [ $uf_mode = baseline ]; then echo $uf_rc > /tmp/uf.base.rc; b cp /tmp/uf.out /tmp/uf.base.out; fi\n");
         if (workload.exitCode() != null) {

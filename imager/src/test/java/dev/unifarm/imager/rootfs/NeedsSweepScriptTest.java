@@ -51,6 +51,17 @@ class NeedsSweepScriptTest {
     }
 
     @Test
+    void testScript_workerIsSentSigtermAfterItsSettleTime() {
+        Workload workload = new Workload(List.of(), null, null, Duration.ofSeconds(3));
+        String script = script(new NeedsSweep(List.of("rseq"), workload, null, Duration.ofMinutes(1)));
+
+        assertThat(script).contains("-ge 3000 ] && break").contains("/task/$uf_p/children").contains("b kill -TERM $uf_c");
+        assertThat(script.indexOf("uf_settle\n")).isLessThan(script.indexOf("uf_end; uf_ok=1"));
+        assertThat(script(new NeedsSweep(List.of("rseq"), Workload.asBaseline(), null, Duration.ofMinutes(1)))).doesNotContain("uf_settle");
+        assertThatThrownBy(() -> new Workload(List.of(), null, null, Duration.ofMinutes(2))).hasMessageContaining("settle");
+    }
+
+    @Test
     void testScript_appWithAPortIsAskedInTheGuestAndJudgedByStatusAndBody() {
         Workload workload = new Workload(List.of(new Workload.Request("/hello?x=1", 200, "echo-http"), new Workload.Request("/", null, null)),
                 null, null);

@@ -128,6 +128,25 @@ class NeedsSweepBootTest {
         assertThat(result.names(NeedClass.fakeable)).containsExactly("mknodat");
     }
 
+    /**
+     * A worker that never ends (graceful: waits for SIGTERM, prints its ProcessExit line) is judged after its settle
+     * time: SIGTERM to the app, then its exit code and output as the baseline's. rt_sigaction, stubbable for hello, is
+     * required here: without it the runtime installs no SIGTERM handler and the stop kills the app before its line.
+     */
+    @Test
+    void testWorkerSweep_settleTimeThenSigterm() throws IOException {
+        List<String> names = List.of("faccessat2", "rt_sigaction");
+        NeedsSweepResult result = sweep("graceful", List.of(), names,
+                new NeedsSweep(names, new Workload(List.of(), null, null, Duration.ofSeconds(2)), null, Duration.ofMinutes(15)));
+
+        assertThat(result.baseline().passed()).isTrue();
+        assertThat(result.names(NeedClass.stubbable)).containsExactly("faccessat2");
+        SyscallNeed sigaction = result.need("rt_sigaction").orElseThrow();
+        assertThat(sigaction.needClass()).isEqualTo(NeedClass.required);
+        assertThat(sigaction.stub().exitCode()).as("SIGTERM's default action").isEqualTo(143);
+        assertThat(sigaction.stub().firstDifference()).isEqualTo("-graceful: ProcessExit, shutting down cleanly");
+    }
+
     private static NeedsSweepResult sweep(String sample, List<String> args, List<String> planned, NeedsSweep sweep) throws IOException {
         Image image = TestImages.buildNeedsSweep(sample, work, sweep);
         Recorder recorder = new Recorder();
@@ -139,7 +158,9 @@ class NeedsSweepBootTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         List<String> console = Files.readAllLines(request.instanceDir().resolve("console.log"));
         NeedsSweepResult result = NeedsConsole.parse(console, planned);
-        console.stream().filter(l -> l.contains("unifarm-needs")).forEach(System.out::println);
+        boolean baselinePassed = result.baseline() != null && result.baseline().passed();
+        // the whole console when the baseline failed: the guest's own lines say why
+        console.stream().filter(l -> !baselinePassed || l.contains("unifarm-needs")).forEach(System.out::println);
         assertThat(end.state()).as("the guest ends by itself once the sweep is over: %s", end).isEqualTo(InstanceState.Succeeded);
         System.out.println(sample + " sweep: " + ms + " ms, " + result.trials() + " trials, end " + end);
         for (NeedClass c : NeedClass.values()) {
