@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * bench/needs' client (issue 19, "Measure"): per app (already uploaded and Ready) one reference run, then one needs
  * sweep, each timed from its POST to Done (200 ms polls); prints the sweep/reference ratio, trials, the classes and
- * their shares, then the support plan of the kernel profile given.
- * Usage: java -cp <jackson jars> bench/NeedsBench.java API TOKEN KERNEL APP...
+ * their shares, then the support plan of each kernel profile given.
+ * Usage: java -cp <jackson jars> bench/NeedsBench.java API TOKEN KERNEL[,KERNEL...] APP...
  */
 public class NeedsBench {
 
@@ -24,7 +24,7 @@ public class NeedsBench {
     public static void main(String[] args) throws Exception {
         api = args[0];
         token = args[1];
-        String kernel = args[2];
+        String[] kernels = args[2].split(",");
         List<String> rows = new ArrayList<>();
         rows.add(String.format("%-22s %8s %8s %6s %6s %4s %4s %4s %4s  %s", "app", "ref s", "sweep s", "ratio", "trials",
                 "req", "fake", "stub", "untr", "required"));
@@ -49,6 +49,12 @@ public class NeedsBench {
         System.out.println();
         rows.forEach(System.out::println);
         System.out.println();
+        for (String kernel : kernels) {
+            printPlan(kernel);
+        }
+    }
+
+    private static void printPlan(String kernel) throws Exception {
         JsonNode plan = get("/kernels/" + kernel + "/plan");
         System.out.println("support plan of " + kernel + ": " + plan.path("appsRunnableNow").asInt() + " of " + plan.path("sweptApps").asInt()
                 + " swept apps run now");
