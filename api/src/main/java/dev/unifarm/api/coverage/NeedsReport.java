@@ -38,16 +38,24 @@ public record NeedsReport(
         @Schema(description = "With ?kernel=: fakeable syscalls the kernel lacks (a shim returning 0 would do)") List<String> shim,
         @Schema(description = "With ?kernel=: stubbable syscalls the kernel lacks (its ENOSYS already does)") List<String> stub) {
 
-    @Schema(description = "The swept syscalls by class, each sorted")
-    public record Classes(List<String> required, List<String> fakeable, List<String> stubbable, List<String> untried) {
+    @Schema(name = "NeedsClasses", description = "The swept syscalls by class, each sorted")
+    public record Classes(
+            @Schema(description = "Neither stubbed nor faked, the app failed its workload: a kernel must implement them") List<String> required,
+            @Schema(description = "Stubbed the app failed, faked (return 0) it passed") List<String> fakeable,
+            @Schema(description = "Stubbed (ENOSYS) the app passed") List<String> stubbable,
+            @Schema(description = "No verdict: never injected, or not reached") List<String> untried) {
     }
 
-    @Schema(description = "The share (0 to 1) of the swept syscalls in each class")
-    public record Shares(double required, double fakeable, double stubbable, double untried) {
+    @Schema(name = "NeedsShares", description = "The share (0 to 1) of the swept syscalls in each class")
+    public record Shares(
+            @Schema(description = "Share of required syscalls") double required,
+            @Schema(description = "Share of fakeable syscalls") double fakeable,
+            @Schema(description = "Share of stubbable syscalls") double stubbable,
+            @Schema(description = "Share of untried syscalls") double untried) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(description = "One syscall: its class, why it was not tried (note), and the trials that decided it")
+    @Schema(name = "NeedsSyscall", description = "One syscall: its class, why it was not tried (note), and the trials that decided it")
     public record Syscall(
             @Schema(description = "The syscall") String name,
             @JsonProperty("class") @Schema(name = "class", description = "required, fakeable, stubbable or untried") NeedClass needClass,
@@ -56,13 +64,13 @@ public record NeedsReport(
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(description = "The trials that decided a syscall's class")
+    @Schema(name = "NeedsEvidence", description = "The trials that decided a syscall's class")
     public record Evidence(
             @Schema(description = "The syscall failed with ENOSYS") Trial stub,
             @Schema(description = "The syscall returned 0 without running") Trial fake) {
     }
 
-    @Schema(description = "One run of the app in the sweep, as the guest judged it")
+    @Schema(name = "NeedsTrialView", description = "One run of the app in the sweep, as the guest judged it")
     public record Trial(
             @Schema(description = "pass, fail or hung") String verdict,
             @Schema(description = "The app's exit code; null when it was killed") Integer exitCode,
