@@ -10,6 +10,7 @@ import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.LinuxSyscalls;
 import dev.unifarm.imager.model.NeedsSweep;
 import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.scheduler.ConsoleFileStream;
@@ -20,6 +21,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -109,7 +111,8 @@ public class NeedsSweeps {
                     + ": one sweep per app at a time; follow it with GET /api/v1/apps/" + app + "/coverage/needs/events");
         });
         AppSpec spec = boots.spec(row);
-        List<String> names = List.copyOf(ProfileJson.read(json, reference.callsJson()).names());
+        // strace names an unknown number syscall_0x…: no name to inject
+        List<String> names = ProfileJson.read(json, reference.callsJson()).names().stream().filter(LinuxSyscalls::isSyscall).sorted().toList();
         NeedsSweep sweep = new NeedsSweep(names, spec.needsWorkload(), spec.port(), config.coverage().needsLimit());
         String runId = String.format("n-%011x%06x", clock.millis(), RANDOM.nextInt(1 << 24));
         needs.insertRunning(runId, app, row.number(), reference.runId(), NeedsConsole.plannedTrials(names), clock.instant());
@@ -191,7 +194,9 @@ public class NeedsSweeps {
         try {
             awaitFollower(runId);
             Path console = instanceDir.resolve("console.log");
-            List<String> lines = Files.exists(console) ? Files.readAllLines(console) : List.of();
+            // decoded leniently: the app's own output may not be UTF-8, and a bad byte must not lose the verdicts
+            List<String> lines = Files.exists(console) ? new String(Files.readAllBytes(console), StandardCharsets.UTF_8).lines().toList()
+                    : List.of();
             NeedsEnding ending = NeedsEnding.of(lines, names, end, stopped.remove(runId));
             if (ending.done()) {
                 needs.markDone(runId, ending.result().trials(), json.writeValueAsString(ending.result()), ending.message(), clock.instant());
