@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NeedsSweepBootTest {
+class NeedsSweepSamplesTest {
 
     /** Build + traced boot under TCG on a shared machine: generous. */
     private static final Duration REFERENCE = Duration.ofMinutes(5);
