@@ -2,6 +2,7 @@ package dev.unifarm.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unifarm.api.coverage.NeedsMetrics;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.gateway.GatewayServer;
 import dev.unifarm.api.instances.InstanceRepository;
@@ -9,6 +10,7 @@ import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.testing.FarmClient;
 import dev.unifarm.api.testing.RecordedUnikraftInstance;
 import dev.unifarm.scheduler.InstanceState;
+import dev.unifarm.scheduler.coverage.NeedsConsole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -67,8 +69,29 @@ class DashboardsTest {
     private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((\\w+),\\s*(\\w+)\\)");
 
+    /**
+     * A needs sweep's console in {@code NeedsConsole}'s protocol, hand-made (a stand-in until a sweep boots here): its
+     * result is what a finished sweep hands {@link NeedsMetrics#needsFinished}.
+     */
+    private static final List<String> HELLO_SWEEP = List.of(
+            "unifarm-needs-begin clone3,mknodat,mlock,mmap,openat,rseq",
+            "unifarm-needs-trial 0 baseline - pass 0 900 -",
+            "unifarm-needs-trial 1 stub clone3 pass 0 880 -",
+            "unifarm-needs-trial 2 stub mknodat fail 134 400 - Unhandled exception.",
+            "unifarm-needs-trial 3 fake mknodat fail 134 420 - Unhandled exception.",
+            "unifarm-needs-trial 4 stub mlock fail 134 410 - Unhandled exception.",
+            "unifarm-needs-trial 5 fake mlock pass 0 870 -",
+            "unifarm-needs-trial 6 stub mmap fail 134 300 - Unhandled exception.",
+            "unifarm-needs-trial 7 stub openat fail 131 200 - Unhandled exception.",
+            "unifarm-needs-trial 8 fake openat fail 131 200 - Unhandled exception.",
+            "unifarm-needs-trial 9 stub rseq pass 0 860 -",
+            "unifarm-needs-end 10 complete");
+
     @Inject
     GatewayServer gateway;
+
+    @Inject
+    NeedsMetrics needs;
 
     @Inject
     InstanceService instances;
@@ -184,8 +207,8 @@ class DashboardsTest {
      * hello (Succeeded), crash (Failed → a diagnosis), crash with {@code OnFailure} (restarts), reference
      * runs of hello and nosys (syscall counts, an {@code enosys}, coverage ratios), echo-http through the
      * gateway twice across a scale to zero (cold starts, gateway latency), ticker left running (QEMU memory),
-     * and a recorded Unikraft run's console as an instance's (observed coverage, {@code stubbed} outcomes: no
-     * Unikraft kernel boots here, {@link RecordedUnikraftInstance}).
+     * a recorded Unikraft run's console as an instance's (observed coverage, {@code stubbed} outcomes: no
+     * Unikraft kernel boots here, {@link RecordedUnikraftInstance}), and a needs sweep of hello ({@link #HELLO_SWEEP}).
      */
     private Farm runTheSamples() throws Exception {
         String hello = uploadBuilt("hello", null);
@@ -232,6 +255,7 @@ class DashboardsTest {
         }
         assertThat(api().get("/api/v1/apps/" + nosys + "/coverage").<List<String>>path(
                 "kernels.find { it.kernel == 'linux' }.observed.enosys")).contains("afs_syscall");
+        needs.needsFinished(hello, NeedsConsole.parse(HELLO_SWEEP, List.of("clone3", "mknodat", "mlock", "mmap", "openat", "rseq")));
 
         String unikraft = RecordedUnikraftInstance.uploadApp();
         new RecordedUnikraftInstance(instances, records, dirs).ended(unikraft, "dotnet-9p-ok.log", InstanceState.Stopped);

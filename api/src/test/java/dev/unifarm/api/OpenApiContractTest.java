@@ -45,6 +45,7 @@ class OpenApiContractTest {
             Map.entry("GET /api/v1/instances/{id}/console", Set.of(400, 401, 404)),
             Map.entry("GET /api/v1/kernels", Set.of(401)),
             Map.entry("GET /api/v1/kernels/{name}", Set.of(401, 404)),
+            Map.entry("GET /api/v1/kernels/{name}/plan", Set.of(401, 404, 409)),
             Map.entry("POST /api/v1/runtimes", Set.of(400, 401, 403, 409)),
             Map.entry("GET /api/v1/runtimes", Set.of(401)),
             Map.entry("GET /api/v1/runtimes/{framework}/{version}", Set.of(401, 404))));

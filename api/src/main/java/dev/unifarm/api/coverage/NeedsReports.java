@@ -1,6 +1,5 @@
 package dev.unifarm.api.coverage;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.config.UnifarmConfig;
@@ -39,7 +38,7 @@ public class NeedsReports {
         if (!ProfileRow.DONE.equals(row.state())) {
             return NeedsReport.of(row);
         }
-        NeedsSweepResult result = read(row.resultJson());
+        NeedsSweepResult result = NeedsResults.read(json, row.resultJson());
         NeedsReport report = NeedsReport.of(row, result);
         return table == null ? report : report.against(kernel, AppSupport.of(app, row.revision(), result, table));
     }
@@ -65,14 +64,5 @@ public class NeedsReports {
         return kernels.syscalls(kernel).orElseThrow(() -> ProblemException.conflict("syscall-table-missing", "kernel profile \""
                 + kernel + "\" has no syscall table, so nothing says which syscalls it lacks: set unifarm.kernels." + kernel
                 + ".provided-syscalls or unifarm.kernels." + kernel + ".syscalls-symbols and restart the farm (docs/farm.md)"));
-    }
-
-    private NeedsSweepResult read(String text) {
-        try {
-            return json.readValue(text, NeedsSweepResult.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a Done sweep's result_json is a NeedsSweepResult as Jackson wrote it: " + e.getOriginalMessage(),
-                    e);
-        }
     }
 }

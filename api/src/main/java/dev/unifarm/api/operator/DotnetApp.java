@@ -23,7 +23,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("dna")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Coverage", jsonPath = ".status.coverage", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Coverage", jsonPath = ".status.coverage.observed", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".status.url", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class DotnetApp extends CustomResource<DotnetAppSpec, DotnetAppStatus> implements Namespaced {

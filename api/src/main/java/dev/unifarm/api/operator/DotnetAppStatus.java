@@ -29,8 +29,8 @@ public class DotnetAppStatus {
     private Integer instances;
     @JsonPropertyDescription("readyInstances/instances, for kubectl")
     private String ready;
-    @JsonPropertyDescription("observed syscall coverage on the app's kernel (distinct syscalls ok), empty before a traced run")
-    private String coverage;
+    @JsonPropertyDescription("the app's syscalls: observed coverage on its kernel, and what its newest needs sweep found required")
+    private DotnetAppCoverage coverage;
     @JsonPropertyDescription("the gateway URL of the app")
     private String url;
 
@@ -114,11 +114,11 @@ public class DotnetAppStatus {
         this.ready = ready;
     }
 
-    public String getCoverage() {
+    public DotnetAppCoverage getCoverage() {
         return coverage;
     }
 
-    public void setCoverage(String coverage) {
+    public void setCoverage(DotnetAppCoverage coverage) {
         this.coverage = coverage;
     }
 

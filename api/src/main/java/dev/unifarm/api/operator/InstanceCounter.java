@@ -2,11 +2,13 @@ package dev.unifarm.api.operator;
 
 import dev.unifarm.api.coverage.CoverageReport;
 import dev.unifarm.api.coverage.CoverageService;
+import dev.unifarm.api.coverage.NeedsResults;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.scheduler.InstanceState;
+import dev.unifarm.scheduler.coverage.NeedClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +16,7 @@ import java.util.Locale;
 /**
  * What the farm runs for an app, as the status shows it: instances counted per revision, older
  * revisions' instances stopped (the gateway's pool then boots the current one), the observed
- * coverage and the gateway URL. Starting instances is the gateway pool's job, not this one's.
+ * coverage and required syscalls, and the gateway URL. Starting instances is the gateway pool's job, not this one's.
  */
 final class InstanceCounter {
 
@@ -22,11 +24,13 @@ final class InstanceCounter {
 
     private final InstanceService instances;
     private final CoverageService coverage;
+    private final NeedsResults needs;
     private final String gatewayUrl;
 
-    InstanceCounter(InstanceService instances, CoverageService coverage, String gatewayUrl) {
+    InstanceCounter(InstanceService instances, CoverageService coverage, NeedsResults needs, String gatewayUrl) {
         this.instances = instances;
         this.coverage = coverage;
+        this.needs = needs;
         this.gatewayUrl = gatewayUrl.replaceAll("/+$", "");
     }
 
@@ -65,8 +69,14 @@ final class InstanceCounter {
         return new Rollout(List.copyOf(stopped), ready, live);
     }
 
+    /** Observed coverage on the app's kernel, and the required syscalls of its newest Done needs sweep (null before one). */
+    DotnetAppCoverage coverage(String app, String kernel) {
+        List<String> required = needs.of(app).map(latest -> List.copyOf(latest.result().names(NeedClass.required))).orElse(null);
+        return new DotnetAppCoverage(observed(app, kernel), required);
+    }
+
     /** Observed coverage of distinct syscalls on the app's kernel, e.g. {@code 97%}; empty without a traced run. */
-    String coverage(String app, String kernel) {
+    private String observed(String app, String kernel) {
         String name = kernel != null ? kernel : KernelProfiles.DEFAULT;
         try {
             return coverage.report(app, null, null, null, null).kernels().stream()

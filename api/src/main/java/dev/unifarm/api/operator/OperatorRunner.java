@@ -7,6 +7,7 @@ import dev.unifarm.api.config.GatewayConfig;
 import dev.unifarm.api.config.OperatorConfig;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.coverage.CoverageService;
+import dev.unifarm.api.coverage.NeedsResults;
 import dev.unifarm.api.front.AppDeletion;
 import dev.unifarm.api.gateway.GatewayServer;
 import dev.unifarm.api.instances.InstanceService;
@@ -47,6 +48,7 @@ public class OperatorRunner {
     private final AppDeletion deletion;
     private final InstanceService instances;
     private final CoverageService coverage;
+    private final NeedsResults needs;
     private final BundleFetcher fetcher;
     private final AppSpecParser specs;
     private final ObjectMapper json;
@@ -57,8 +59,8 @@ public class OperatorRunner {
     private volatile boolean stopping;
 
     OperatorRunner(UnifarmConfig config, Instance<KubernetesClient> clients, AppService apps, AppDeletion deletion,
-            InstanceService instances, CoverageService coverage, BundleFetcher fetcher, AppSpecParser specs, ObjectMapper json,
-            GatewayServer gateway) {
+            InstanceService instances, CoverageService coverage, NeedsResults needs, BundleFetcher fetcher, AppSpecParser specs,
+            ObjectMapper json, GatewayServer gateway) {
         this.gateway = gateway;
         this.config = config;
         this.clients = clients;
@@ -66,6 +68,7 @@ public class OperatorRunner {
         this.deletion = deletion;
         this.instances = instances;
         this.coverage = coverage;
+        this.needs = needs;
         this.fetcher = fetcher;
         this.specs = specs;
         this.json = json;
@@ -81,7 +84,7 @@ public class OperatorRunner {
         identity = settings.identity().orElseGet(OperatorRunner::defaultIdentity);
         Clock clock = Clock.systemUTC();
         DotnetAppReconciler reconciler = new DotnetAppReconciler(apps, deletion, fetcher, specs,
-                json, new OperatorEvents(client, clock), new InstanceCounter(instances, coverage, gatewayUrl()),
+                json, new OperatorEvents(client, clock), new InstanceCounter(instances, coverage, needs, gatewayUrl()),
                 settings.resync(), clock);
         operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)

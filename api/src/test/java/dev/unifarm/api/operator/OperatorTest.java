@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unifarm.api.apps.AppService;
 import dev.unifarm.api.apps.AppSpec;
+import dev.unifarm.api.db.Jdbc;
 import dev.unifarm.api.instances.Instance;
 import dev.unifarm.api.instances.InstanceService;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.imager.model.Digests;
 import dev.unifarm.scheduler.InstanceState;
+import dev.unifarm.scheduler.coverage.NeedsConsole;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -35,6 +38,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,6 +90,24 @@ class OperatorTest {
 
     @Inject
     OperatorRunner runner;
+
+    @Inject
+    Jdbc jdbc;
+
+    @Inject
+    ObjectMapper json;
+
+    /** A needs sweep's console in {@code NeedsConsole}'s protocol, hand-made: rseq stubbable, the others required. */
+    private static final List<String> HELLO_SWEEP = List.of(
+            "unifarm-needs-begin mknodat,mmap,openat,rseq",
+            "unifarm-needs-trial 0 baseline - pass 0 900 -",
+            "unifarm-needs-trial 1 stub mknodat fail 134 400 - Unhandled exception.",
+            "unifarm-needs-trial 2 fake mknodat fail 134 420 - Unhandled exception.",
+            "unifarm-needs-trial 3 stub mmap fail 134 300 - Unhandled exception.",
+            "unifarm-needs-trial 4 stub openat fail 131 200 - Unhandled exception.",
+            "unifarm-needs-trial 5 fake openat fail 131 200 - Unhandled exception.",
+            "unifarm-needs-trial 6 stub rseq pass 0 860 -",
+            "unifarm-needs-end 7 complete");
 
     static Path sample(String name) {
         Path zip = Path.of(System.getProperty("test.samples.dir", "../target/samples")).resolve(name + ".zip");
@@ -167,7 +189,8 @@ class OperatorTest {
         assertThat(status.getReady()).isEqualTo(status.getReadyInstances() + "/" + status.getInstances());
         assertThat(status.getImageDigest()).matches("sha256:[0-9a-f]{64}").isEqualTo(apps.revision(farmApp, 1).imageDigest());
         assertThat(status.getSourceDigest()).isEqualTo(Digests.of(sample("echo-http")));
-        assertThat(status.getCoverage()).as("no traced run yet").isEmpty();
+        assertThat(status.getCoverage().getObserved()).as("no traced run yet").isEmpty();
+        assertThat(status.getCoverage().getRequired()).as("no needs sweep yet").isNull();
         Condition imageReady = condition(ready, "ImageReady");
         assertThat(imageReady.getReason()).isEqualTo("Built");
         assertThat(imageReady.getLastTransitionTime()).isNotBlank();
@@ -225,6 +248,18 @@ class OperatorTest {
         assertThat(status.getSourceDigest()).isEqualTo("sha256:" + sha256);
         assertThat(condition(resource(name).get(), "Ready").getReason()).as("no port, no warm instance").isEqualTo("OnDemand");
         assertThat(status.getReadyInstances()).isZero();
+        assertThat(status.getCoverage().getRequired()).as("no needs sweep yet").isNull();
+
+        // A needs sweep of the revision finishes (stored as the farm stores one): the status names its required syscalls.
+        String farmApp = APPS_NS + "-" + name;
+        String runId = "n-" + UUID.randomUUID().toString().substring(0, 12);
+        jdbc.update("INSERT INTO syscall_needs (run_id, app, revision, reference_run, state, trials_done, trials_planned, result_json,"
+                + " created_at, finished_at) VALUES (?, ?, 1, 'r-1', 'Done', 6, 7, ?, ?, ?)", runId, farmApp,
+                json.writeValueAsString(NeedsConsole.parse(HELLO_SWEEP, List.of("mknodat", "mmap", "openat", "rseq"))),
+                Instant.now(), Instant.now());
+        await().atMost(QUICK).pollInterval(Duration.ofMillis(500))
+                .until(() -> resource(name).get().getStatus().getCoverage().getRequired() != null);
+        assertThat(resource(name).get().getStatus().getCoverage().getRequired()).containsExactly("mknodat", "mmap", "openat");
         resource(name).delete();
         await().atMost(QUICK).until(() -> resource(name).get() == null);
     }

@@ -92,6 +92,11 @@ final class GuestInitChoice {
     }
 
     private void logTrace(StraceWrapper wrapper) {
+        if (wrapper.needs() != null) {
+            log.accept("trace: " + GuestInit.INIT + " runs the needs sweep of " + wrapper.needs().syscalls().size() + " syscalls under "
+                    + wrapper.binary() + " (a baseline, then each syscall stubbed and, where that fails, faked), one console line per trial");
+            return;
+        }
         log.accept("trace: " + GuestInit.INIT + " runs the app under " + wrapper.binary() + " -f -C and prints the trace"
                 + " on the console between " + StraceWrapper.BEGIN + " and " + StraceWrapper.END);
         if (!wrapper.failWithEnosys().isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.unifarm.imager.rootfs;
 
 import dev.unifarm.imager.model.ImagerException;
+import dev.unifarm.imager.model.NeedsSweep;
 import dev.unifarm.imager.model.TraceOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ public final class StraceWrapper {
 
     private final Path strace;
     private final List<String> failWithEnosys;
+    private final NeedsSweep needs;
 
     public StraceWrapper(TraceOptions options) {
         if (!Files.isRegularFile(options.strace())) {
@@ -35,6 +37,12 @@ public final class StraceWrapper {
         }
         this.strace = options.strace();
         this.failWithEnosys = options.failWithEnosys();
+        this.needs = options.needs();
+    }
+
+    /** The needs sweep {@code /init} runs instead of one traced run, or null. */
+    public NeedsSweep needs() {
+        return needs;
     }
 
     public Path binary() {
@@ -69,6 +77,10 @@ public final class StraceWrapper {
      * (this shell) is forwarded to it and {@code wait} returns the app's own exit status.
      */
     void appendTo(StringBuilder s, String host) {
+        if (needs != null) {
+            new NeedsSweepScript(needs, STRACE).appendTo(s, host);
+            return;
+        }
         s.append("# coverage reference run: the app under strace, the trace printed on the console once it ends\n");
         // The power button signals PID 1 (this shell): pass it on to the app; a press before the app
         // started is passed on as soon as it has a pid.

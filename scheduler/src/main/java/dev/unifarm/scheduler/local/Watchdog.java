@@ -1,5 +1,6 @@
 package dev.unifarm.scheduler.local;
 
+import dev.unifarm.scheduler.coverage.NeedsConsole;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +46,8 @@ final class Watchdog implements AutoCloseable {
     }
 
     static boolean isFatal(String line) {
-        return FATAL.matcher(line).find();
+        // a needs sweep's verdict lines quote the failures its trials provoke on purpose; the app itself never hangs there
+        return FATAL.matcher(line).find() && !line.startsWith(NeedsConsole.TRIAL);
     }
 
     synchronized void onLine(String line) {

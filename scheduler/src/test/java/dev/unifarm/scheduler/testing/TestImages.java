@@ -4,6 +4,7 @@ import dev.unifarm.imager.build.ImageBuilder;
 import dev.unifarm.imager.bundle.BundleReader;
 import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.KernelProfile;
+import dev.unifarm.imager.model.NeedsSweep;
 import dev.unifarm.imager.model.TraceOptions;
 import dev.unifarm.imager.rootfs.ProcPatch;
 import dev.unifarm.imager.runtime.RuntimeStore;
@@ -103,6 +104,18 @@ public final class TestImages {
                 .network(network)
                 .trace(TraceOptions.of(existing(TraceOptions.HOST_STRACE)).failingWithEnosys(failWithEnosys))
                 .compat(compat)
+                .build(new ImageStore(work.resolve("store")));
+    }
+
+    /** The traced variant whose {@code /init} runs {@code sweep} (with the network step when the sweep has a port). */
+    public static Image buildNeedsSweep(String sample, Path work, NeedsSweep sweep) {
+        Path bundleDir = work.resolve("bundle-" + sample + "-" + System.nanoTime());
+        return ImageBuilder.forBundle(new BundleReader().read(sample(sample), bundleDir, Optional.empty()))
+                .runtimes(runtimeStore())
+                .profile(KernelProfile.linux(linuxKernel()))
+                .network(sweep.port() != null)
+                .port(sweep.port())
+                .trace(TraceOptions.of(existing(TraceOptions.HOST_STRACE)).withNeeds(sweep))
                 .build(new ImageStore(work.resolve("store")));
     }
 
