@@ -198,6 +198,8 @@ public class NeedsSweeps {
             List<String> lines = Files.exists(console) ? new String(Files.readAllBytes(console), StandardCharsets.UTF_8).lines().toList()
                     : List.of();
             NeedsEnding ending = NeedsEnding.of(lines, names, end, stopped.remove(runId));
+            lines.stream().filter(line -> line.contains(NeedsConsole.TRIAL) && NeedsConsole.trial(line) == null)
+                    .forEach(line -> LOG.warnf("needs sweep %s: a verdict line that cannot be read (its syscall stays untried): %s", runId, line));
             if (ending.done()) {
                 needs.markDone(runId, ending.result().trials(), json.writeValueAsString(ending.result()), ending.message(), clock.instant());
                 LOG.infof("needs sweep %s: %s", runId, ending.message());
