@@ -1,6 +1,7 @@
 package dev.unifarm.api.apps;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.unifarm.imager.model.Workload;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -21,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *     {@code linux} images never have it
  * @param readinessPath the path the farm's readiness probe asks with {@code GET} on {@code port} (default {@code /});
  *     the instance is ready once it answers 200 to 399
+ * @param coverage syscall coverage settings: the needs sweep's workload (docs/coverage.md, "What an app really needs")
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(description = "How an app runs; every field is optional, unset ones take the farm's defaults")
@@ -48,9 +50,43 @@ public record AppSpec(
                 + " image has it. linux images never have it")
         Boolean compat,
         @Schema(description = "The path the readiness probe asks with GET on port (default /); ready once it answers 200 to 399")
-        String readinessPath) {
+        String readinessPath,
+        @Schema(description = "Syscall coverage settings: what a needs sweep's trials must do to pass")
+        Coverage coverage) {
 
-    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null, null);
+    public static final AppSpec EMPTY = new AppSpec(null, null, null, null, null, null, null, null, null, null, null, null);
+
+    /** Syscall coverage settings (docs/coverage.md, "What an app really needs"). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(description = "Syscall coverage settings")
+    public record Coverage(
+            @Schema(description = "What each needs-sweep trial must do to pass; unset: as the sweep's baseline trial did")
+            WorkloadSpec workload) {
+    }
+
+    /**
+     * A needs sweep's workload as the spec states it, checked and turned into the image's {@code Workload} by
+     * {@link AppSpecParser}: {@code requests} for an app with a port, {@code exitCode} and {@code output} for one without.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(description = "What a needs-sweep trial must do to pass; a field left out is as in the sweep's baseline trial")
+    public record WorkloadSpec(
+            @Schema(description = "For an app with a port: GET requests sent inside the guest to 127.0.0.1:port (default: one GET /)")
+            List<RequestSpec> requests,
+            @Schema(description = "For an app without a port: the exit code, 0 to 255 (default: the baseline's)")
+            Integer exitCode,
+            @Schema(description = "For an app without a port: lines it must print (default: exactly the baseline's output)")
+            List<String> output) {
+    }
+
+    /** One workload request: {@code GET path}, passing with {@code status} and a body containing {@code body}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(description = "One workload request: GET path")
+    public record RequestSpec(
+            @Schema(description = "The path and query, e.g. /hello?x=1") String path,
+            @Schema(description = "The status it must answer (default: the baseline's)") Integer status,
+            @Schema(description = "Text its body must contain (default: the baseline's whole body)") String body) {
+    }
 
     /** On-demand scaling; {@code idleTimeout} is an ISO-8601 duration such as {@code PT30S}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -85,6 +121,20 @@ public record AppSpec(
     /** For {@code ImageBuilder.compat}: false leaves the layer out, else the kernel profile decides. */
     public Boolean compatOverride() {
         return Boolean.FALSE.equals(compat) ? Boolean.FALSE : null;
+    }
+
+    /**
+     * The needs sweep's workload: {@code coverage.workload} as the image's {@link Workload}, or everything as the baseline.
+     * A workload {@link AppSpecParser} passed always maps; an unchecked one may throw its {@code ImagerException}.
+     */
+    public Workload needsWorkload() {
+        WorkloadSpec workload = coverage == null ? null : coverage.workload();
+        if (workload == null) {
+            return Workload.asBaseline();
+        }
+        List<Workload.Request> requests = workload.requests() == null ? List.of()
+                : workload.requests().stream().map(r -> new Workload.Request(r.path(), r.status(), r.body())).toList();
+        return new Workload(requests, workload.exitCode(), workload.output());
     }
 
     public Map<String, String> envOrEmpty() {

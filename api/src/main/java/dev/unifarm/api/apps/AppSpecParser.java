@@ -5,6 +5,7 @@ import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.problem.JsonBody;
 import dev.unifarm.api.problem.ProblemException;
 import dev.unifarm.api.problem.StrictJson;
+import dev.unifarm.imager.model.ImagerException;
 import dev.unifarm.imager.model.RollForward;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -80,11 +81,37 @@ public final class AppSpecParser {
         if (spec.readinessPath() != null && !READINESS_PATH.matcher(spec.readinessPath()).matches()) {
             fail("spec.readinessPath must be a URL path such as \"/healthz\" (starts with /, no spaces, at most 1024 characters)");
         }
+        if (spec.coverage() != null && spec.coverage().workload() != null) {
+            validate(spec.coverage().workload(), spec.port() != null);
+            try {
+                spec.needsWorkload();
+            } catch (ImagerException e) {
+                fail("spec.coverage.workload: " + e.getMessage());
+            }
+        }
         if (spec.scaling() != null) {
             validate(spec.scaling());
             if (Boolean.TRUE.equals(spec.scaling().snapshot()) && spec.port() == null) {
                 fail("spec.scaling.snapshot is for HTTP apps: set spec.port to the port the app listens on, or leave snapshot out");
             }
+        }
+    }
+
+    /** Which fields fit the app: a server is judged by its answers, any other app by its exit and output. */
+    private static void validate(AppSpec.WorkloadSpec workload, boolean server) {
+        if (workload.requests() != null && workload.requests().contains(null)) {
+            fail("spec.coverage.workload.requests must hold objects such as {\"path\": \"/hello\", \"status\": 200}, not null");
+        }
+        if (workload.output() != null && workload.output().contains(null)) {
+            fail("spec.coverage.workload.output must hold the lines the app prints, not null");
+        }
+        if (!server && workload.requests() != null && !workload.requests().isEmpty()) {
+            fail("spec.coverage.workload.requests is for apps with a port: set spec.port to the port the app listens on,"
+                    + " or judge the app by exitCode and output");
+        }
+        if (server && (workload.exitCode() != null || workload.output() != null)) {
+            fail("spec.coverage.workload.exitCode and output are for apps without a port (an app with spec.port is judged by"
+                    + " its answers): use requests, e.g. [{\"path\": \"/\", \"status\": 200}]");
         }
     }
 

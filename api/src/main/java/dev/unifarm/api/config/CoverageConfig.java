@@ -3,7 +3,7 @@ package dev.unifarm.api.config;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** {@code unifarm.coverage.*}: how long reference runs go on before they are powered down. */
+/** {@code unifarm.coverage.*}: how long reference runs and needs sweeps go on before they are powered down. */
 public interface CoverageConfig {
     /**
      * An app without a port that has not ended this long after its first console line is powered
@@ -23,4 +23,11 @@ public interface CoverageConfig {
     /** A reference run still going this long after its start is powered down. */
     @WithDefault("PT10M")
     Duration referenceLimit();
+
+    /**
+     * A needs sweep's bound: its guest starts no trial after this (the syscalls left stay untried), and a sweep
+     * still running this plus two minutes after its start is stopped, keeping what its console reported.
+     */
+    @WithDefault("PT20M")
+    Duration needsLimit();
 }

@@ -22,7 +22,7 @@ public interface UnifarmConfig {
 
     BuildsConfig builds();
 
-    /** Syscall coverage: how reference runs ({@code POST /api/v1/apps/{name}/coverage/reference}) end. */
+    /** Syscall coverage: how reference runs ({@code POST …/coverage/reference}) and needs sweeps ({@code …/coverage/needs}) end. */
     CoverageConfig coverage();
 
     /** The OCI registry the farm pushes built images to and pulls missing ones from; none by default. */

@@ -1,25 +1,14 @@
 package dev.unifarm.api.coverage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unifarm.api.apps.AppService;
-import dev.unifarm.api.apps.AppSpec;
-import dev.unifarm.api.apps.AppSpecParser;
 import dev.unifarm.api.apps.RevisionRepository;
-import dev.unifarm.api.apps.RevisionState;
-import dev.unifarm.api.builds.ImageRecipe;
-import dev.unifarm.api.config.SchedulerMode;
 import dev.unifarm.api.config.UnifarmConfig;
 import dev.unifarm.api.farm.DaemonThreads;
 import dev.unifarm.api.farm.FarmDirs;
 import dev.unifarm.api.farm.KernelProfiles;
 import dev.unifarm.api.instances.InstanceService;
-import dev.unifarm.api.problem.ProblemException;
-import dev.unifarm.imager.Imager;
-import dev.unifarm.imager.model.CommandLineKind;
-import dev.unifarm.imager.model.Image;
 import dev.unifarm.imager.model.KernelProfile;
 import dev.unifarm.imager.model.TraceOptions;
-import dev.unifarm.scheduler.InstanceState;
 import dev.unifarm.scheduler.InstanceStatus;
 import dev.unifarm.scheduler.coverage.StraceParser;
 import dev.unifarm.scheduler.coverage.StraceTrace;
@@ -41,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,18 +55,12 @@ public class ReferenceRuns {
      * revision's reference profile nor the linux kernel's observed coverage.
      */
     static final String INJECTED = "injected";
-    /** The scheduler's reason for a run queued behind busy capacity (its message says needs vs free). */
-    private static final String WAITING_FOR_CAPACITY = "WaitingForCapacity";
+    private static final TracedBoots.Purpose PURPOSE = new TracedBoots.Purpose("a reference run", "reference-run-unsupported");
     private static final Logger LOG = Logger.getLogger(ReferenceRuns.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final AppService apps;
-    private final RevisionRepository revisions;
+    private final TracedBoots boots;
     private final ProfileRepository profiles;
-    private final AppSpecParser specs;
-    private final ImageRecipe recipe;
-    private final Imager imager;
-    private final KernelProfiles kernels;
     private final FarmDirs dirs;
     private final InstanceService instances;
     private final UnifarmConfig config;
@@ -91,16 +73,10 @@ public class ReferenceRuns {
     // Two threads: a stop blocks its thread until the guest is gone, and another run's stop may be due meanwhile.
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, DaemonThreads.named("coverage-reference-stop"));
 
-    ReferenceRuns(AppService apps, RevisionRepository revisions, ProfileRepository profiles, AppSpecParser specs, ImageRecipe recipe,
-            Imager imager, KernelProfiles kernels, FarmDirs dirs, InstanceService instances, UnifarmConfig config,
+    ReferenceRuns(TracedBoots boots, ProfileRepository profiles, FarmDirs dirs, InstanceService instances, UnifarmConfig config,
             CoverageMetrics metrics, ObjectMapper json) {
-        this.apps = apps;
-        this.revisions = revisions;
+        this.boots = boots;
         this.profiles = profiles;
-        this.specs = specs;
-        this.recipe = recipe;
-        this.imager = imager;
-        this.kernels = kernels;
         this.dirs = dirs;
         this.instances = instances;
         this.config = config;
@@ -125,25 +101,12 @@ public class ReferenceRuns {
      * background; {@code failSyscalls} (checked here, so a bad name is a 400) are failed with ENOSYS by strace.
      */
     public CoverageReport.Run start(String app, List<String> failSyscalls) {
-        int number = apps.get(app).latestRevision();
         TraceOptions trace = TraceOptions.of(TraceOptions.HOST_STRACE).failingWithEnosys(failSyscalls);
-        RevisionRepository.RevisionRow row = revisions.find(app, number).orElseThrow();
-        if (row.state() != RevisionState.Ready) {
-            throw ProblemException.conflict("revision-not-ready", "revision " + number + " of " + app + " is " + row.state()
-                    + ": a reference run needs a Ready revision (GET /api/v1/apps/" + app + "/revisions/" + number + ")");
-        }
-        if (config.scheduler().mode() == SchedulerMode.kubernetes) {
-            throw ProblemException.conflict("reference-run-unsupported", "reference runs boot on this farm's own QEMU and the farm"
-                    + " runs in kubernetes mode: run the farm in local mode to trace an app");
-        }
-        KernelProfile linux = kernels.get(KernelProfiles.DEFAULT).filter(p -> p.commandLine() == CommandLineKind.LINUX)
-                .filter(p -> p.kernel() instanceof KernelProfile.KernelLocation.File)
-                .orElseThrow(() -> ProblemException.conflict("reference-run-unsupported", "a reference run needs the \""
-                        + KernelProfiles.DEFAULT + "\" kernel profile with a Linux kernel file; configure unifarm.kernels."
-                        + KernelProfiles.DEFAULT));
+        RevisionRepository.RevisionRow row = boots.readyRevision(app, PURPOSE);
+        KernelProfile linux = boots.linuxKernel(PURPOSE);
         Instant now = clock.instant();
         String runId = String.format("r-%011x%06x", now.toEpochMilli(), RANDOM.nextInt(1 << 24));
-        profiles.insertRunning(runId, app, number, KernelProfiles.DEFAULT, trace.failWithEnosys().isEmpty() ? SOURCE : INJECTED, now);
+        profiles.insertRunning(runId, app, row.number(), KernelProfiles.DEFAULT, trace.failWithEnosys().isEmpty() ? SOURCE : INJECTED, now);
         metrics.referenceStarted(runId);
         executor.submit(() -> run(runId, row, linux, trace));
         return toRun(profiles.find(runId).orElseThrow());
@@ -155,21 +118,21 @@ public class ReferenceRuns {
     }
 
     private void run(String runId, RevisionRepository.RevisionRow row, KernelProfile linux, TraceOptions trace) {
-        Path work = dirs.newWorkDir("reference-" + row.app() + "-");
         try {
-            AppSpec spec = specs.parse(row.specJson());
-            Image image = imager.build(recipe.request(spec, row.bundleDigest(), linux, trace, false), work,
-                    line -> LOG.debugf("reference %s: %s", runId, line)).image();
-            AtomicBoolean running = new AtomicBoolean();
-            instances.startRun(row.app(), runId, spec, image, status -> {
-                if (status.state().isTerminal()) {
-                    executor.submit(() -> finish(runId, row.app(), status, trace.failWithEnosys()));
-                } else if (status.state() == InstanceState.Pending && WAITING_FOR_CAPACITY.equals(status.reason())) {
-                    profiles.markUnfinished(runId, ProfileRow.WAITING, status.message());
-                } else if (status.state() == InstanceState.Booting) {
-                    profiles.markUnfinished(runId, ProfileRow.RUNNING, null);
-                } else if (status.state() == InstanceState.Running && running.compareAndSet(false, true)) {
+            boots.boot(runId, row, boots.spec(row), linux, trace, new TracedBoots.Phases() {
+                @Override
+                public void unfinished(String state, String message) {
+                    profiles.markUnfinished(runId, state, message);
+                }
+
+                @Override
+                public void running(InstanceStatus status) {
                     whenRunning(runId, status);
+                }
+
+                @Override
+                public void ended(InstanceStatus end) {
+                    executor.submit(() -> finish(runId, row.app(), end, trace.failWithEnosys()));
                 }
             });
             Duration limit = config.coverage().referenceLimit();
@@ -179,8 +142,6 @@ public class ReferenceRuns {
             LOG.warnf(e, "reference run %s of %s failed", runId, row.app());
             profiles.markFailed(runId, null, "the traced image could not be built or started: " + e.getMessage());
             ended(runId);
-        } finally {
-            FarmDirs.deleteTree(work);
         }
     }
 

@@ -39,7 +39,7 @@ public class DotnetAppSpec {
 
     /** The farm's app spec these settings make (unchecked: the parser checks it). */
     public AppSpec toAppSpec() {
-        return new AppSpec(entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat, null);
+        return new AppSpec(entrypoint, args, env, memoryMiB, port, kernel, scaling, restartPolicy, rollForward, compat, null, null);
     }
 
     public DotnetAppSource getSource() {
