@@ -2,6 +2,7 @@ package dev.unifarm.api.apps;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.unifarm.imager.model.Workload;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -76,7 +77,14 @@ public record AppSpec(
             @Schema(description = "For an app without a port: the exit code, 0 to 255 (default: the baseline's)")
             Integer exitCode,
             @Schema(description = "For an app without a port: lines it must print (default: exactly the baseline's output)")
-            List<String> output) {
+            List<String> output,
+            @Schema(description = "For an app without a port that never ends by itself (a worker): ISO-8601 duration each trial runs"
+                    + " before the app gets SIGTERM, as from a stop, e.g. PT3S (at most PT1M); unset: the app ends by itself")
+            String settle) {
+
+        public WorkloadSpec(List<RequestSpec> requests, Integer exitCode, List<String> output) {
+            this(requests, exitCode, output, null);
+        }
     }
 
     /** One workload request: {@code GET path}, passing with {@code status} and a body containing {@code body}. */
@@ -114,6 +122,11 @@ public record AppSpec(
         }
     }
 
+    /** This spec without its port: an image built from the spec still listens there, but a run started so is neither forwarded nor probed. */
+    public AppSpec withoutPort() {
+        return new AppSpec(entrypoint, args, env, memoryMiB, null, kernel, scaling, restartPolicy, rollForward, compat, readinessPath, coverage);
+    }
+
     public List<String> argsOrEmpty() {
         return args == null ? List.of() : args;
     }
@@ -134,7 +147,8 @@ public record AppSpec(
         }
         List<Workload.Request> requests = workload.requests() == null ? List.of()
                 : workload.requests().stream().map(r -> new Workload.Request(r.path(), r.status(), r.body())).toList();
-        return new Workload(requests, workload.exitCode(), workload.output());
+        return new Workload(requests, workload.exitCode(), workload.output(),
+                workload.settle() == null ? null : Duration.parse(workload.settle()));
     }
 
     public Map<String, String> envOrEmpty() {

@@ -109,8 +109,15 @@ public final class AppSpecParser {
             fail("spec.coverage.workload.requests is for apps with a port: set spec.port to the port the app listens on,"
                     + " or judge the app by exitCode and output");
         }
-        if (server && (workload.exitCode() != null || workload.output() != null)) {
-            fail("spec.coverage.workload.exitCode and output are for apps without a port (an app with spec.port is judged by"
+        if (workload.settle() != null) {
+            try {
+                Duration.parse(workload.settle());
+            } catch (DateTimeParseException e) {
+                fail("spec.coverage.workload.settle must be an ISO-8601 duration such as \"PT3S\"");
+            }
+        }
+        if (server && (workload.exitCode() != null || workload.output() != null || workload.settle() != null)) {
+            fail("spec.coverage.workload.exitCode, output and settle are for apps without a port (an app with spec.port is judged by"
                     + " its answers): use requests, e.g. [{\"path\": \"/\", \"status\": 200}]");
         }
     }

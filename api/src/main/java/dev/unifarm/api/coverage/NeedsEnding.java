@@ -47,7 +47,7 @@ record NeedsEnding(NeedsSweepResult result, boolean began, InstanceStatus end, S
             return "; the guest reached unifarm.coverage.needs-limit and started no trial after it";
         }
         if (result.ended()) {
-            return "";
+            return result.lost() == 0 ? "" : "; " + result.lost() + " verdicts never reached the farm (their syscalls are untried)";
         }
         if (stoppedBecause != null) {
             return "; " + stoppedBecause + ", then stopped: the syscalls not reached are untried";

@@ -67,12 +67,17 @@ class NeedsSweepSamplesTest {
 
     @Test
     @Order(2)
-    void testNosys_itsDeliberateSyscallIsDecided() throws Exception {
+    void testNosys_itsDeliberateDependencyIsRequiredAndItsEnosysCallStubbable() throws Exception {
         Sweep sweep = sweep("nosys", "{}");
 
-        assertThat(sweep.referenceNames()).contains("afs_syscall");
+        assertThat(sweep.referenceNames()).contains("afs_syscall", "memfd_create");
+        // the memory file it keeps a line in: stubbed it says so and exits 1, faked (fd 0) it reads nothing back
+        assertThat(sweep.classOf("memfd_create")).as(sweep.report().asString()).isEqualTo("required");
+        assertThat(sweep.report().<String>path("syscalls.find { it.name == 'memfd_create' }.evidence.stub.firstDifference"))
+                .contains("memfd_create failed, errno 38");
+        assertThat(sweep.report().<Integer>path("syscalls.find { it.name == 'memfd_create' }.evidence.fake.exitCode")).isEqualTo(1);
         // Linux answers afs_syscall with ENOSYS itself: the app's output with it stubbed is the baseline's
-        assertThat(sweep.classOf("afs_syscall")).as(sweep.report().asString()).isEqualTo("stubbable");
+        assertThat(sweep.classOf("afs_syscall")).isEqualTo("stubbable");
         assertThat(sweep.report().<String>path("syscalls.find { it.name == 'afs_syscall' }.evidence.stub.verdict")).isEqualTo("pass");
     }
 

@@ -36,7 +36,8 @@ class NeedsSweepScriptTest {
         assertThat(script.indexOf("uf_mode=baseline")).isLessThan(script.indexOf("for uf_s in"));
         // the sweep's limit, and every trial bounded by a watchdog that kills its whole session
         assertThat(script).contains("uf_deadline=$((uf_ms + 1200000))").contains("b kill -KILL -$uf_p");
-        assertThat(script).endsWith("echo \"" + NeedsSweepScript.END + " $uf_n $uf_why\"\nexit 0\n");
+        assertThat(script).endsWith("b cat /tmp/uf.verdicts 2>/dev/null\necho \"" + NeedsSweepScript.END + " $uf_n $uf_why\"\nexit 0\n");
+        assertThat(script).contains(NeedsSweepScript.AGAIN + " $uf_line\" >> /tmp/uf.verdicts");
         // no port: judged by exit code and output against the baseline's
         assertThat(script).contains("b cmp -s /tmp/uf.base.out /tmp/uf.out").doesNotContain("b nc ");
     }

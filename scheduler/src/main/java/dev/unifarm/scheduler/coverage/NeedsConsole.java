@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -16,14 +17,18 @@ import java.util.TreeSet;
  * <pre>
  * unifarm-needs-begin &lt;syscalls&gt;
  * unifarm-needs-trial &lt;seq&gt; &lt;baseline|stub|fake&gt; &lt;syscall|-&gt; &lt;pass|fail|hung&gt; &lt;exit|-&gt; &lt;ms&gt; &lt;http|-&gt; [first difference]
+ * unifarm-needs-again &lt;the same fields&gt;   (every verdict once more, before the end)
  * unifarm-needs-end &lt;trials&gt; &lt;complete|limit&gt;
  * </pre>
+ * Trials are merged by number, so a verdict line the console lost is read from its second copy; one lost twice leaves
+ * its syscall {@code untried} and is counted in {@link NeedsSweepResult#lost()}.
  */
 public final class NeedsConsole {
 
     public static final String BEGIN = "unifarm-needs-begin";
     public static final String TRIAL = "unifarm-needs-trial";
     public static final String END = "unifarm-needs-end";
+    public static final String AGAIN = "unifarm-needs-again";
 
     private NeedsConsole() {
     }
@@ -39,14 +44,18 @@ public final class NeedsConsole {
         return trials;
     }
 
-    /** The trial a console line reports, or null (for live progress). */
+    /** The trial a console line reports the first time, or null (for live progress: each trial counts once). */
     public static NeedsTrial trial(String line) {
-        int at = line.indexOf(TRIAL + " ");
+        return read(line, TRIAL);
+    }
+
+    private static NeedsTrial read(String line, String prefix) {
+        int at = line.indexOf(prefix + " ");
         if (at < 0) {
             return null;
         }
-        String[] f = line.substring(at + TRIAL.length() + 1).strip().split(" ", 8);
-        if (f.length < 7) {
+        String[] f = line.substring(at + prefix.length() + 1).strip().split(" ", 8);
+        if (f.length < 7 || !List.of("baseline", "stub", "fake").contains(f[1])) {
             return null;
         }
         try {
@@ -60,32 +69,47 @@ public final class NeedsConsole {
 
     /** The sweep of {@code planned} (the syscalls asked for, untried ones included) as the console reports it. */
     public static NeedsSweepResult parse(List<String> console, Collection<String> planned) {
-        NeedsTrial baseline = null;
-        Map<String, NeedsTrial> stubs = new HashMap<>();
-        Map<String, NeedsTrial> fakes = new HashMap<>();
-        int trials = 0;
+        Map<Integer, NeedsTrial> bySeq = new TreeMap<>();
         boolean ended = false;
         boolean limited = false;
+        int reported = -1;
         for (String line : console) {
-            NeedsTrial trial = trial(line);
+            NeedsTrial trial = read(line, TRIAL);
+            if (trial == null) {
+                trial = read(line, AGAIN);
+            }
             if (trial != null) {
-                trials++;
-                switch (trial.mode()) {
-                    case "baseline" -> baseline = trial;
-                    case "stub" -> stubs.put(trial.syscall(), trial);
-                    case "fake" -> fakes.put(trial.syscall(), trial);
-                    default -> trials--;
-                }
+                bySeq.putIfAbsent(trial.seq(), trial);
                 continue;
             }
             int end = line.indexOf(END + " ");
             if (end >= 0) {
                 ended = true;
-                limited = line.substring(end).strip().endsWith(" limit");
+                String[] f = line.substring(end + END.length() + 1).strip().split(" ");
+                limited = f.length > 1 && "limit".equals(f[1]);
+                try {
+                    reported = Integer.parseInt(f[0]);
+                } catch (NumberFormatException e) {
+                    reported = -1;
+                }
             }
         }
+        NeedsTrial baseline = null;
+        Map<String, NeedsTrial> stubs = new HashMap<>();
+        Map<String, NeedsTrial> fakes = new HashMap<>();
+        for (NeedsTrial trial : bySeq.values()) {
+            switch (trial.mode()) {
+                case "baseline" -> baseline = trial;
+                case "stub" -> stubs.put(trial.syscall(), trial);
+                default -> fakes.put(trial.syscall(), trial);
+            }
+        }
+        int trials = bySeq.size();
+        int lost = Math.max(0, reported - trials);
         List<SyscallNeed> needs = new ArrayList<>();
-        String cutOff = limited ? "the sweep reached its limit before this trial" : "the sweep ended before this trial";
+        String cutOff = limited ? "the sweep reached its limit before this trial"
+                : lost > 0 ? "no verdict reached the farm for this trial (lost on the console, or the sweep ended before it)"
+                : "the sweep ended before this trial";
         for (String name : new TreeSet<>(planned)) {
             String notTried = NeedsSweep.NOT_TRIED.get(name);
             NeedsTrial stub = stubs.get(name);
@@ -104,6 +128,6 @@ public final class NeedsConsole {
                 needs.add(new SyscallNeed(name, fake.passed() ? NeedClass.fakeable : NeedClass.required, stub, fake, null));
             }
         }
-        return new NeedsSweepResult(baseline, needs, trials, ended, limited);
+        return new NeedsSweepResult(baseline, needs, trials, ended, limited, lost);
     }
 }

@@ -13,8 +13,9 @@ import java.util.TreeSet;
  * @param trials trial lines read (the baseline included)
  * @param ended the guest printed the sweep's end line ({@code false}: it was cut off)
  * @param limited the guest stopped starting trials at the sweep's limit
+ * @param lost trials the guest's end line counts whose verdict reached the farm in neither copy
  */
-public record NeedsSweepResult(NeedsTrial baseline, List<SyscallNeed> needs, int trials, boolean ended, boolean limited) {
+public record NeedsSweepResult(NeedsTrial baseline, List<SyscallNeed> needs, int trials, boolean ended, boolean limited, int lost) {
 
     public NeedsSweepResult {
         needs = List.copyOf(needs);

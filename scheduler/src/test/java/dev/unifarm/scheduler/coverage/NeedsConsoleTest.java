@@ -62,6 +62,27 @@ class NeedsConsoleTest {
     }
 
     @Test
+    void testParse_aVerdictLostOnTheConsoleIsReadFromItsSecondCopyAndCountedOnceBoth() {
+        List<String> console = List.of(
+                "unifarm-needs-trial 0 baseline - pass 0 980 - ",
+                "unifarm-needs-trial 1 stub clone3 pass 0 480 - ",
+                // trial 2's line lost; trial 3's lost twice
+                "unifarm-needs-again 0 baseline - pass 0 980 - ",
+                "unifarm-needs-again 1 stub clone3 pass 0 480 - ",
+                "unifarm-needs-again 2 stub mknodat fail 137 240 - +Failed to initialize CoreCLR, HRESULT: 0x80004005",
+                "unifarm-needs-end 4 complete");
+
+        NeedsSweepResult result = NeedsConsole.parse(console, List.of("clone3", "mknodat"));
+
+        assertThat(result.trials()).isEqualTo(3);
+        assertThat(result.lost()).isEqualTo(1);
+        assertThat(result.need("mknodat").orElseThrow().stub().exitCode()).isEqualTo(137);
+        assertThat(result.need("mknodat").orElseThrow().needClass()).isEqualTo(NeedClass.untried);
+        assertThat(result.need("mknodat").orElseThrow().note()).contains("no verdict reached the farm");
+        assertThat(NeedsConsole.trial(console.get(2))).as("the second copy is not live progress").isNull();
+    }
+
+    @Test
     void testTrial_httpEvidenceAndPlannedTrials() {
         NeedsTrial trial = NeedsConsole.trial("unifarm-needs-trial 1 stub accept4 fail 134 2040 0 GET /hello?x=1: no answer; the app printed: x");
         assertThat(trial.httpStatus()).isZero();
