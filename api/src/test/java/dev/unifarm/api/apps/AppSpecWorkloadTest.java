@@ -34,6 +34,15 @@ class AppSpecWorkloadTest {
     }
 
     @Test
+    void testWorkload_settleOfAWorker() {
+        Workload workload = parser.parse("{\"coverage\": {\"workload\": {\"settle\": \"PT3S\", \"output\": [\"ticker started\"]}}}")
+                .needsWorkload();
+
+        assertThat(workload.settle()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(workload.output()).containsExactly("ticker started");
+    }
+
+    @Test
     void testWorkload_unsetIsAsTheBaseline() {
         assertThat(parser.parse("{}").needsWorkload()).isEqualTo(Workload.asBaseline());
         assertThat(parser.parse("{\"coverage\": {}}").needsWorkload()).isEqualTo(Workload.asBaseline());
@@ -44,8 +53,11 @@ class AppSpecWorkloadTest {
     void testWorkload_mistakesAre400sNamingTheField() {
         assertInvalid("{\"coverage\": {\"workload\": {\"requests\": [{\"path\": \"/\"}]}}}", "spec.coverage.workload.requests is for apps"
                 + " with a port");
-        assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"exitCode\": 0}}}", "exitCode and output are for apps without a port");
-        assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"output\": []}}}", "exitCode and output are for apps without a port");
+        assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"exitCode\": 0}}}", "exitCode, output and settle are for apps without a port");
+        assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"output\": []}}}", "exitCode, output and settle are for apps without a port");
+        assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"settle\": \"PT3S\"}}}", "exitCode, output and settle are for apps without a port");
+        assertInvalid("{\"coverage\": {\"workload\": {\"settle\": \"3s\"}}}", "settle must be an ISO-8601 duration such as \"PT3S\"");
+        assertInvalid("{\"coverage\": {\"workload\": {\"settle\": \"PT2M\"}}}", "spec.coverage.workload: a workload's settle must be more than 0 and at most PT1M");
         assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"requests\": [{\"path\": \"hello\"}]}}}",
                 "spec.coverage.workload: a workload request's path must start with /");
         assertInvalid("{\"port\": 80, \"coverage\": {\"workload\": {\"requests\": [{\"path\": \"/\", \"status\": 999}]}}}",
