@@ -147,18 +147,6 @@ class NeedsSweepBootTest {
         assertThat(sigaction.stub().firstDifference()).isEqualTo("-graceful: ProcessExit, shutting down cleanly");
     }
 
-    @Test
-    void testTmpExplore() throws IOException {
-        String prop = System.getProperty("needs.tmp");
-        if (prop == null) {
-            return;
-        }
-        List<String> names = List.of(prop.split(","));
-        Workload workload = new Workload(List.of(new Workload.Request("/hello?x=1", 200, "echo-http: GET /hello?x=1")), null, null);
-        NeedsSweepResult result = sweep("echo-http", List.of(), names, new NeedsSweep(names, workload, 8080, Duration.ofMinutes(15)));
-        System.out.println(result.names(NeedClass.untried));
-    }
-
     private static NeedsSweepResult sweep(String sample, List<String> args, List<String> planned, NeedsSweep sweep) throws IOException {
         Image image = TestImages.buildNeedsSweep(sample, work, sweep);
         Recorder recorder = new Recorder();
@@ -169,14 +157,6 @@ class NeedsSweepBootTest {
         InstanceStatus end = recorder.awaitEnd(RUN);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         List<String> console = Files.readAllLines(request.instanceDir().resolve("console.log"));
-        if (System.getProperty("needs.tmp") != null) {
-            Files.createDirectories(Path.of("/tmp/needs-debug"));
-            try (var files = Files.list(request.instanceDir())) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
-                    Files.copy(f, Path.of("/tmp/needs-debug").resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
         NeedsSweepResult result = NeedsConsole.parse(console, planned);
         boolean baselinePassed = result.baseline() != null && result.baseline().passed();
         // the whole console when the baseline failed: the guest's own lines say why
