@@ -60,12 +60,14 @@ abstract class PersistenceContract {
         // Flyway creates its table with quoted lower-case names on both databases.
         List<String> versions = jdbc.query("SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE "
                 + "AND \"version\" IS NOT NULL ORDER BY \"installed_rank\"", row -> row.getString("version"));
-        assertThat(versions).containsExactly("1", "2", "3", "4", "5");
-        // V2's columns and V3's, V4's and V5's tables exist on this database too.
+        assertThat(versions).containsExactly("1", "2", "3", "4", "5", "6");
+        // V2's columns and V3's, V4's, V5's and V6's tables exist on this database too.
         assertThat(jdbc.query("SELECT oci_digest, oci_reference FROM revisions WHERE 1 = 0", row -> 1)).isEmpty();
         assertThat(jdbc.query("SELECT * FROM store_garbage WHERE 1 = 0", row -> 1)).isEmpty();
         assertThat(jdbc.query("SELECT run_id, calls_json FROM syscall_profiles WHERE 1 = 0", row -> 1)).isEmpty();
         assertThat(jdbc.query("SELECT ram_allocated_bytes, restores FROM snapshots WHERE 1 = 0", row -> 1)).isEmpty();
+        assertThat(jdbc.query("SELECT trials_done, trials_planned, result_json, finished_at FROM syscall_needs WHERE 1 = 0", row -> 1))
+                .isEmpty();
     }
 
     @Test
