@@ -33,6 +33,11 @@ public final class NeedsConsole {
     private NeedsConsole() {
     }
 
+    /** True for a verdict line, first copy or second: they quote the failures the trials provoke on purpose. */
+    public static boolean isVerdict(String line) {
+        return line.startsWith(TRIAL + " ") || line.startsWith(AGAIN + " ");
+    }
+
     /** The most trials a sweep of {@code syscalls} runs: the baseline, a stub trial each, a fake trial where faked. */
     public static int plannedTrials(Collection<String> syscalls) {
         int trials = 1;

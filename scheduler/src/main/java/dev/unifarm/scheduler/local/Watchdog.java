@@ -47,7 +47,7 @@ final class Watchdog implements AutoCloseable {
 
     static boolean isFatal(String line) {
         // a needs sweep's verdict lines quote the failures its trials provoke on purpose; the app itself never hangs there
-        return FATAL.matcher(line).find() && !line.startsWith(NeedsConsole.TRIAL);
+        return FATAL.matcher(line).find() && !NeedsConsole.isVerdict(line);
     }
 
     synchronized void onLine(String line) {

@@ -13,6 +13,7 @@ class WatchdogTest {
         assertThat(Watchdog.isFatal("[    0.100000] CRIT: [libukboot] something")).isTrue();
         // a needs sweep quotes the failures it provokes; its guest is not hung
         assertThat(Watchdog.isFatal("unifarm-needs-trial 3 stub mknodat fail 137 240 - +Failed to initialize CoreCLR, HRESULT: 0x80004005")).isFalse();
+        assertThat(Watchdog.isFatal("unifarm-needs-again 3 stub mknodat fail 137 240 - +Failed to initialize CoreCLR, HRESULT: 0x80004005")).isFalse();
         assertThat(Watchdog.isFatal("ERR:  [appelfloader] <main.c @  343> dotnet: Failed to execute: -2")).isTrue();
         assertThat(Watchdog.isFatal("ERR:  [appelfloader] <elf_load.c @  921> dotnet: ELF executable is not position-independent!"))
                 .isTrue();
